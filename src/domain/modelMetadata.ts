@@ -78,8 +78,7 @@ export interface ModelMetadata {
 }
 
 export type MetadataValidation =
-  | { ok: true; metadata: ModelMetadata }
-  | { ok: false; field: string; message: string };
+  { ok: true; metadata: ModelMetadata } | { ok: false; field: string; message: string };
 
 class FieldError extends Error {
   constructor(
@@ -121,14 +120,22 @@ function requireNumber(
   return value;
 }
 
-function requireTriple(obj: Record<string, unknown>, key: string, path: string, positive: boolean): [number, number, number] {
+function requireTriple(
+  obj: Record<string, unknown>,
+  key: string,
+  path: string,
+  positive: boolean,
+): [number, number, number] {
   const value = obj[key];
   if (
     !Array.isArray(value) ||
     value.length !== 3 ||
     !value.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0))
   ) {
-    throw new FieldError(`${path}${key}`, `must be three ${positive ? 'positive ' : ''}numbers, one per channel`);
+    throw new FieldError(
+      `${path}${key}`,
+      `must be three ${positive ? 'positive ' : ''}numbers, one per channel`,
+    );
   }
   return value as [number, number, number];
 }
@@ -182,7 +189,10 @@ function parseOutputs(value: unknown): ModelOutputSpec {
 function parseClasses(value: unknown): ClassId[] {
   if (!Array.isArray(value)) throw new FieldError('classes', `must be a list of class ids`);
   if (value.length !== CLASS_IDS.length) {
-    throw new FieldError('classes', `must list exactly the ${CLASS_IDS.length} signs: ${CLASS_IDS.join(', ')}`);
+    throw new FieldError(
+      'classes',
+      `must list exactly the ${CLASS_IDS.length} signs: ${CLASS_IDS.join(', ')}`,
+    );
   }
   const bad = value.find((v) => !isClassId(v));
   if (bad !== undefined) throw new FieldError('classes', `contains unknown class id ${JSON.stringify(bad)}`);
@@ -226,7 +236,8 @@ export function validateModelMetadata(raw: unknown): MetadataValidation {
       `an integer from 1 to ${METADATA_SCHEMA_VERSION} (this app understands up to ${METADATA_SCHEMA_VERSION})`,
     );
     const id = requireString(raw, 'id', '');
-    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) throw new FieldError('id', 'may contain only letters, digits, ".", "_" and "-"');
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id))
+      throw new FieldError('id', 'may contain only letters, digits, ".", "_" and "-"');
     const threshold = requireNumber(
       raw,
       'lowConfidenceThreshold',
@@ -269,16 +280,22 @@ export function validateModelMetadata(raw: unknown): MetadataValidation {
     else delete metadata.classifier;
     return { ok: true, metadata };
   } catch (error) {
-    if (error instanceof FieldError) return { ok: false, field: error.field, message: `${error.field} ${error.message}` };
+    if (error instanceof FieldError)
+      return { ok: false, field: error.field, message: `${error.field} ${error.message}` };
     throw error;
   }
 }
 
 /** Pulls our metadata out of a parsed model.json, naming what is missing. */
 export function metadataFromModelJson(modelJson: unknown): MetadataValidation {
-  if (!isRecord(modelJson)) return { ok: false, field: 'model.json', message: 'model.json is not a JSON object' };
+  if (!isRecord(modelJson))
+    return { ok: false, field: 'model.json', message: 'model.json is not a JSON object' };
   if (modelJson.format !== 'graph-model') {
-    return { ok: false, field: 'format', message: 'model.json format must be "graph-model" (a TF.js graph model)' };
+    return {
+      ok: false,
+      field: 'format',
+      message: 'model.json format must be "graph-model" (a TF.js graph model)',
+    };
   }
   const udm = modelJson.userDefinedMetadata;
   if (!isRecord(udm) || udm[METADATA_KEY] === undefined) {

@@ -1,0 +1,8 @@
+// Public surface of the pure domain: class ids, metadata contract, pixel types, ROI and preprocessing.
+export * from './classes';
+export * from './image';
+export * from './modelMetadata';
+export * from './preprocess';
+export * from './resize';
+export * from './roi';
+export * from './result';

@@ -1,0 +1,47 @@
+// What a classification says about one frame, and how the read-out phrases it.
+
+import { CLASS_IDS, CLASS_NAMES, type ClassId } from './classes';
+import type { Rect } from './image';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface FrameResult {
+  /** Probabilities in CLASS_IDS order (the model's own order is mapped onto it). */
+  probabilities: Record<ClassId, number>;
+  top: ClassId;
+  runnerUp: ClassId;
+  lowConfidence: boolean;
+  /** Model execution time for this frame (batch time divided by batch size), milliseconds. */
+  inferenceMs: number;
+  /** Decode + ROI + preprocessing + inference for this frame, milliseconds. */
+  totalMs: number;
+  backend: BackendName;
+  modelId: string;
+  modelVersion: string;
+  /** The crop that was classified, in the frame's pixels. */
+  crop: Rect;
+  frameWidth: number;
+  frameHeight: number;
+  /** True when ROI detection chose the crop; false when the user or caller gave it. */
+  cropDetected: boolean;
+}
+
+/** Orders probabilities, finds the top class and runner-up, and flags low confidence. */
+export function summariseProbabilities(
+  probabilities: Record<ClassId, number>,
+  lowConfidenceThreshold: number,
+): { top: ClassId; runnerUp: ClassId; lowConfidence: boolean } {
+  const ranked = [...CLASS_IDS].sort((a, b) => probabilities[b] - probabilities[a]);
+  const top = ranked[0]!;
+  return { top, runnerUp: ranked[1]!, lowConfidence: probabilities[top] < lowConfidenceThreshold };
+}
+
+/** The runner-up is named when it is close enough that a reader should consider it. */
+export const CLOSE_RUNNER_UP = 0.25;
+
+/** "B-lines, possibly Lung consolidation" when the second sign is close, else just the sign. */
+export function readOut(result: Pick<FrameResult, 'probabilities' | 'top' | 'runnerUp'>): string {
+  const gap = result.probabilities[result.top] - result.probabilities[result.runnerUp];
+  const name = CLASS_NAMES[result.top];
+  return gap < CLOSE_RUNNER_UP ? `${name}, possibly ${CLASS_NAMES[result.runnerUp].toLowerCase()}` : name;
+}
