@@ -35,7 +35,7 @@ function withField(path: string, value: unknown): Record<string, unknown> {
   let node: Record<string, unknown> = meta;
   for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
   const last = keys[keys.length - 1]!;
-  if (value === undefined) delete node[last];
+  if (value === undefined) Reflect.deleteProperty(node, last);
   else node[last] = value;
   return meta;
 }
