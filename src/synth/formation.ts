@@ -186,7 +186,10 @@ export function formBeamImage(
       const k = o + i;
       const a = cum[i]!;
       cum[i] = a + scene.attenuation[k]!;
-      const amp = Math.sqrt(scene.power[k]!) * Math.exp((tgc[j]! - a + img.gainDb) * ln10over20) * edge[i]!;
+      const amp =
+        Math.sqrt(Math.max(0, scene.power[k]!)) *
+        Math.exp((tgc[j]! - a + img.gainDb) * ln10over20) *
+        edge[i]!;
       let gr: number;
       let gi: number;
       if (shiftLines !== 0 && r > scene.pleuraMm[i]! + 1) {

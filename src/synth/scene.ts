@@ -606,7 +606,7 @@ function createEffusionPainter(
           lastAtt = 1 + w * 14;
           return w * pSpine + (1 - w) * pFluid;
         }
-        return pow10(-8) * (1 + organFine.at(i / 4, r / 2) * 0.5);
+        return pow10(-8 + 3 * organFine.at(i / 4, r / 2));
       }
       if (r < f) {
         lastAtt = fluidFactor;
