@@ -1,0 +1,83 @@
+// The app shell: header with the active model and backend, screen navigation, and the fixed safety line.
+
+import { useState } from 'react';
+import { ClassifyScreen } from '../features/classify';
+import { SettingsScreen } from '../features/settings';
+import { InferenceProvider, activeModel, useInference } from './InferenceContext';
+
+type Screen = 'classify' | 'settings';
+
+const SCREENS: Array<{ id: Screen; label: string }> = [
+  { id: 'classify', label: 'Classify' },
+  { id: 'settings', label: 'Settings' },
+];
+
+function ModelBadge() {
+  const { status } = useInference();
+  const info = activeModel(status);
+  return (
+    <div className="model-badge" data-testid="model-badge" aria-live="polite">
+      {info ? (
+        <>
+          <span className="model-name">
+            {info.metadata.displayName} <span className="muted">v{info.metadata.version}</span>
+          </span>
+          <span className="backend-pill" data-testid="backend">
+            {info.backend.toUpperCase()}
+          </span>
+        </>
+      ) : (
+        <span className="muted">{status.state === 'loading' ? status.message : 'No model'}</span>
+      )}
+      {info?.metadata.isTestModel && (
+        <span className="test-model-flag" data-testid="test-model-flag">
+          TEST MODEL: answers mean nothing
+        </span>
+      )}
+    </div>
+  );
+}
+
+function Shell() {
+  const [screen, setScreen] = useState<Screen>('classify');
+  const { status } = useInference();
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1 className="brand">LUS Signs</h1>
+        <nav className="tabs" aria-label="Screens">
+          {SCREENS.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              className={s.id === screen ? 'tab active' : 'tab'}
+              aria-current={s.id === screen ? 'page' : undefined}
+              onClick={() => setScreen(s.id)}
+            >
+              {s.label}
+            </button>
+          ))}
+        </nav>
+        <ModelBadge />
+      </header>
+      {status.state === 'failed' && (
+        <div className="banner error" role="alert" data-testid="model-error">
+          {status.message}
+        </div>
+      )}
+      <main className="app-main">{screen === 'classify' ? <ClassifyScreen /> : <SettingsScreen />}</main>
+      <footer className="safety-line" data-testid="safety-line">
+        Decision support only, for trained users: confirm every sign yourself. A-lines alone do not exclude
+        pneumothorax.
+      </footer>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <InferenceProvider>
+      <Shell />
+    </InferenceProvider>
+  );
+}

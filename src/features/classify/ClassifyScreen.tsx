@@ -1,0 +1,151 @@
+// The classify screen: take a frame (drop, pick, paste), show it with its crop, and show the model's read-out.
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { activeModel, useInference } from '../../app/InferenceContext';
+import type { FrameResult, Rect } from '../../domain';
+import type { FrameOutcome } from '../../inference';
+import { CropEditor } from './CropEditor';
+import { ResultPanel } from './ResultPanel';
+import { useFileIntake } from './useFileIntake';
+
+interface Current {
+  file: File;
+  imageUrl: string;
+}
+
+export function ClassifyScreen() {
+  const { client, status } = useInference();
+  const info = activeModel(status);
+  const [current, setCurrent] = useState<Current | null>(null);
+  const [result, setResult] = useState<FrameResult | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const request = useRef(0);
+
+  useEffect(
+    () => () => {
+      if (current) URL.revokeObjectURL(current.imageUrl);
+    },
+    [current],
+  );
+
+  const classify = useCallback(
+    async (file: File, crop?: Rect) => {
+      if (!client) return;
+      const mine = ++request.current;
+      setBusy(true);
+      try {
+        const [outcome]: FrameOutcome[] = await client.classify([
+          { file, name: file.name || 'Pasted image', crop },
+        ]);
+        if (mine !== request.current) return;
+        if (outcome?.ok) {
+          setResult(outcome.result);
+          setProblem(null);
+        } else {
+          setResult(null);
+          setProblem(outcome?.message ?? 'The frame could not be read.');
+        }
+      } catch (error) {
+        if (mine === request.current) {
+          setResult(null);
+          setProblem(`The model could not read this frame: ${(error as Error).message}`);
+        }
+      } finally {
+        if (mine === request.current) setBusy(false);
+      }
+    },
+    [client],
+  );
+
+  const onFiles = useCallback(
+    (files: File[]) => {
+      const file = files[0];
+      if (!file) return;
+      setCurrent({ file, imageUrl: URL.createObjectURL(file) });
+      setResult(null);
+      setProblem(null);
+      void classify(file);
+    },
+    [classify],
+  );
+  const { dragging } = useFileIntake(onFiles);
+  const ready = status.state !== 'loading' && !!info;
+
+  return (
+    <div className={dragging ? 'classify dragging' : 'classify'}>
+      <div className="intake">
+        <button
+          type="button"
+          className="button primary big"
+          disabled={!ready}
+          onClick={() => inputRef.current?.click()}
+        >
+          Choose a frame
+        </button>
+        <p className="muted">…or drop an image anywhere on this page, or paste one (Ctrl+V).</p>
+        <input
+          ref={inputRef}
+          data-testid="file-input"
+          type="file"
+          accept="image/png,image/jpeg,image/webp,image/bmp,image/gif"
+          hidden
+          onChange={(e) => {
+            onFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+      </div>
+      {problem && (
+        <div className="banner error" role="alert" data-testid="input-problem">
+          {problem}
+        </div>
+      )}
+      {current && (
+        <div className="workspace">
+          <div className="frame-view">
+            {result ? (
+              <CropEditor
+                imageUrl={current.imageUrl}
+                frameWidth={result.frameWidth}
+                frameHeight={result.frameHeight}
+                crop={result.crop}
+                onCropChange={(crop) => void classify(current.file, crop)}
+              />
+            ) : (
+              <img className="plain-frame" src={current.imageUrl} alt="The frame being read" />
+            )}
+            {result && (
+              <div className="frame-actions">
+                <button type="button" className="button" onClick={() => void classify(current.file)}>
+                  Find the image again
+                </button>
+              </div>
+            )}
+          </div>
+          <div className="readout" hidden={!busy && !result}>
+            {busy && (
+              <p className="muted" data-testid="busy">
+                Reading the frame…
+              </p>
+            )}
+            {result && info && (
+              <ResultPanel result={result} threshold={info.metadata.lowConfidenceThreshold} />
+            )}
+          </div>
+        </div>
+      )}
+      {!current && (
+        <div className="empty-state">
+          <p>
+            Drop a lung-ultrasound frame to see which sign it shows: A-lines, B-lines, pleural effusion or
+            lung consolidation.
+          </p>
+          <p className="muted">Everything runs on this device. Nothing is sent anywhere.</p>
+        </div>
+      )}
+      {dragging && <div className="drop-overlay">Drop the frame to read it</div>}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+// Shows the frame with the region the model reads; the user can move or resize it (pointer or keyboard).
+
+import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import type { Rect } from '../../domain';
+
+interface Props {
+  imageUrl: string;
+  frameWidth: number;
+  frameHeight: number;
+  crop: Rect;
+  onCropChange: (crop: Rect) => void;
+}
+
+type DragMode = 'move' | 'resize';
+
+export function CropEditor({ imageUrl, frameWidth, frameHeight, crop, onCropChange }: Props) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const [draft, setDraft] = useState<Rect | null>(null);
+  const drag = useRef<{ mode: DragMode; startX: number; startY: number; start: Rect } | null>(null);
+  const shown = draft ?? crop;
+
+  const toFrame = (dxPx: number, dyPx: number) => {
+    const box = boxRef.current!.getBoundingClientRect();
+    return { dx: (dxPx / box.width) * frameWidth, dy: (dyPx / box.height) * frameHeight };
+  };
+
+  const clamp = (r: Rect): Rect => {
+    const minSide = Math.max(16, Math.min(frameWidth, frameHeight) * 0.05);
+    const width = Math.min(frameWidth, Math.max(minSide, r.width));
+    const height = Math.min(frameHeight, Math.max(minSide, r.height));
+    return {
+      x: Math.round(Math.min(frameWidth - width, Math.max(0, r.x))),
+      y: Math.round(Math.min(frameHeight - height, Math.max(0, r.y))),
+      width: Math.round(width),
+      height: Math.round(height),
+    };
+  };
+
+  const begin = (mode: DragMode) => (e: PointerEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    (e.target as Element).setPointerCapture(e.pointerId);
+    drag.current = { mode, startX: e.clientX, startY: e.clientY, start: shown };
+  };
+  const move = (e: PointerEvent) => {
+    const d = drag.current;
+    if (!d) return;
+    const { dx, dy } = toFrame(e.clientX - d.startX, e.clientY - d.startY);
+    setDraft(
+      clamp(
+        d.mode === 'move'
+          ? { ...d.start, x: d.start.x + dx, y: d.start.y + dy }
+          : { ...d.start, width: d.start.width + dx, height: d.start.height + dy },
+      ),
+    );
+  };
+  const end = () => {
+    if (drag.current && draft) onCropChange(draft);
+    drag.current = null;
+    setDraft(null);
+  };
+  const keyboard = (e: KeyboardEvent) => {
+    const step = Math.max(2, Math.round(Math.min(frameWidth, frameHeight) * 0.02));
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
+    const m = moves[e.key];
+    if (!m) return;
+    e.preventDefault();
+    onCropChange(
+      clamp(
+        e.shiftKey
+          ? { ...crop, width: crop.width + m[0], height: crop.height + m[1] }
+          : { ...crop, x: crop.x + m[0], y: crop.y + m[1] },
+      ),
+    );
+  };
+
+  const pct = (v: number, total: number) => `${(v / total) * 100}%`;
+  return (
+    <div className="crop-editor" ref={boxRef} style={{ aspectRatio: `${frameWidth} / ${frameHeight}` }}>
+      <img src={imageUrl} alt="The frame being read" draggable={false} />
+      <div
+        className="crop-rect"
+        data-testid="crop-rect"
+        role="slider"
+        tabIndex={0}
+        aria-label="Region the model reads. Arrow keys move it; Shift with arrow keys resizes it."
+        aria-valuetext={`x ${shown.x}, y ${shown.y}, ${shown.width} by ${shown.height} pixels`}
+        style={{
+          left: pct(shown.x, frameWidth),
+          top: pct(shown.y, frameHeight),
+          width: pct(shown.width, frameWidth),
+          height: pct(shown.height, frameHeight),
+        }}
+        onPointerDown={begin('move')}
+        onPointerMove={move}
+        onPointerUp={end}
+        onPointerCancel={end}
+        onKeyDown={keyboard}
+      >
+        <span
+          className="crop-handle"
+          aria-hidden="true"
+          onPointerDown={begin('resize')}
+          onPointerMove={move}
+          onPointerUp={end}
+          onPointerCancel={end}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+// Public surface of the classify screen.
+export { ClassifyScreen } from './ClassifyScreen';

@@ -1,0 +1,2 @@
+// Public surface of the settings screen.
+export { SettingsScreen } from './SettingsScreen';

@@ -1,0 +1,60 @@
+// The typed surface of the inference worker: what the UI may ask for and what comes back.
+
+import type { BackendName, FrameResult, ModelMetadata, Rect, RgbaImage } from '../domain';
+import type { InputProblemCode } from '../sources';
+
+export type BackendPreference = 'auto' | Exclude<BackendName, 'cpu'>;
+
+/** Where a model comes from: a URL (bundled models) or files held on the device (imported models). */
+export type ModelSource =
+  | { kind: 'url'; url: string }
+  | { kind: 'files'; label: string; modelJson: string; shards: Record<string, ArrayBuffer> };
+
+export interface BackendProbe {
+  backend: BackendName;
+  available: boolean;
+  /** Software renderers (SwiftShader) are skipped unless forced: they are slower than WASM. */
+  software: boolean;
+  detail: string;
+  /** Median model run time on this backend during selection, when it was timed. */
+  timedMs?: number;
+}
+
+export interface LoadedModelInfo {
+  metadata: ModelMetadata;
+  backend: BackendName;
+  probes: BackendProbe[];
+  loadMs: number;
+  warmupMs: number;
+  weightBytes: number;
+  wasmThreads: number;
+}
+
+export interface FrameInput {
+  /** An encoded image file (PNG, JPEG, …), decoded in the worker. */
+  file?: Blob;
+  /** Or pixels already in memory (a captured video frame, a phantom). */
+  pixels?: RgbaImage;
+  /** Name shown in messages ("IMG_004.png"). */
+  name?: string;
+  /** A crop chosen by the user, in the frame's own pixels; omitted → detected automatically. */
+  crop?: Rect;
+}
+
+export type FrameOutcome =
+  | { ok: true; result: FrameResult }
+  | { ok: false; name: string; code: InputProblemCode | 'cancelled' | 'inference-failed'; message: string };
+
+export interface ClassifyOptions {
+  /** Lets the client cancel a long call (AbortSignal cannot cross the worker boundary itself). */
+  jobId?: string;
+}
+
+export interface InferenceApi {
+  load(source: ModelSource, preference: BackendPreference): Promise<LoadedModelInfo>;
+  classify(frames: FrameInput[], options?: ClassifyOptions): Promise<FrameOutcome[]>;
+  cancel(jobId: string): void;
+  /** Live tensor count, for leak checks. */
+  tensorCount(): number;
+  dispose(): Promise<void>;
+}

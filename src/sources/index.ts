@@ -1,0 +1,4 @@
+// Public surface of the sources stage (browser side): decoding files into frames and naming bad input.
+export * from './inputProblem';
+export * from './sniff';
+export * from './decodeBrowser';
