@@ -11,7 +11,7 @@ export default defineConfig({
   fullyParallel: false,
   // Two cores: one browser at a time keeps timings sane and SwiftShader from starving.
   workers: 1,
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : 'list',
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   globalSetup: './tests/global-setup.ts',
   use: {
     baseURL: 'http://localhost:4173',

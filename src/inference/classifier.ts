@@ -1,0 +1,102 @@
+// Classifies batches of frames with the active model: prepares each frame, runs batches, reports bad input per frame.
+
+import { summariseProbabilities, type FrameResult } from '../domain';
+import { InputProblem } from '../sources';
+import type { BackendPreference, ClassifyOptions, FrameInput, FrameOutcome, LoadedModelInfo, ModelSource } from './api';
+import { InferenceEngine, wasmThreadCount } from './engine';
+import { prepareFrame, type PreparedFrame } from './framePipeline';
+
+/** Everything the worker exposes, usable directly in Node and tests (no Comlink, no DOM needed for pixels). */
+export class FrameClassifier {
+  private readonly engine = new InferenceEngine();
+  private readonly cancelled = new Set<string>();
+
+  async load(source: ModelSource, preference: BackendPreference): Promise<LoadedModelInfo> {
+    const result = await this.engine.load(source, preference);
+    return { ...result, wasmThreads: result.backend === 'wasm' ? wasmThreadCount() : 0 };
+  }
+
+  async classify(frames: FrameInput[], options: ClassifyOptions = {}): Promise<FrameOutcome[]> {
+    const engine = this.engine;
+    const metadata = engine.activeMetadata;
+    if (!metadata) throw new Error('No model is loaded.');
+    const { input } = metadata;
+    const frameSize = input.height * input.width * 3;
+    const outcomes: FrameOutcome[] = new Array<FrameOutcome>(frames.length);
+    const batchSize = engine.batchSize;
+    try {
+      for (let start = 0; start < frames.length; start += batchSize) {
+        if (options.jobId && this.cancelled.has(options.jobId)) {
+          for (let i = start; i < frames.length; i++) {
+            outcomes[i] = { ok: false, name: frames[i]!.name ?? 'frame', code: 'cancelled', message: 'Cancelled.' };
+          }
+          break;
+        }
+        const slice = frames.slice(start, start + batchSize);
+        const data = new Float32Array(slice.length * frameSize);
+        const prepared: Array<{ index: number; frame: PreparedFrame }> = [];
+        for (let i = 0; i < slice.length; i++) {
+          const frame = slice[i]!;
+          try {
+            const p = await prepareFrame(frame, input, data, prepared.length * frameSize);
+            prepared.push({ index: start + i, frame: p });
+          } catch (error) {
+            const name = frame.name ?? 'The frame';
+            outcomes[start + i] =
+              error instanceof InputProblem
+                ? { ok: false, name, code: error.code, message: error.message }
+                : { ok: false, name, code: 'corrupt-image', message: `${name} could not be read: ${(error as Error).message}` };
+          }
+        }
+        if (prepared.length === 0) continue;
+        const n = prepared.length;
+        let batch;
+        try {
+          batch = await engine.classifyPrepared(n === slice.length ? data : data.subarray(0, n * frameSize), n);
+        } catch (error) {
+          for (const { index, frame } of prepared) {
+            outcomes[index] = {
+              ok: false,
+              name: frame.name,
+              code: 'inference-failed',
+              message: `The model failed: ${(error as Error).message}`,
+            };
+          }
+          continue;
+        }
+        prepared.forEach(({ index, frame }, i) => {
+          const probabilities = batch.probabilities[i]!;
+          const result: FrameResult = {
+            probabilities,
+            ...summariseProbabilities(probabilities, metadata.lowConfidenceThreshold),
+            inferenceMs: batch.ms / n,
+            totalMs: frame.prepareMs + batch.ms / n,
+            backend: batch.backend,
+            modelId: metadata.id,
+            modelVersion: metadata.version,
+            crop: frame.crop,
+            cropDetected: frame.cropDetected,
+            frameWidth: frame.frameWidth,
+            frameHeight: frame.frameHeight,
+          };
+          outcomes[index] = { ok: true, result };
+        });
+      }
+    } finally {
+      if (options.jobId) this.cancelled.delete(options.jobId);
+    }
+    return outcomes;
+  }
+
+  cancel(jobId: string): void {
+    this.cancelled.add(jobId);
+  }
+
+  tensorCount(): number {
+    return this.engine.tensorCount();
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+  }
+}

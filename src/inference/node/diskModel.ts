@@ -1,0 +1,124 @@
+// Loads a TF.js graph-model folder (model.json + weight shards) from disk in Node, with its LUS Signs metadata.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { metadataFromModelJson, type ModelMetadata } from '../../domain/modelMetadata';
+
+/** A model folder that cannot be used, with the reason in words an engineer can act on. */
+export class ModelFolderError extends Error {
+  constructor(
+    readonly dir: string,
+    message: string,
+  ) {
+    super(`${dir}: ${message}`);
+    this.name = 'ModelFolderError';
+  }
+}
+
+export interface DiskModelArtifacts {
+  /** Parsed model.json as written by the exporter. */
+  modelJson: Record<string, unknown>;
+  artifacts: tf.io.ModelArtifacts;
+  /** Bytes read from the shard files, which the manifest must account for exactly. */
+  weightBytes: number;
+  shardFiles: string[];
+}
+
+export interface DiskGraphModel {
+  dir: string;
+  model: tf.GraphModel;
+  /** The validated userDefinedMetadata.lusSigns, or null when loaded with requireMetadata: false and absent. */
+  metadata: ModelMetadata | null;
+  modelJson: Record<string, unknown>;
+  weightBytes: number;
+}
+
+export interface LoadDiskModelOptions {
+  /** Refuse a model whose metadata is missing or breaks the contract (default true). */
+  requireMetadata?: boolean;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const BYTES_PER_VALUE: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
+
+function manifestBytes(dir: string, specs: tf.io.WeightsManifestEntry[]): number {
+  let total = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const per = BYTES_PER_VALUE[spec.quantization?.dtype ?? spec.dtype];
+    if (per === undefined) throw new ModelFolderError(dir, `weight ${spec.name} has unsupported dtype ${spec.dtype}`);
+    total += count * per;
+  }
+  return total;
+}
+
+/** Reads model.json and its shards without creating any tensors. */
+export async function readGraphModelFolder(dir: string): Promise<DiskModelArtifacts> {
+  const jsonPath = path.join(dir, 'model.json');
+  let modelJson: unknown;
+  try {
+    modelJson = JSON.parse(await readFile(jsonPath, 'utf8'));
+  } catch (error) {
+    throw new ModelFolderError(dir, `cannot read model.json (${(error as Error).message})`);
+  }
+  if (!isRecord(modelJson) || modelJson.format !== 'graph-model' || !isRecord(modelJson.modelTopology)) {
+    throw new ModelFolderError(dir, 'model.json is not a TF.js graph model (format "graph-model" with a modelTopology)');
+  }
+  const groups = modelJson.weightsManifest;
+  if (!Array.isArray(groups)) throw new ModelFolderError(dir, 'model.json has no weightsManifest');
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  const shardFiles: string[] = [];
+  for (const group of groups as tf.io.WeightsManifestGroupConfig[]) {
+    for (const file of group.paths) {
+      // Shards sit beside model.json; a path that leaves the folder is never followed.
+      if (path.basename(file) !== file) throw new ModelFolderError(dir, `shard path ${file} is not a plain file name`);
+      shardFiles.push(file);
+    }
+    weightSpecs.push(...group.weights);
+  }
+  const weightData: ArrayBuffer[] = [];
+  let weightBytes = 0;
+  for (const file of shardFiles) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path.join(dir, file));
+    } catch (error) {
+      throw new ModelFolderError(dir, `cannot read weight shard ${file} (${(error as Error).message})`);
+    }
+    // Copy into an exactly sized ArrayBuffer: a Node Buffer may be a view into a larger shared pool.
+    weightData.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    weightBytes += bytes.byteLength;
+  }
+  const expected = manifestBytes(dir, weightSpecs);
+  if (expected !== weightBytes) {
+    throw new ModelFolderError(
+      dir,
+      `the weights manifest describes ${expected} bytes but the shards hold ${weightBytes}: the folder is incomplete or mixed`,
+    );
+  }
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: modelJson.modelTopology,
+    format: 'graph-model',
+    weightSpecs,
+    weightData,
+  };
+  if (typeof modelJson.generatedBy === 'string') artifacts.generatedBy = modelJson.generatedBy;
+  if (typeof modelJson.convertedBy === 'string') artifacts.convertedBy = modelJson.convertedBy;
+  if (isRecord(modelJson.signature)) artifacts.signature = modelJson.signature;
+  if (isRecord(modelJson.userDefinedMetadata)) artifacts.userDefinedMetadata = modelJson.userDefinedMetadata;
+  return { modelJson, artifacts, weightBytes, shardFiles };
+}
+
+/** Loads a graph-model folder and checks its metadata against the contract the app enforces. */
+export async function loadGraphModelFromDir(dir: string, options: LoadDiskModelOptions = {}): Promise<DiskGraphModel> {
+  const folder = await stat(dir).catch(() => null);
+  if (!folder?.isDirectory()) throw new ModelFolderError(dir, 'is not a folder');
+  const { modelJson, artifacts, weightBytes } = await readGraphModelFolder(dir);
+  const checked = metadataFromModelJson(modelJson);
+  if (!checked.ok && options.requireMetadata !== false) throw new ModelFolderError(dir, checked.message);
+  const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+  return { dir, model, metadata: checked.ok ? checked.metadata : null, modelJson, weightBytes };
+}
