@@ -161,7 +161,9 @@ export function formBeamImage(
   const tissuePerMm = (2 * params.chestWall.attenuationDbPerCmMHz * probe.frequencyMHz) / 10;
 
   const tgc = new Float32Array(S);
-  for (let j = 0; j < S; j++) tgc[j] = tissuePerMm * j * dr + tgcErrorAt(img.tgcErrorsDb, j / (S - 1));
+  for (let j = 0; j < S; j++) {
+    tgc[j] = img.tgcCompensation * tissuePerMm * j * dr + tgcErrorAt(img.tgcErrorsDb, j / (S - 1));
+  }
   const tgcBottom = tgc[S - 1]!;
 
   // Element directivity: lines near the sector's edges are a little darker.
@@ -237,7 +239,7 @@ export function formBeamImage(
   for (let j = 0; j < S; j++) {
     const r = j * dr;
     const z = (r - probe.focusDepthMm) / probe.focalRangeMm;
-    const fwhm = probe.lateralFwhmMm * Math.sqrt(1 + z * z);
+    const fwhm = probe.lateralFwhmMm * Math.min(2.5, Math.sqrt(1 + z * z));
     lateralSigma[j] = Math.min(fwhm / 2.355 / lineSpacingMm(grid, r), 14);
   }
   blurAcrossLines(re, L, S, (j) => kernels(lateralSigma[j]!), tmp);
@@ -250,6 +252,8 @@ export function formBeamImage(
   const out = new Float32Array(n);
   const scale = 255 / img.dynamicRangeDb;
   const gamma = img.gamma;
+  const black = img.blackLevel;
+  const blackScale = (255 - black) / 255;
   const tenOverLn10 = 10 / Math.LN10;
   for (let j = 0; j < S; j++) {
     const o = j * L;
@@ -262,7 +266,7 @@ export function formBeamImage(
       let v = (db - floorDb) * scale;
       v = v < 0 ? 0 : v > 255 ? 255 : v;
       if (gamma !== 1) v = 255 * (v / 255) ** gamma;
-      out[k] = v;
+      out[k] = black + v * blackScale;
     }
   }
   return out;

@@ -83,6 +83,8 @@ export interface BLineParams {
   /** How far below the pleura's brightness the band sits (0–8 dB). */
   dropDb: number;
   striationDb: number;
+  /** How much wider than at the pleura the band is at the bottom of the image (0: not at all). */
+  spread: number;
 }
 
 export interface ALineParams {
@@ -193,11 +195,15 @@ export interface ImagingParams {
   /** Largest TGC error on this frame (each band's error is drawn within ±this). */
   tgcErrorMaxDb: number;
   gainDb: number;
+  /** Fraction of the tissue attenuation the TGC slope makes up: real frames darken with depth. */
+  tgcCompensation: number;
   noiseBelowTopDb: number;
   dynamicRangeDb: number;
   /** Where muscle (0 dB) sits in the display range before gain, as a fraction from black (0) to white (1). */
   muscleGrey: number;
   gamma: number;
+  /** Grey level the display maps the bottom of its range to (scanners' black level / reject setting). */
+  blackLevel: number;
 }
 
 export interface PostProcessingParams {
@@ -206,8 +212,10 @@ export interface PostProcessingParams {
 }
 
 export interface PlacementParams {
-  /** Sector size relative to "fits the frame"; above 1 crops the sector's edges. */
+  /** Sector width relative to "fits the frame's width"; above 1 crops the sector's sides. */
   fill: number;
+  /** Sector height relative to "fits the frame's height"; above 1 crops the deepest part. */
+  fitHeight: number;
   shiftXFrac: number;
   topFrac: number;
   rotationDeg: number;
@@ -288,6 +296,7 @@ export interface PhantomOverrides {
   rotationDeg: number;
   flip: boolean;
   fill: number;
+  fitHeight: number;
   shiftXFrac: number;
   topFrac: number;
   augment: boolean;
@@ -296,6 +305,7 @@ export interface PhantomOverrides {
   dynamicRangeDb: number;
   gamma: number;
   tgcErrorMaxDb: number;
+  tgcCompensation: number;
   beamLines: number;
   depthSamples: number;
   aLineCount: number;
@@ -353,8 +363,9 @@ export function drawPhantomParams(options: DrawOptions): PhantomParams {
   const imageWidth = screen ? screen.imageWidth : width;
   const imageHeight = screen ? screen.imageHeight : height;
 
-  const probe = drawProbe(probeRng, classId, o);
-  const chestWall = drawChestWall(wallRng, probe, o);
+  const pleuraDepthMm = o.pleuraDepthMm ?? wallRng.uniform(10, 40);
+  const probe = drawProbe(probeRng, classId, pleuraDepthMm, o);
+  const chestWall = drawChestWall(wallRng, probe, pleuraDepthMm, o);
   const pleura = drawPleura(pleuraRng, classId, o);
   const content = drawContent(contentRng, classId, probe, chestWall, o);
   const imaging = drawImaging(imagingRng, o);
@@ -397,7 +408,12 @@ function clampInt(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, Math.round(v)));
 }
 
-function drawProbe(rng: Random, classId: ClassId, o: Partial<PhantomOverrides>): ProbeParams {
+function drawProbe(
+  rng: Random,
+  classId: ClassId,
+  pleuraDepthMm: number,
+  o: Partial<PhantomOverrides>,
+): ProbeParams {
   const effusion = classId === 'pleural_effusion';
   const kind = o.probe ?? rng.weighted(effusion ? EFFUSION_PROBE_MIX : PROBE_MIX);
   let radiusMm = 0;
@@ -421,6 +437,10 @@ function drawProbe(rng: Random, classId: ClassId, o: Partial<PhantomOverrides>):
     frequencyMHz = rng.uniform(1.5, 4);
   }
   if (o.depthMm !== undefined) depthMm = o.depthMm;
+  // The chest wall is drawn before, and independently of, the probe, so its thickness cannot hint at the sign
+  // (effusion views are deeper by the spec); a shallow linear view deepens just enough to show the first A-line.
+  if (kind === 'linear' && o.depthMm === undefined)
+    depthMm = Math.max(depthMm, Math.min(80, 2.2 * pleuraDepthMm));
   const focusDepthMm = Math.min(rng.uniform(10, 60), depthMm * 0.8);
   return {
     kind,
@@ -432,15 +452,17 @@ function drawProbe(rng: Random, classId: ClassId, o: Partial<PhantomOverrides>):
     focusDepthMm,
     axialFwhmMm: rng.uniform(0.3, 0.8),
     lateralFwhmMm: rng.uniform(1, 3),
-    focalRangeMm: rng.uniform(15, 45),
+    focalRangeMm: rng.uniform(30, 80),
     edgeFalloffDb: kind === 'linear' ? rng.uniform(0, 2) : rng.uniform(0, 8),
   };
 }
 
-function drawChestWall(rng: Random, probe: ProbeParams, o: Partial<PhantomOverrides>): ChestWallParams {
-  // Deep enough for at least one A-line below the pleura, for every sign alike.
-  const maxPleura = Math.min(40, probe.depthMm / 2.4);
-  const pleuraDepthMm = o.pleuraDepthMm ?? rng.uniform(10, maxPleura);
+function drawChestWall(
+  rng: Random,
+  probe: ProbeParams,
+  pleuraDepthMm: number,
+  o: Partial<PhantomOverrides>,
+): ChestWallParams {
   const skinMm = rng.uniform(1, 2);
   const fatMm = Math.min(rng.uniform(2, 15), Math.max(1, pleuraDepthMm - skinMm - 4));
   const septa: SeptumParams[] = [];
@@ -546,6 +568,7 @@ function drawAeratedLung(
       widthMm: rng.uniform(1, 5),
       dropDb: rng.uniform(0, 8),
       striationDb: rng.uniform(1, 4),
+      spread: rng.uniform(0, 3),
     });
   }
   const tails: TailParams[] = [];
@@ -559,7 +582,7 @@ function drawAeratedLung(
   }
   return {
     hazeDb: rng.uniform(-35, -25),
-    hazeNearDb: rng.uniform(0, 8),
+    hazeNearDb: rng.uniform(0, 6),
     hazeDecayMm: rng.uniform(3, 20),
     streakDb: rng.uniform(1, 6),
     streakLengthMm: rng.uniform(4, 20),
@@ -602,7 +625,7 @@ function drawContent(
       ? {
           organ: rng.chance(0.5) ? ('liver' as const) : ('spleen' as const),
           db: rng.uniform(12, 24),
-          organDb: rng.uniform(-4, 3),
+          organDb: rng.uniform(-8, 0),
           vessels: rng.int(0, 6),
           domeMm: rng.uniform(5, 30),
         }
@@ -637,7 +660,7 @@ function drawContent(
       kind: 'pleural_effusion',
       thicknessMm,
       fluidDb: rng.uniform(-48, -42),
-      fluidAttenuationFactor: rng.uniform(0.1, 0.5),
+      fluidAttenuationFactor: rng.uniform(0.2, 0.6),
       shape: o.effusionShape ?? (rng.chance(0.5) ? 'box' : 'crescent'),
       crescentPeakFrac: rng.uniform(0, 1),
       crescentWidthFrac: rng.uniform(0.6, 1.6),
@@ -686,10 +709,12 @@ function drawImaging(rng: Random, o: Partial<PhantomOverrides>): ImagingParams {
     tgcErrorsDb,
     tgcErrorMaxDb,
     gainDb: o.gainDb ?? rng.uniform(-10, 10),
+    tgcCompensation: o.tgcCompensation ?? rng.uniform(0.7, 1),
     noiseBelowTopDb: rng.uniform(50, 70),
     dynamicRangeDb: o.dynamicRangeDb ?? rng.uniform(45, 70),
     muscleGrey: rng.uniform(0.28, 0.55),
     gamma: o.gamma ?? (rng.chance(0.5) ? rng.uniform(0.7, 1.4) : 1),
+    blackLevel: rng.chance(0.6) ? rng.uniform(0, 20) : 0,
   };
 }
 
@@ -705,11 +730,14 @@ function drawPost(rng: Random, o: Partial<PhantomOverrides>): PostProcessingPara
 function drawPlacement(rng: Random, overlays: boolean, o: Partial<PhantomOverrides>): PlacementParams {
   const rotate = rng.chance(0.3);
   const rotationDeg = rng.uniform(-12, 12);
-  const fill = overlays ? rng.uniform(0.8, 0.98) : rng.uniform(0.9, 1.15);
+  // Real exported frames are mostly cropped to the sector, often cutting its sides: fill above 1 crops.
+  const fill = overlays ? rng.uniform(0.85, 1.05) : rng.uniform(1, 1.8);
+  const fitHeight = overlays ? rng.uniform(0.85, 1) : rng.uniform(0.95, 1.2);
   return {
     fill: o.fill ?? fill,
+    fitHeight: o.fitHeight ?? fitHeight,
     shiftXFrac: o.shiftXFrac ?? rng.uniform(-0.1, 0.1),
-    topFrac: o.topFrac ?? rng.uniform(0, overlays ? 0.1 : 0.05),
+    topFrac: o.topFrac ?? (overlays ? rng.uniform(0, 0.08) : rng.uniform(-0.08, 0.02)),
     rotationDeg: o.rotationDeg ?? (rotate ? rotationDeg : 0),
     flip: o.flip ?? rng.chance(0.5),
   };

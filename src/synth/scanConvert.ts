@@ -32,7 +32,7 @@ export function placeSector(
   const box = sectorBox(geometry);
   const bw = box.x1 - box.x0;
   const bh = box.y1 - box.y0;
-  const scale = placement.fill * Math.min(area.width / bw, area.height / bh);
+  const scale = Math.min((placement.fill * area.width) / bw, (placement.fitHeight * area.height) / bh);
   const cx = area.x + area.width / 2 + placement.shiftXFrac * area.width;
   const cy = area.y + placement.topFrac * area.height + (bh * scale) / 2;
   const angle = (placement.rotationDeg * Math.PI) / 180;

@@ -78,9 +78,9 @@ export const slab = (dist: number, half: number): number => {
 
 const bandProfile = (u: number): number => {
   const a = Math.abs(u);
-  if (a <= 0.6) return 1;
+  if (a <= 0.4) return 1;
   if (a >= 1) return 0;
-  return 0.5 + 0.5 * Math.cos(((a - 0.6) / 0.4) * Math.PI);
+  return 0.5 + 0.5 * Math.cos(((a - 0.4) / 0.6) * Math.PI);
 };
 
 export function buildScene(params: PhantomParams, grid: BeamGrid, motion: Motion = STILL): BeamScene {
@@ -274,7 +274,8 @@ class AeratedLung {
   private readonly whiteLo: number;
   private readonly whiteHi: number;
   private readonly whiteTexture: Noise1D;
-  readonly bandWeight: Float32Array;
+  /** Signed distance of each line from its nearest B-line's axis, in half-widths at the pleura. */
+  readonly bandU: Float32Array;
   readonly bandIndex: Int16Array;
   readonly whiteWeight: Float32Array;
   readonly tailWeight: Float32Array;
@@ -308,17 +309,20 @@ class AeratedLung {
       this.whiteLo = Infinity;
       this.whiteHi = -Infinity;
     }
-    this.bandWeight = new Float32Array(L);
+    this.bandU = new Float32Array(L).fill(Infinity);
     this.bandIndex = new Int16Array(L).fill(-1);
     this.whiteWeight = new Float32Array(L);
     this.tailWeight = new Float32Array(L);
     this.tailIndex = new Int16Array(L).fill(-1);
     for (let i = 0; i < L; i++) {
       const xi = grid.lateralMm[i]! - shiftMm;
+      let best = Infinity;
       lung.bLines.forEach((b, q) => {
-        const w = bandProfile((xi - this.bandXi[q]!) / (b.widthMm / 2));
-        if (w > this.bandWeight[i]!) {
-          this.bandWeight[i] = w;
+        const u = (xi - this.bandXi[q]!) / (b.widthMm / 2);
+        // Nearest band relative to its widest extent at the bottom, since bands widen with depth.
+        if (Math.abs(u) / (1 + b.spread) < best) {
+          best = Math.abs(u) / (1 + b.spread);
+          this.bandU[i] = u;
           this.bandIndex[i] = q;
         }
       });
@@ -360,7 +364,11 @@ class AeratedLung {
       lung.hazeNearDb * Math.exp(-rel / lung.hazeDecayMm) +
       lung.streakDb * this.streaks.at((xi - xiLo) / lung.streakLengthMm + 1, r / 0.8);
     let p = pow10(hazeDb);
-    const wb = this.bandWeight[i]!;
+    const bq = this.bandIndex[i]!;
+    const wb =
+      bq >= 0
+        ? bandProfile(this.bandU[i]! / (1 + (lung.bLines[bq]!.spread * rel) / grid.geometry.depthMm))
+        : 0;
     const ww = this.whiteWeight[i]!;
     const erase = Math.max(wb, ww);
     if (lung.aLines && aLinesAllowed && erase < 1) {
@@ -368,7 +376,7 @@ class AeratedLung {
         const kk = q + 2;
         const c = kk * d;
         if (c > grid.geometry.depthMm) break;
-        const t = this.pleuraThickness * (1 + 0.25 * (kk - 1));
+        const t = this.pleuraThickness * (1 + 0.4 * (kk - 1));
         const w = slab(r - c, t / 2);
         if (w > 0) {
           p += (1 - erase) * pow10(this.aDb[q]!) * w;
@@ -385,7 +393,7 @@ class AeratedLung {
       }
     }
     if (wb > 0) {
-      const q = this.bandIndex[i]!;
+      const q = bq;
       const band = lung.bLines[q]!;
       const db =
         this.pleuraDb -
@@ -627,8 +635,8 @@ function createEffusionPainter(
         const db = c.diaphragm.organDb + 3 * organTexture.at(i / 6, r / 6) + 1.5 * organFine.at(i / 2, r / 2);
         return linePower + (rel > 1 ? organPower * pow10(db - c.diaphragm.organDb) : 0);
       }
-      // Aerated lung under the lung line: haze only, its reverberations measured from the lung line.
-      return linePower + lung.paint(i, r, Math.max(d, f), k, labels, false);
+      // Lung under the lung line: partly collapsed behind the fluid, so dimmer than aerated lung's haze.
+      return linePower + 0.1 * lung.paint(i, r, Math.max(d, f), k, labels, false);
     },
     lastAttenuation: (t) => t * lastAtt,
     pleuraDropDb: () => 0,
