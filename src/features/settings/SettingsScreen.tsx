@@ -1,6 +1,8 @@
 // Settings: which compute backend to use, and what each rung of the ladder reported on this device.
 
 import { useState } from 'react';
+import { greyToRgba } from '../../domain';
+import { makeTestFrame } from '../../domain/testFrames';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { BACKEND_CHOICES, backendPreference, saveBackendPreference } from '../../app/settings';
 import type { BackendPreference } from '../../inference';
@@ -12,10 +14,50 @@ const LABELS: Record<BackendPreference, string> = {
   wasm: 'WebAssembly (CPU)',
 };
 
+interface SpeedCheck {
+  runs: number;
+  medianMs: number;
+  p90Ms: number;
+  backend: string;
+}
+
+const SPEED_RUNS = 10;
+
 export function SettingsScreen() {
-  const { status } = useInference();
+  const { status, client } = useInference();
   const [choice, setChoice] = useState<BackendPreference>(backendPreference());
+  const [speed, setSpeed] = useState<SpeedCheck | 'running' | null>(null);
   const info = activeModel(status);
+
+  // Times one frame at a time, as a sonographer uses the app, on a generated scanner-like frame.
+  const measureSpeed = async () => {
+    if (!client) return;
+    setSpeed('running');
+    const { frame } = makeTestFrame({
+      width: 640,
+      height: 480,
+      seed: 1,
+      shape: 'convex',
+      area: { x: 120, y: 60, width: 400, height: 380 },
+      chrome: true,
+      fluid: false,
+    });
+    const times: number[] = [];
+    let backend = '';
+    for (let i = 0; i <= SPEED_RUNS; i++) {
+      const t0 = performance.now();
+      const [outcome] = await client.classify([{ pixels: greyToRgba(frame), name: 'speed check' }]);
+      if (i > 0) times.push(performance.now() - t0);
+      if (outcome?.ok) backend = outcome.result.backend;
+    }
+    times.sort((a, b) => a - b);
+    setSpeed({
+      runs: times.length,
+      medianMs: times[Math.floor(times.length / 2)]!,
+      p90Ms: times[Math.min(times.length - 1, Math.floor(times.length * 0.9))]!,
+      backend,
+    });
+  };
   return (
     <section className="panel settings" aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
@@ -64,11 +106,25 @@ export function SettingsScreen() {
               ))}
             </tbody>
           </table>
-          <p>
+          <p data-testid="load-timing" data-load-ms={info.loadMs} data-warmup-ms={info.warmupMs}>
             In use: <strong data-testid="settings-backend">{info.backend}</strong>
             {info.backend === 'wasm' && <> with {info.wasmThreads} thread(s)</>}. Model loaded in{' '}
             {info.loadMs.toFixed(0)} ms, warmed up in {info.warmupMs.toFixed(0)} ms.
           </p>
+          <button
+            type="button"
+            className="button"
+            disabled={speed === 'running'}
+            onClick={() => void measureSpeed()}
+          >
+            {speed === 'running' ? 'Measuring…' : 'Measure speed on this device'}
+          </button>
+          {speed && speed !== 'running' && (
+            <p data-testid="speed-result" data-median-ms={speed.medianMs} data-p90-ms={speed.p90Ms}>
+              {speed.runs} frames on {speed.backend}: median {speed.medianMs.toFixed(0)} ms per frame (90th
+              percentile {speed.p90Ms.toFixed(0)} ms), from frame to read-out.
+            </p>
+          )}
         </div>
       )}
     </section>
