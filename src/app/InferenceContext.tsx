@@ -17,7 +17,7 @@ import {
   type ModelSource,
 } from '../inference';
 import { backendPreference } from './settings';
-import { chosenModelId, readModelRegistry } from './modelRegistry';
+import { bundledModelUrl, chosenModelId, readModelRegistry, type ModelRegistry } from './modelRegistry';
 
 export type ModelStatus =
   | { state: 'loading'; message: string }
@@ -27,6 +27,8 @@ export type ModelStatus =
 interface InferenceState {
   client: InferenceClient | null;
   status: ModelStatus;
+  /** Bundled models (public/models/index.json) and where they are served from. */
+  registry: { registry: ModelRegistry; base: string } | null;
   /** Loads another model; on failure the model already loaded stays active and the error is shown. */
   loadModel: (source: ModelSource, preference?: BackendPreference) => Promise<void>;
 }
@@ -36,6 +38,7 @@ const Context = createContext<InferenceState | null>(null);
 export function InferenceProvider({ children }: { children: ReactNode }) {
   const [client, setClient] = useState<InferenceClient | null>(null);
   const [status, setStatus] = useState<ModelStatus>({ state: 'loading', message: 'Starting…' });
+  const [registry, setRegistry] = useState<{ registry: ModelRegistry; base: string } | null>(null);
   const lastGood = useRef<LoadedModelInfo | undefined>(undefined);
 
   const load = useCallback(async (c: InferenceClient, source: ModelSource, preference: BackendPreference) => {
@@ -64,15 +67,12 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     (async () => {
       try {
-        const { registry, base } = await readModelRegistry();
-        const id = chosenModelId(registry);
-        const entry = registry.models.find((m) => m.id === id)!;
-        if (!cancelled)
-          await load(
-            c,
-            { kind: 'url', url: new URL(`${base}${entry.path}`, location.href).href },
-            backendPreference(),
-          );
+        const found = await readModelRegistry();
+        if (cancelled) return;
+        setRegistry(found);
+        const id = chosenModelId(found.registry);
+        const entry = found.registry.models.find((m) => m.id === id)!;
+        await load(c, { kind: 'url', url: bundledModelUrl(found.base, entry) }, backendPreference());
       } catch (error) {
         if (!cancelled) setStatus({ state: 'failed', message: (error as Error).message });
       }
@@ -90,7 +90,10 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
     [client, load],
   );
 
-  const value = useMemo(() => ({ client, status, loadModel }), [client, status, loadModel]);
+  const value = useMemo(
+    () => ({ client, status, registry, loadModel }),
+    [client, status, registry, loadModel],
+  );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 

@@ -23,8 +23,21 @@ export async function readModelRegistry(
   return { registry, base };
 }
 
-/** ?model=ID picks another bundled model (tests use the fixture this way). */
+const CHOSEN_KEY = 'lus-signs.model';
+
+/** ?model=ID wins (tests use the fixture this way), then the user's last choice, then the default. */
 export function chosenModelId(registry: ModelRegistry): string {
+  const listed = (id: string | null) => !!id && registry.models.some((m) => m.id === id);
   const fromUrl = new URLSearchParams(location.search).get('model');
-  return fromUrl && registry.models.some((m) => m.id === fromUrl) ? fromUrl : registry.default;
+  if (listed(fromUrl)) return fromUrl!;
+  const saved = localStorage.getItem(CHOSEN_KEY);
+  return listed(saved) ? saved! : registry.default;
+}
+
+export function rememberModelChoice(id: string): void {
+  localStorage.setItem(CHOSEN_KEY, id);
+}
+
+export function bundledModelUrl(base: string, model: BundledModel): string {
+  return new URL(`${base}${model.path}`, location.href).href;
 }
