@@ -6,3 +6,4 @@ export * from './preprocess';
 export * from './resize';
 export * from './roi';
 export * from './result';
+export * from './metrics';

@@ -1,0 +1,126 @@
+// The stored case: image, crop, the clinician's label with its history, exam, zone, notes and per-model predictions.
+
+import type { BackendName, ClassId, ClinicianLabel, Rect } from '../domain';
+
+export interface LabelChange {
+  at: number;
+  /** Reader initials. */
+  by: string;
+  /** Null for the first label. */
+  from: ClinicianLabel | null;
+  to: ClinicianLabel;
+}
+
+interface PredictionBase {
+  modelId: string;
+  modelVersion: string;
+  /** When the model produced it, ms since the epoch. */
+  at: number;
+}
+
+/** What one model version said about the case; refused frames are kept so coverage can count them. */
+export type StoredPrediction =
+  | (PredictionBase & {
+      status: 'scored';
+      probabilities: Record<ClassId, number>;
+      top: ClassId;
+      lowConfidence: boolean;
+      backend: BackendName;
+      inferenceMs: number;
+    })
+  | (PredictionBase & { status: 'refused'; code: string; message: string });
+
+/** "fixture-tiny@1.0.0": predictions are keyed by model id and version so versions can be compared. */
+export function modelKey(modelId: string, modelVersion: string): string {
+  return `${modelId}@${modelVersion}`;
+}
+
+export function splitModelKey(key: string): { modelId: string; modelVersion: string } {
+  const at = key.lastIndexOf('@');
+  return at < 0
+    ? { modelId: key, modelVersion: '' }
+    : { modelId: key.slice(0, at), modelVersion: key.slice(at + 1) };
+}
+
+export type ImageKind = 'cropped' | 'full-frame';
+
+export interface CaseRecord {
+  /** SHA-256 (hex) of the stored image's bytes: the same frame saved twice is one case. */
+  id: string;
+  created: number;
+  updated: number;
+  /** File name or device the frame came from. */
+  source: string;
+  /** The stored image: by default only the ultrasound region, so scanner banners (names) are not kept. */
+  image: Blob;
+  imageKind: ImageKind;
+  imageWidth: number;
+  imageHeight: number;
+  thumbnail: Blob;
+  /** The ultrasound region in the original frame's pixels. */
+  crop: Rect;
+  frameWidth: number;
+  frameHeight: number;
+  label: ClinicianLabel;
+  /** Initials of the reader who gave the current label. */
+  reader: string;
+  labelHistory: LabelChange[];
+  /** Pseudonymous exam code, never a patient name. */
+  examId: string;
+  /** Id from LUNG_ZONES, or '' when not recorded. */
+  zone: string;
+  notes: string;
+  predictions: Record<string, StoredPrediction>;
+}
+
+/** What a screen hands over to save a case; the store computes the id and the timestamps. */
+export interface NewCase {
+  source: string;
+  image: Blob;
+  imageKind: ImageKind;
+  imageWidth: number;
+  imageHeight: number;
+  thumbnail: Blob;
+  crop: Rect;
+  frameWidth: number;
+  frameHeight: number;
+  label: ClinicianLabel;
+  reader: string;
+  examId: string;
+  zone: string;
+  notes: string;
+  prediction?: StoredPrediction;
+}
+
+export interface LibrarySettings {
+  /** Keep the whole scanner screen instead of the cropped region (it may show patient names). */
+  keepFullFrame: boolean;
+  lastReader: string;
+  lastExamId: string;
+  lastZone: string;
+}
+
+export const DEFAULT_SETTINGS: LibrarySettings = {
+  keepFullFrame: false,
+  lastReader: '',
+  lastExamId: '',
+  lastZone: '',
+};
+
+/** Progress of a re-scoring run, stored after every batch so a reload can resume it. */
+export interface RescoreJob {
+  id: 'rescore';
+  modelId: string;
+  modelVersion: string;
+  total: number;
+  /** Case ids not yet scored in this run. */
+  remaining: string[];
+  scored: number;
+  refused: number;
+  failed: number;
+  state: 'running' | 'cancelled' | 'finished';
+  startedAt: number;
+  updatedAt: number;
+  /** Time spent scoring, summed over sessions (a reload does not count as work). */
+  workMs: number;
+}

@@ -1,0 +1,320 @@
+// caseStore: save, read, relabel, delete, restore and score cases; settings and the re-scoring job.
+
+import type { ClinicianLabel } from '../domain';
+import {
+  DEFAULT_SETTINGS,
+  modelKey,
+  type CaseRecord,
+  type LabelChange,
+  type LibrarySettings,
+  type NewCase,
+  type RescoreJob,
+  type StoredPrediction,
+} from './caseRecord';
+import { caseDb, closeCaseDb } from './db';
+import { sha256Hex } from './hash';
+import { currentStorageProblem, reportStorageProblem, toStorageError } from './storageProblem';
+
+/**
+ * Runs a write and turns any failure into a StorageError the UI can show. After a failure the
+ * connection is reopened; a success clears an earlier quota or failure message.
+ */
+async function write<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    const out = await work();
+    const kind = currentStorageProblem()?.kind;
+    if (kind === 'quota' || kind === 'failed') reportStorageProblem(null);
+    return out;
+  } catch (error) {
+    const problem = toStorageError(error, doing);
+    reportStorageProblem({ kind: problem.kind, message: problem.message });
+    await closeCaseDb();
+    throw problem;
+  }
+}
+
+async function read<T>(doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const problem = toStorageError(error, doing);
+    reportStorageProblem({ kind: problem.kind, message: problem.message });
+    throw problem;
+  }
+}
+
+/** Appends a history entry when the label changes; the first label has `from: null`. */
+function relabelled(record: CaseRecord, label: ClinicianLabel, reader: string, at: number): CaseRecord {
+  if (record.label === label && record.labelHistory.length) return record;
+  const change: LabelChange = {
+    at,
+    by: reader,
+    from: record.labelHistory.length ? record.label : null,
+    to: label,
+  };
+  return { ...record, label, reader, labelHistory: [...record.labelHistory, change], updated: at };
+}
+
+export interface SaveOutcome {
+  record: CaseRecord;
+  /** False when the same image was already stored (the existing case was updated instead). */
+  created: boolean;
+}
+
+/**
+ * Stores a case. The id is the SHA-256 of the image bytes, computed before the transaction opens
+ * (a transaction closes itself while it waits on anything that is not IndexedDB). Saving the same
+ * image again updates that case: its label (with history), details and predictions.
+ */
+export async function saveCase(input: NewCase, now = Date.now()): Promise<SaveOutcome> {
+  const id = await sha256Hex(input.image);
+  return write('save the case', async () => {
+    const db = await caseDb();
+    const tx = db.transaction('cases', 'readwrite');
+    const done = tx.done;
+    done.catch(() => undefined); // observed below; keeps an abort from surfacing as unhandled first
+    try {
+      const existing = await tx.store.get(id);
+      const predictions = { ...existing?.predictions };
+      if (input.prediction) {
+        predictions[modelKey(input.prediction.modelId, input.prediction.modelVersion)] = input.prediction;
+      }
+      let record: CaseRecord;
+      if (existing) {
+        record = relabelled(existing, input.label, input.reader, now);
+        record = {
+          ...record,
+          examId: input.examId || record.examId,
+          zone: input.zone || record.zone,
+          notes: input.notes || record.notes,
+          predictions,
+          updated: now,
+        };
+      } else {
+        const { prediction: _prediction, ...fields } = input;
+        record = relabelled(
+          { ...fields, id, created: now, updated: now, labelHistory: [], predictions },
+          input.label,
+          input.reader,
+          now,
+        );
+      }
+      await tx.store.put(record);
+      await done;
+      return { record, created: !existing };
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted.
+      }
+      throw error;
+    }
+  });
+}
+
+export function getCase(id: string): Promise<CaseRecord | undefined> {
+  return read('read the case', async () => (await caseDb()).get('cases', id));
+}
+
+/** All cases, newest first. */
+export function listCases(): Promise<CaseRecord[]> {
+  return read('list the cases', async () => {
+    const all = await (await caseDb()).getAllFromIndex('cases', 'by-created');
+    return all.reverse();
+  });
+}
+
+export function countCases(): Promise<number> {
+  return read('count the cases', async () => (await caseDb()).count('cases'));
+}
+
+/** Read-modify-write of one case inside a single transaction. */
+async function updateCase(
+  id: string,
+  doing: string,
+  change: (r: CaseRecord) => CaseRecord,
+): Promise<CaseRecord> {
+  return write(doing, async () => {
+    const db = await caseDb();
+    const tx = db.transaction('cases', 'readwrite');
+    const existing = await tx.store.get(id);
+    if (!existing) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new Error('the case is no longer stored');
+    }
+    const next = change(existing);
+    await tx.store.put(next);
+    await tx.done;
+    return next;
+  });
+}
+
+export function relabelCase(
+  id: string,
+  label: ClinicianLabel,
+  reader: string,
+  now = Date.now(),
+): Promise<CaseRecord> {
+  return updateCase(id, 'change the label', (r) => relabelled(r, label, reader, now));
+}
+
+export function updateCaseDetails(
+  id: string,
+  details: Partial<Pick<CaseRecord, 'examId' | 'zone' | 'notes'>>,
+  now = Date.now(),
+): Promise<CaseRecord> {
+  return updateCase(id, 'save the details', (r) => ({ ...r, ...details, updated: now }));
+}
+
+/** Deletes cases and returns them, so the screen can offer Undo (restoreDeletedCases). */
+export function deleteCases(ids: readonly string[]): Promise<CaseRecord[]> {
+  return write('delete the cases', async () => {
+    const db = await caseDb();
+    const tx = db.transaction('cases', 'readwrite');
+    const removed: CaseRecord[] = [];
+    for (const id of ids) {
+      const r = await tx.store.get(id);
+      if (r) {
+        removed.push(r);
+        await tx.store.delete(id);
+      }
+    }
+    await tx.done;
+    return removed;
+  });
+}
+
+/** Every case of one exam; returns them for Undo. */
+export function deleteExam(examId: string): Promise<CaseRecord[]> {
+  return write('delete the exam', async () => {
+    const db = await caseDb();
+    const tx = db.transaction('cases', 'readwrite');
+    const removed = await tx.store.index('by-exam').getAll(examId);
+    for (const r of removed) await tx.store.delete(r.id);
+    await tx.done;
+    return removed;
+  });
+}
+
+/** Undo of a delete: puts the records back exactly as they were. */
+export function restoreDeletedCases(records: readonly CaseRecord[]): Promise<void> {
+  return write('undo the delete', async () => {
+    const db = await caseDb();
+    const tx = db.transaction('cases', 'readwrite');
+    for (const r of records) await tx.store.put(r);
+    await tx.done;
+  });
+}
+
+export function deleteAllCases(): Promise<void> {
+  return write('delete all cases', async () => {
+    const db = await caseDb();
+    const tx = db.transaction(['cases', 'jobs'], 'readwrite');
+    await tx.objectStore('cases').clear();
+    await tx.objectStore('jobs').clear();
+    await tx.done;
+  });
+}
+
+/** Stores one batch of predictions in one transaction; a case deleted meanwhile is skipped. */
+export function addPredictions(
+  entries: ReadonlyArray<{ caseId: string; prediction: StoredPrediction }>,
+): Promise<number> {
+  return write('store the new results', async () => {
+    const db = await caseDb();
+    const tx = db.transaction('cases', 'readwrite');
+    let stored = 0;
+    for (const { caseId, prediction } of entries) {
+      const r = await tx.store.get(caseId);
+      if (!r) continue;
+      const key = modelKey(prediction.modelId, prediction.modelVersion);
+      await tx.store.put({ ...r, predictions: { ...r.predictions, [key]: prediction } });
+      stored++;
+    }
+    await tx.done;
+    return stored;
+  });
+}
+
+/** Merges two histories of the same case: every change once, in time order. */
+function mergeHistory(a: readonly LabelChange[], b: readonly LabelChange[]): LabelChange[] {
+  const seen = new Map<string, LabelChange>();
+  for (const c of [...a, ...b]) seen.set(`${c.at}|${c.by}|${c.from}|${c.to}`, c);
+  return [...seen.values()].sort((x, y) => x.at - y.at);
+}
+
+export interface RestoreOutcome {
+  added: number;
+  merged: number;
+}
+
+/**
+ * Restores validated backup records in one transaction, so a failure (quota) leaves the library as it
+ * was. A case already here keeps the newer of the two versions, with both label histories and all
+ * predictions.
+ */
+export function restoreCases(records: readonly CaseRecord[]): Promise<RestoreOutcome> {
+  return write('restore the backup', async () => {
+    const db = await caseDb();
+    const tx = db.transaction('cases', 'readwrite');
+    let added = 0;
+    let merged = 0;
+    for (const incoming of records) {
+      const here = await tx.store.get(incoming.id);
+      if (!here) {
+        await tx.store.put(incoming);
+        added++;
+        continue;
+      }
+      const newer = incoming.updated > here.updated ? incoming : here;
+      await tx.store.put({
+        ...newer,
+        labelHistory: mergeHistory(here.labelHistory, incoming.labelHistory),
+        predictions: { ...(newer === here ? incoming : here).predictions, ...newer.predictions },
+      });
+      merged++;
+    }
+    await tx.done;
+    return { added, merged };
+  });
+}
+
+export function readSettings(): Promise<LibrarySettings> {
+  return read('read the settings', async () => {
+    const db = await caseDb();
+    const out: LibrarySettings = { ...DEFAULT_SETTINGS };
+    for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof LibrarySettings>) {
+      const v = await db.get('settings', key);
+      if (v !== undefined && typeof v === typeof DEFAULT_SETTINGS[key])
+        (out as unknown as Record<string, unknown>)[key] = v;
+    }
+    return out;
+  });
+}
+
+export function saveSettings(change: Partial<LibrarySettings>): Promise<void> {
+  return write('save the settings', async () => {
+    const db = await caseDb();
+    const tx = db.transaction('settings', 'readwrite');
+    for (const [key, value] of Object.entries(change)) await tx.store.put(value, key);
+    await tx.done;
+  });
+}
+
+export function readRescoreJob(): Promise<RescoreJob | undefined> {
+  return read('read the re-scoring progress', async () => (await caseDb()).get('jobs', 'rescore'));
+}
+
+export function saveRescoreJob(job: RescoreJob): Promise<void> {
+  return write('save the re-scoring progress', async () => {
+    await (await caseDb()).put('jobs', job);
+  });
+}
+
+export function clearRescoreJob(): Promise<void> {
+  return write('clear the re-scoring progress', async () => {
+    await (await caseDb()).delete('jobs', 'rescore');
+  });
+}

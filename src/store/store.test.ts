@@ -1,0 +1,355 @@
+// The case store on fake-indexeddb: save and dedupe, label history, migration from v1, quota, blocked, backups.
+
+import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClassId } from '../domain';
+import { MIGRATIONS, openCaseDbAt, useDatabaseName, type CaseDb } from './db';
+import {
+  BackupProblem,
+  addPredictions,
+  clearRescoreJob,
+  countCases,
+  currentStorageProblem,
+  decodeBackup,
+  deleteAllCases,
+  deleteCases,
+  deleteExam,
+  encodeBackup,
+  getCase,
+  isQuotaError,
+  listCases,
+  readRescoreJob,
+  readSettings,
+  relabelCase,
+  reportStorageProblem,
+  restoreCases,
+  restoreDeletedCases,
+  saveCase,
+  saveRescoreJob,
+  saveSettings,
+  sha256Hex,
+  casesCsv,
+  StorageError,
+  type NewCase,
+  type StoredPrediction,
+} from './index';
+import { strToU8, zipSync } from 'fflate';
+
+let dbCounter = 0;
+beforeEach(async () => {
+  reportStorageProblem(null);
+  await useDatabaseName(`lus-test-${++dbCounter}`);
+});
+afterEach(async () => {
+  await useDatabaseName('lus-signs');
+});
+
+function png(seed: number): Blob {
+  // Distinct bytes per seed stand in for an encoded image; the store only hashes and keeps them.
+  return new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, seed, seed * 7, seed * 13])], {
+    type: 'image/png',
+  });
+}
+
+function prediction(version: string, top: ClassId = 'b_lines'): StoredPrediction {
+  const probabilities = { a_lines: 0.1, b_lines: 0.1, pleural_effusion: 0.1, consolidation: 0.1, [top]: 0.7 };
+  return {
+    status: 'scored',
+    modelId: 'fixture-tiny',
+    modelVersion: version,
+    at: 1000,
+    probabilities,
+    top,
+    lowConfidence: false,
+    backend: 'wasm',
+    inferenceMs: 3,
+  };
+}
+
+function newCase(seed: number, extra: Partial<NewCase> = {}): NewCase {
+  return {
+    source: `scan-${seed}.png`,
+    image: png(seed),
+    imageKind: 'cropped',
+    imageWidth: 380,
+    imageHeight: 360,
+    thumbnail: new Blob([new Uint8Array([seed])], { type: 'image/jpeg' }),
+    crop: { x: 120, y: 60, width: 380, height: 360 },
+    frameWidth: 640,
+    frameHeight: 480,
+    label: 'b_lines',
+    reader: 'AB',
+    examId: 'EX-1',
+    zone: 'blue-R-upper',
+    notes: '',
+    prediction: prediction('1.0.0'),
+    ...extra,
+  };
+}
+
+describe('saving cases', () => {
+  it('identifies a case by the SHA-256 of its image and records the first label', async () => {
+    const { record, created } = await saveCase(newCase(1), 5000);
+    expect(created).toBe(true);
+    expect(record.id).toBe(await sha256Hex(png(1)));
+    expect(record.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(record.labelHistory).toEqual([{ at: 5000, by: 'AB', from: null, to: 'b_lines' }]);
+    expect(record.predictions['fixture-tiny@1.0.0']?.status).toBe('scored');
+    const back = await getCase(record.id);
+    expect(new Uint8Array(await back!.image.arrayBuffer())).toEqual(
+      new Uint8Array(await png(1).arrayBuffer()),
+    );
+  });
+
+  it('saving the same frame twice does not duplicate it; a new label is recorded in the history', async () => {
+    await saveCase(newCase(1), 5000);
+    const { created, record } = await saveCase(newCase(1, { label: 'consolidation', reader: 'CD' }), 6000);
+    expect(created).toBe(false);
+    expect(await countCases()).toBe(1);
+    expect(record.label).toBe('consolidation');
+    expect(record.labelHistory).toEqual([
+      { at: 5000, by: 'AB', from: null, to: 'b_lines' },
+      { at: 6000, by: 'CD', from: 'b_lines', to: 'consolidation' },
+    ]);
+  });
+
+  it('relabelling keeps the history and results of every model version are kept side by side', async () => {
+    const { record } = await saveCase(newCase(2), 1);
+    await relabelCase(record.id, 'unsure', 'EF', 2);
+    await addPredictions([{ caseId: record.id, prediction: prediction('2.0.0', 'a_lines') }]);
+    const back = (await getCase(record.id))!;
+    expect(back.labelHistory.map((h) => [h.from, h.to, h.by])).toEqual([
+      [null, 'b_lines', 'AB'],
+      ['b_lines', 'unsure', 'EF'],
+    ]);
+    expect(Object.keys(back.predictions).sort()).toEqual(['fixture-tiny@1.0.0', 'fixture-tiny@2.0.0']);
+  });
+
+  it('delete returns the cases for Undo; delete-exam removes only that exam', async () => {
+    const a = (await saveCase(newCase(1, { examId: 'EX-1' }))).record;
+    const b = (await saveCase(newCase(2, { examId: 'EX-2' }))).record;
+    await saveCase(newCase(3, { examId: 'EX-2' }));
+    const removed = await deleteCases([a.id]);
+    expect(await countCases()).toBe(2);
+    await restoreDeletedCases(removed);
+    expect(await getCase(a.id)).toEqual(a);
+    const exam = await deleteExam('EX-2');
+    expect(exam.map((r) => r.id).sort()).toContain(b.id);
+    expect((await listCases()).map((r) => r.examId)).toEqual(['EX-1']);
+  });
+
+  it('keeps settings and the re-scoring job', async () => {
+    expect((await readSettings()).keepFullFrame).toBe(false);
+    await saveSettings({ keepFullFrame: true, lastReader: 'AB' });
+    expect(await readSettings()).toMatchObject({ keepFullFrame: true, lastReader: 'AB' });
+    await saveRescoreJob({
+      id: 'rescore',
+      modelId: 'm',
+      modelVersion: '2',
+      total: 3,
+      remaining: ['x'],
+      scored: 2,
+      refused: 0,
+      failed: 0,
+      state: 'running',
+      startedAt: 1,
+      updatedAt: 2,
+      workMs: 10,
+    });
+    expect((await readRescoreJob())?.remaining).toEqual(['x']);
+    await clearRescoreJob();
+    expect(await readRescoreJob()).toBeUndefined();
+  });
+
+  it('CSV of cases has no image data and one column group per model version', async () => {
+    const { record } = await saveCase(newCase(1, { notes: 'pleural line, "thick"' }));
+    await addPredictions([{ caseId: record.id, prediction: prediction('2.0.0', 'a_lines') }]);
+    const csv = casesCsv(await listCases());
+    const [header, row] = csv.trim().split('\n');
+    expect(header).toContain('fixture-tiny@1.0.0 sign');
+    expect(header).toContain('fixture-tiny@2.0.0 p_a_lines');
+    expect(row).toContain('"pleural line, ""thick"""');
+    expect(row).toContain(record.id);
+  });
+});
+
+describe('migrations', () => {
+  it('opens a database written by the first schema (v1) and backfills label history', async () => {
+    const name = `lus-test-v1-${dbCounter}`;
+    const v1 = await openCaseDbAt(name, 1);
+    expect([...v1.objectStoreNames].sort()).toEqual(['cases', 'settings']);
+    // A v1 record: no `updated`, no `labelHistory`.
+    const {
+      labelHistory: _h,
+      updated: _u,
+      ...old
+    } = {
+      ...newCase(4),
+      id: await sha256Hex(png(4)),
+      created: 1234,
+      updated: 0,
+      labelHistory: [],
+      predictions: {},
+    };
+    await v1.put('cases', old as never);
+    await v1.put('settings', true, 'keepFullFrame');
+    v1.close();
+
+    await useDatabaseName(name);
+    const [migrated] = await listCases();
+    expect(migrated!.updated).toBe(1234);
+    expect(migrated!.labelHistory).toEqual([{ at: 1234, by: 'AB', from: null, to: 'b_lines' }]);
+    expect((await readSettings()).keepFullFrame).toBe(true);
+    // v2 added the jobs store and the by-updated index.
+    await saveRescoreJob({
+      id: 'rescore',
+      modelId: 'm',
+      modelVersion: '1',
+      total: 0,
+      remaining: [],
+      scored: 0,
+      refused: 0,
+      failed: 0,
+      state: 'finished',
+      startedAt: 0,
+      updatedAt: 0,
+      workMs: 0,
+    });
+    const raw = await openDB(name);
+    expect(raw.version).toBe(2);
+    expect([...raw.transaction('cases').store.indexNames].sort()).toEqual([
+      'by-created',
+      'by-exam',
+      'by-updated',
+    ]);
+    raw.close();
+  });
+
+  it('an old tab holding the database open blocks the upgrade with a message, which clears when it closes', async () => {
+    const name = `lus-test-blocked-${dbCounter}`;
+    // An old tab of an app without a `blocking` handler: it never lets go by itself.
+    const oldTab = await openDB<CaseDb>(name, 1, {
+      upgrade: (db, _o, _n, tx) => MIGRATIONS[0]!(db, tx as never),
+    });
+    await useDatabaseName(name);
+    const opening = countCases();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(currentStorageProblem()?.kind).toBe('blocked');
+    expect(currentStorageProblem()?.message).toMatch(/Close the other LUS Signs tabs/);
+    oldTab.close();
+    expect(await opening).toBe(0);
+    expect(currentStorageProblem()).toBeNull();
+  });
+
+  it('when a newer version opens elsewhere, this tab lets go and asks for a reload', async () => {
+    await saveCase(newCase(1));
+    const name = `lus-test-${dbCounter}`;
+    const newer = await openDB(name, 3);
+    expect(newer.version).toBe(3);
+    expect(currentStorageProblem()?.kind).toBe('newer-version');
+    newer.close();
+  });
+});
+
+describe('quota', () => {
+  it('a put that throws QuotaExceededError becomes the "storage full" state and earlier cases are intact', async () => {
+    const first = (await saveCase(newCase(1))).record;
+    const second = (await saveCase(newCase(2))).record;
+    const proto = IDBObjectStore.prototype;
+    const realPut = proto.put;
+    proto.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    try {
+      const failure = await saveCase(newCase(3)).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(StorageError);
+      expect((failure as StorageError).kind).toBe('quota');
+      expect(currentStorageProblem()).toEqual({
+        kind: 'quota',
+        message: expect.stringMatching(/^Storage is full: export a backup and delete old cases/),
+      });
+    } finally {
+      proto.put = realPut;
+    }
+    const left = await listCases();
+    expect(left.map((c) => c.id).sort()).toEqual([first.id, second.id].sort());
+    expect(await getCase(first.id)).toEqual(first);
+    // The next successful save clears the warning.
+    await saveCase(newCase(3));
+    expect(currentStorageProblem()).toBeNull();
+    expect(await countCases()).toBe(3);
+  });
+
+  it('recognises quota errors wrapped as the inner error of an AbortError', () => {
+    const abort = Object.assign(new DOMException('aborted', 'AbortError'), {
+      inner: new DOMException('full', 'QuotaExceededError'),
+    });
+    expect(isQuotaError(abort)).toBe(true);
+    expect(isQuotaError(new DOMException('x', 'AbortError'))).toBe(false);
+  });
+});
+
+describe('backup', () => {
+  it('backup → delete all → restore gives the same cases, images and label histories', async () => {
+    await saveCase(newCase(1), 10);
+    const { record } = await saveCase(newCase(2, { label: 'a_lines' }), 20);
+    await relabelCase(record.id, 'pleural_effusion', 'XY', 30);
+    const before = await listCases();
+    const file = await encodeBackup(before);
+    await deleteAllCases();
+    expect(await countCases()).toBe(0);
+    const decoded = await decodeBackup(file, 'backup.zip');
+    expect(await restoreCases(decoded)).toEqual({ added: 2, merged: 0 });
+    const after = await listCases();
+    expect(after.map(({ image: _i, thumbnail: _t, ...r }) => r)).toEqual(
+      before.map(({ image: _i, thumbnail: _t, ...r }) => r),
+    );
+    for (let i = 0; i < after.length; i++) {
+      expect(new Uint8Array(await after[i]!.image.arrayBuffer())).toEqual(
+        new Uint8Array(await before[i]!.image.arrayBuffer()),
+      );
+      expect(after[i]!.image.type).toBe('image/png');
+    }
+  });
+
+  it('restoring onto a library that has the case keeps the newer version and both histories', async () => {
+    const { record } = await saveCase(newCase(1), 10);
+    const file = await encodeBackup(await listCases());
+    await relabelCase(record.id, 'a_lines', 'ZZ', 50);
+    const outcome = await restoreCases(await decodeBackup(file));
+    expect(outcome).toEqual({ added: 0, merged: 1 });
+    const back = (await getCase(record.id))!;
+    expect(back.label).toBe('a_lines');
+    expect(back.labelHistory).toHaveLength(2);
+  });
+
+  it('refuses a foreign, corrupt or tampered file with a message, and stores nothing', async () => {
+    await saveCase(newCase(1));
+    const good = await encodeBackup(await listCases());
+    const notZip = new TextEncoder().encode('hello, this is a text file');
+    const foreign = zipSync({ 'readme.txt': strToU8('hi') });
+    const otherApp = zipSync({ 'manifest.json': strToU8(JSON.stringify({ format: 'something-else' })) });
+    const truncated = good.slice(0, Math.floor(good.length / 2));
+    // Swap one image byte: the fingerprint no longer matches.
+    const tampered = await encodeBackup(
+      (await listCases()).map((c) => ({
+        ...c,
+        image: new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }),
+      })),
+    );
+    const cases: Array<[Uint8Array, RegExp]> = [
+      [notZip, /not a LUS Signs case backup: it is not a readable zip archive/],
+      [foreign, /not a LUS Signs case backup: it has no manifest\.json/],
+      [otherApp, /not a LUS Signs case backup\./],
+      [truncated, /not a LUS Signs case backup|damaged/],
+      [tampered, /does not match its fingerprint/],
+    ];
+    for (const [bytes, message] of cases) {
+      const error = await decodeBackup(bytes, 'x.zip').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackupProblem);
+      expect((error as Error).message).toMatch(message);
+    }
+    expect(await countCases()).toBe(1);
+  });
+});
