@@ -9,10 +9,14 @@ export type RoiOutcome =
 
 /** Working resolution: large enough for 4 px accuracy after refinement, small enough to be instant. */
 const WORK_SIZE = 256;
-/** Grey level (0–255) below which a pixel counts as black background or anechoic fluid. */
-const DARK = 12;
-/** Local standard deviation above which a neighbourhood has speckle-like texture. */
-const TEXTURE = 3;
+/** Grey level (0–255) at or below which a pixel counts as black background (scanners draw on black). */
+const DARK = 8;
+/** Mean local standard deviation above which a region has speckle-like texture rather than flat UI fill. */
+const TEXTURE = 1.2;
+/** Local spread at which one pixel's neighbourhood counts as textured (JPEG noise on flat fill stays below). */
+const TEXTURED_PIXEL = 0.8;
+/** Share of a region's pixels that must be textured for it to be image rather than UI fill. */
+const TEXTURED_SHARE = 0.4;
 
 function integral(values: Float64Array, width: number, height: number): Float64Array {
   const out = new Float64Array((width + 1) * (height + 1));
@@ -31,8 +35,8 @@ function boxSum(ii: Float64Array, width: number, x0: number, y0: number, x1: num
   return ii[y1 * w + x1]! - ii[y0 * w + x1]! - ii[y1 * w + x0]! + ii[y0 * w + x0]!;
 }
 
-/** Pixels that are bright enough and textured: speckle, not flat UI panels and not background. */
-export function textureMask(image: GreyImage, radius: number): Uint8Array {
+/** Local standard deviation over (2r+1)² windows, via integral images. */
+function localSpread(image: GreyImage, radius: number): Float32Array {
   const { width, height, data } = image;
   const v = new Float64Array(width * height);
   const v2 = new Float64Array(width * height);
@@ -42,7 +46,7 @@ export function textureMask(image: GreyImage, radius: number): Uint8Array {
   }
   const s = integral(v, width, height);
   const s2 = integral(v2, width, height);
-  const mask = new Uint8Array(width * height);
+  const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const y0 = Math.max(0, y - radius);
     const y1 = Math.min(height, y + radius + 1);
@@ -51,11 +55,10 @@ export function textureMask(image: GreyImage, radius: number): Uint8Array {
       const x1 = Math.min(width, x + radius + 1);
       const n = (x1 - x0) * (y1 - y0);
       const mean = boxSum(s, width, x0, y0, x1, y1) / n;
-      const variance = boxSum(s2, width, x0, y0, x1, y1) / n - mean * mean;
-      if (mean > DARK && variance > TEXTURE * TEXTURE) mask[y * width + x] = 1;
+      out[y * width + x] = Math.sqrt(Math.max(0, boxSum(s2, width, x0, y0, x1, y1) / n - mean * mean));
     }
   }
-  return mask;
+  return out;
 }
 
 function erode(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
@@ -96,26 +99,39 @@ export function dilate(mask: Uint8Array, width: number, height: number, radius: 
 
 interface Component {
   count: number;
+  /** Sum of local spread over the component's pixels (mean = texture). */
+  spreadSum: number;
+  /** Pixels whose neighbourhood varies at all: speckle fills a region, a flat panel only has edges. */
+  texturedCount: number;
   minX: number;
   minY: number;
   maxX: number;
   maxY: number;
 }
 
-/** 4-connected components of `grouping`, counting only pixels set in `mask` towards each component. */
+/** 4-connected components of `mask`, with each one's bounding box, size and summed local spread. */
 export function components(
-  grouping: Uint8Array,
   mask: Uint8Array,
   width: number,
   height: number,
+  spread: Float32Array,
 ): Component[] {
+  const grouping = mask;
   const label = new Int32Array(grouping.length).fill(-1);
   const found: Component[] = [];
   const stack = new Int32Array(grouping.length);
   for (let start = 0; start < grouping.length; start++) {
     if (!grouping[start] || label[start] !== -1) continue;
     const id = found.length;
-    const c: Component = { count: 0, minX: width, minY: height, maxX: -1, maxY: -1 };
+    const c: Component = {
+      count: 0,
+      spreadSum: 0,
+      texturedCount: 0,
+      minX: width,
+      minY: height,
+      maxX: -1,
+      maxY: -1,
+    };
     let top = 0;
     stack[top++] = start;
     label[start] = id;
@@ -125,6 +141,8 @@ export function components(
       const y = (p - x) / width;
       if (mask[p]) {
         c.count++;
+        c.spreadSum += spread[p]!;
+        if (spread[p]! >= TEXTURED_PIXEL) c.texturedCount++;
         if (x < c.minX) c.minX = x;
         if (x > c.maxX) c.maxX = x;
         if (y < c.minY) c.minY = y;
@@ -239,11 +257,21 @@ export function detectUltrasoundRegion(frame: GreyImage): RoiOutcome {
   const scaleX = frame.width / work.width;
   const scaleY = frame.height / work.height;
   const small = resizeGrey(frame, work.width, work.height);
-  const mask = textureMask(small, 1);
-  // Opening removes thin structures (text strokes, ruler ticks, the edges of menu panels) that would
-  // otherwise join the image; dense speckle survives it.
-  const opened = dilate(erode(mask, work.width, work.height, 2), work.width, work.height, 2);
-  const parts = components(opened, opened, work.width, work.height).sort((a, b) => b.count - a.count);
+  const bright = new Uint8Array(small.data.length);
+  for (let i = 0; i < bright.length; i++) bright[i] = small.data[i]! > DARK ? 1 : 0;
+  // Opening removes thin structures (text strokes, ruler ticks, calliper lines) that would otherwise
+  // join the image; the body of a sector or rectangle survives it.
+  const opened = dilate(erode(bright, work.width, work.height, 2), work.width, work.height, 2);
+  const spread = localSpread(small, 1);
+  // Flat menu panels and banners are bright but textureless; the image is the largest textured part.
+  const textured = (c: Component) =>
+    c.spreadSum / c.count >= TEXTURE && c.texturedCount / c.count >= TEXTURED_SHARE;
+  const texture = (c: Component) => c.spreadSum / c.count;
+  // Size weighted by (capped) texture, so a big flat panel does not outrank a smaller speckled image.
+  const weight = (c: Component) => c.count * Math.min(texture(c), 8);
+  const parts = components(opened, work.width, work.height, spread)
+    .filter(textured)
+    .sort((a, b) => weight(b) - weight(a));
   const main = parts[0];
   const minimumArea = 0.02 * work.width * work.height;
   if (!main || main.count < minimumArea) {
@@ -255,7 +283,7 @@ export function detectUltrasoundRegion(frame: GreyImage): RoiOutcome {
   }
   const box = { ...main };
   for (const other of parts.slice(1)) {
-    if (other.count < 0.1 * main.count) break;
+    if (other.count < 0.1 * main.count) continue;
     // Parts of one image split by a rib shadow (side by side) or by anechoic fluid (one above the other).
     const sharedRows = overlap(other.minY, other.maxY, box.minY, box.maxY);
     const sharedCols = overlap(other.minX, other.maxX, box.minX, box.maxX);
