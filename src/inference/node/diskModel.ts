@@ -42,17 +42,42 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const BYTES_PER_VALUE: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
+const BYTES_PER_VALUE: Readonly<Record<string, number>> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  uint8: 1,
+  float16: 2,
+};
 
 function manifestBytes(dir: string, specs: tf.io.WeightsManifestEntry[]): number {
   let total = 0;
   for (const spec of specs) {
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const per = BYTES_PER_VALUE[spec.quantization?.dtype ?? spec.dtype];
-    if (per === undefined) throw new ModelFolderError(dir, `weight ${spec.name} has unsupported dtype ${spec.dtype}`);
+    if (per === undefined)
+      throw new ModelFolderError(dir, `weight ${spec.name} has unsupported dtype ${spec.dtype}`);
     total += count * per;
   }
   return total;
+}
+
+/**
+ * TF.js 4.22's CompositeArrayBuffer assumes every shard but the last has the first shard's size and never
+ * checks the last: a longer last shard makes it look up a shard that does not exist and decode zeros.
+ * Exporters write equal shards with a shorter last one; anything else is joined into one buffer.
+ */
+function shardsAsTfjsReadsThem(shards: ArrayBuffer[]): ArrayBuffer | ArrayBuffer[] {
+  const first = shards[0]?.byteLength ?? 0;
+  if (shards.every((s, i) => (i < shards.length - 1 ? s.byteLength === first : s.byteLength <= first)))
+    return shards;
+  const joined = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0));
+  let offset = 0;
+  for (const s of shards) {
+    joined.set(new Uint8Array(s), offset);
+    offset += s.byteLength;
+  }
+  return joined.buffer;
 }
 
 /** Reads model.json and its shards without creating any tensors. */
@@ -65,16 +90,20 @@ export async function readGraphModelFolder(dir: string): Promise<DiskModelArtifa
     throw new ModelFolderError(dir, `cannot read model.json (${(error as Error).message})`);
   }
   if (!isRecord(modelJson) || modelJson.format !== 'graph-model' || !isRecord(modelJson.modelTopology)) {
-    throw new ModelFolderError(dir, 'model.json is not a TF.js graph model (format "graph-model" with a modelTopology)');
+    throw new ModelFolderError(
+      dir,
+      'model.json is not a TF.js graph model (format "graph-model" with a modelTopology)',
+    );
   }
   const groups = modelJson.weightsManifest;
   if (!Array.isArray(groups)) throw new ModelFolderError(dir, 'model.json has no weightsManifest');
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const shardFiles: string[] = [];
-  for (const group of groups as tf.io.WeightsManifestGroupConfig[]) {
+  for (const group of groups as tf.io.WeightsManifestConfig) {
     for (const file of group.paths) {
       // Shards sit beside model.json; a path that leaves the folder is never followed.
-      if (path.basename(file) !== file) throw new ModelFolderError(dir, `shard path ${file} is not a plain file name`);
+      if (path.basename(file) !== file)
+        throw new ModelFolderError(dir, `shard path ${file} is not a plain file name`);
       shardFiles.push(file);
     }
     weightSpecs.push(...group.weights);
@@ -103,17 +132,24 @@ export async function readGraphModelFolder(dir: string): Promise<DiskModelArtifa
     modelTopology: modelJson.modelTopology,
     format: 'graph-model',
     weightSpecs,
-    weightData,
+    weightData: shardsAsTfjsReadsThem(weightData),
   };
   if (typeof modelJson.generatedBy === 'string') artifacts.generatedBy = modelJson.generatedBy;
   if (typeof modelJson.convertedBy === 'string') artifacts.convertedBy = modelJson.convertedBy;
   if (isRecord(modelJson.signature)) artifacts.signature = modelJson.signature;
-  if (isRecord(modelJson.userDefinedMetadata)) artifacts.userDefinedMetadata = modelJson.userDefinedMetadata;
+  if (isRecord(modelJson.userDefinedMetadata)) {
+    artifacts.userDefinedMetadata = modelJson.userDefinedMetadata as NonNullable<
+      tf.io.ModelArtifacts['userDefinedMetadata']
+    >;
+  }
   return { modelJson, artifacts, weightBytes, shardFiles };
 }
 
 /** Loads a graph-model folder and checks its metadata against the contract the app enforces. */
-export async function loadGraphModelFromDir(dir: string, options: LoadDiskModelOptions = {}): Promise<DiskGraphModel> {
+export async function loadGraphModelFromDir(
+  dir: string,
+  options: LoadDiskModelOptions = {},
+): Promise<DiskGraphModel> {
   const folder = await stat(dir).catch(() => null);
   if (!folder?.isDirectory()) throw new ModelFolderError(dir, 'is not a folder');
   const { modelJson, artifacts, weightBytes } = await readGraphModelFolder(dir);

@@ -22,7 +22,10 @@ const FLOAT32_TOLERANCE = 1e-4;
  * 32 inputs; see training/README.md) with headroom, not a promise. Deviation is from PyTorch's float32
  * model; agreement counts inputs with a top-2 margin above 1e-3.
  */
-const MEASURED_BOUNDS: Record<string, Record<'float16' | 'uint8', { maxAbsDiff: number; minTop1: number }>> = {
+const MEASURED_BOUNDS: Record<
+  string,
+  Record<'float16' | 'uint8', { maxAbsDiff: number; minTop1: number }>
+> = {
   'resnet18-64': {
     float16: { maxAbsDiff: 0.01, minTop1: 1 },
     uint8: { maxAbsDiff: 0.25, minTop1: 0.93 },
@@ -121,54 +124,59 @@ if (!goldens.ok) {
               expect(checked.ok ? '' : checked.message).toBe('');
               if (!checked.ok) return;
               expect(checked.metadata.classes).toEqual(net.classes);
-              expect(checked.metadata.input).toMatchObject({ height: net.height, width: net.width, channels: 3 });
+              expect(checked.metadata.input).toMatchObject({
+                height: net.height,
+                width: net.width,
+                channels: 3,
+              });
               expect(checked.metadata.outputs.probabilities).toBe('probs');
               expect(checked.metadata.architecture).toBe(net.architecture);
               expect(checked.metadata.isTestModel).toBe(true);
               if (net.features) {
                 expect(checked.metadata.outputs.featureMap).toBe('features');
-                expect(checked.metadata.classifier).toEqual({ kernel: 'classifier/kernel', bias: 'classifier/bias' });
+                expect(checked.metadata.classifier).toEqual({
+                  kernel: 'classifier/kernel',
+                  bias: 'classifier/bias',
+                });
               }
             });
 
-            it(
-              'matches PyTorch on every golden input',
-              async () => {
-                const before = tf.memory().numTensors;
-                const wantFeatures = net.features && precision === 'float32';
-                const names = wantFeatures ? ['probs', 'features', 'pooled'] : ['probs'];
-                const [probs, features, pooled] = await runAll(loaded!, net, names);
-                expect(tf.memory().numTensors).toBe(before);
-                const actual = rows(probs!, net.classes.length);
-                const vsTorch = compareProbabilities(actual, expectations.torchProbs, expectations.top2Margin);
-                report(`${net.name} ${precision} vs PyTorch`, vsTorch);
-                expect(vsTorch.decisive).toBeGreaterThan(net.inputCount / 2);
-                if (precision === 'float32') {
-                  expect(vsTorch.maxAbsDiff).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
-                  expect(vsTorch.top1Agree).toBe(vsTorch.decisive);
-                } else {
-                  // Against PyTorch run with the decoded weights, TF.js must agree to float32 rounding: this
-                  // proves the encoding and TF.js's decoding agree, whatever the precision loses.
-                  const reference = expectations.exportedReference[precision];
-                  expect(reference).toBeDefined();
-                  const vsDecoded = compareProbabilities(actual, reference!, expectations.top2Margin);
-                  report(`${net.name} ${precision} vs PyTorch with decoded weights`, vsDecoded);
-                  expect(vsDecoded.maxAbsDiff).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
-                  const bound = MEASURED_BOUNDS[net.name]?.[precision];
-                  expect(bound, `no measured bound for ${net.name} ${precision}`).toBeDefined();
-                  expect(vsTorch.maxAbsDiff).toBeLessThanOrEqual(bound!.maxAbsDiff);
-                  expect(vsTorch.top1Agree / vsTorch.decisive).toBeGreaterThanOrEqual(bound!.minTop1);
-                }
-                if (wantFeatures) {
-                  const fmap = maxRelativeDiff(features!, readFloat32(net.featureMap!.file));
-                  const pool = maxRelativeDiff(pooled!, readFloat32(net.pooled!.file));
-                  console.info(`${net.name} feature map max rel diff ${fmap.toExponential(2)}, pooled ${pool.toExponential(2)}`);
-                  expect(fmap).toBeLessThanOrEqual(1e-4);
-                  expect(pool).toBeLessThanOrEqual(1e-4);
-                }
-              },
-              600_000,
-            );
+            it('matches PyTorch on every golden input', async () => {
+              const before = tf.memory().numTensors;
+              const wantFeatures = net.features && precision === 'float32';
+              const names = wantFeatures ? ['probs', 'features', 'pooled'] : ['probs'];
+              const [probs, features, pooled] = await runAll(loaded!, net, names);
+              expect(tf.memory().numTensors).toBe(before);
+              const actual = rows(probs!, net.classes.length);
+              const vsTorch = compareProbabilities(actual, expectations.torchProbs, expectations.top2Margin);
+              report(`${net.name} ${precision} vs PyTorch`, vsTorch);
+              expect(vsTorch.decisive).toBeGreaterThan(net.inputCount / 2);
+              if (precision === 'float32') {
+                expect(vsTorch.maxAbsDiff).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
+                expect(vsTorch.top1Agree).toBe(vsTorch.decisive);
+              } else {
+                // Against PyTorch run with the decoded weights, TF.js must agree to float32 rounding: this
+                // proves the encoding and TF.js's decoding agree, whatever the precision loses.
+                const reference = expectations.exportedReference[precision];
+                expect(reference).toBeDefined();
+                const vsDecoded = compareProbabilities(actual, reference!, expectations.top2Margin);
+                report(`${net.name} ${precision} vs PyTorch with decoded weights`, vsDecoded);
+                expect(vsDecoded.maxAbsDiff).toBeLessThanOrEqual(FLOAT32_TOLERANCE);
+                const bound = MEASURED_BOUNDS[net.name]?.[precision];
+                expect(bound, `no measured bound for ${net.name} ${precision}`).toBeDefined();
+                expect(vsTorch.maxAbsDiff).toBeLessThanOrEqual(bound!.maxAbsDiff);
+                expect(vsTorch.top1Agree / vsTorch.decisive).toBeGreaterThanOrEqual(bound!.minTop1);
+              }
+              if (wantFeatures) {
+                const fmap = maxRelativeDiff(features!, readFloat32(net.featureMap!.file));
+                const pool = maxRelativeDiff(pooled!, readFloat32(net.pooled!.file));
+                console.info(
+                  `${net.name} feature map max rel diff ${fmap.toExponential(2)}, pooled ${pool.toExponential(2)}`,
+                );
+                expect(fmap).toBeLessThanOrEqual(1e-4);
+                expect(pool).toBeLessThanOrEqual(1e-4);
+              }
+            }, 600_000);
           });
         }
       });

@@ -55,7 +55,10 @@ export function findGoldens(): GoldensLookup {
     }
     return { ok: true, manifest };
   } catch (error) {
-    return { ok: false, message: `parity goldens manifest is unreadable (${(error as Error).message}): ${MISSING}` };
+    return {
+      ok: false,
+      message: `parity goldens manifest is unreadable (${(error as Error).message}): ${MISSING}`,
+    };
   }
 }
 
@@ -104,7 +107,8 @@ export function compareProbabilities(
   let top1AgreeAll = 0;
   actual.forEach((row, i) => {
     const ref = reference[i]!;
-    if (row.length !== ref.length) throw new Error(`input ${i}: ${row.length} classes, expected ${ref.length}`);
+    if (row.length !== ref.length)
+      throw new Error(`input ${i}: ${row.length} classes, expected ${ref.length}`);
     row.forEach((v, c) => {
       maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - ref[c]!));
     });

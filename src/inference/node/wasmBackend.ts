@@ -9,7 +9,9 @@ let ready: Promise<void> | null = null;
 /** Folder holding tfjs-backend-wasm's .wasm binaries, with a trailing separator as setWasmPaths wants. */
 export function wasmBinaryDir(): string {
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+  return (
+    path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep
+  );
 }
 
 /**
@@ -21,7 +23,9 @@ export function useWasmBackendInNode(): Promise<void> {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setWasmPaths(wasmBinaryDir());
     if (!(await tf.setBackend('wasm'))) {
-      throw new Error(`the TF.js WASM backend did not start; its binaries were looked for in ${wasmBinaryDir()}`);
+      throw new Error(
+        `the TF.js WASM backend did not start; its binaries were looked for in ${wasmBinaryDir()}`,
+      );
     }
     await tf.ready();
   })();
