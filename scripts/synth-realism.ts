@@ -16,6 +16,8 @@ const { values } = parseArgs({
     'no-discriminator': { type: 'boolean', default: false },
     epochs: { type: 'string', default: '8' },
     out: { type: 'string', default: 'docs/real-compare/realism.json' },
+    // The real set is cropped exports without on-screen text; phantoms are compared the same way by default.
+    overlays: { type: 'string', default: 'off' },
   },
 });
 
@@ -41,6 +43,8 @@ interface Stats {
   topWidth: number;
   bottomWidth: number;
   depthProfile: number[];
+  /** Mean absolute Laplacian over imaged pixels: how much fine, pixel-scale detail (speckle grain, edges) there is. */
+  sharpness: number;
 }
 
 async function loadReal(classId: ClassId): Promise<Frame[]> {
@@ -62,7 +66,8 @@ function makePhantoms(classId: ClassId, count: number, seed: number): Frame[] {
   const out: Frame[] = [];
   for (let n = 0; n < count; n++) {
     const s = seed * 1_000_003 + CLASS_IDS.indexOf(classId) * 10_007 + n;
-    const p = generatePhantom({ classId, width: W, height: H, seed: s });
+    const overlays = values.overlays === 'on' ? true : values.overlays === 'random' ? 'random' : false;
+    const p = generatePhantom({ classId, width: W, height: H, seed: s, overlays });
     out.push({ grey: new Uint8Array(p.image.data), group: `phantom:${classId}:${n}` });
   }
   return out;
@@ -154,7 +159,18 @@ function stats(g: Uint8Array): Stats {
     depthProfile.push(acc / n);
   }
   const [speckleX, speckleY] = speckleSize(g);
+  let lap = 0;
+  let lapCount = 0;
+  for (let y = 1; y < H - 1; y++) {
+    for (let x = 1; x < W - 1; x++) {
+      const k = y * W + x;
+      if (g[k]! <= 8 || g[k - 1]! <= 8 || g[k + 1]! <= 8 || g[k - W]! <= 8 || g[k + W]! <= 8) continue;
+      lap += Math.abs(4 * g[k]! - g[k - 1]! - g[k + 1]! - g[k - W]! - g[k + W]!);
+      lapCount++;
+    }
+  }
   return {
+    sharpness: lap / Math.max(1, lapCount),
     histogram,
     meanGrey: sum / g.length,
     speckleX,
@@ -175,6 +191,7 @@ function average(all: Stats[]): Stats {
   return {
     histogram: all[0]!.histogram.map((_, k) => all.reduce((a, s) => a + s.histogram[k]!, 0) / n),
     meanGrey: mean((s) => s.meanGrey),
+    sharpness: mean((s) => s.sharpness),
     speckleX: mean((s) => s.speckleX),
     speckleY: mean((s) => s.speckleY),
     coverage: mean((s) => s.coverage),
@@ -205,7 +222,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   rmSync(workDir, { recursive: true, force: true });
-  const report: Record<string, unknown> = { size: `${W}x${H}`, perSign: {} as Record<string, unknown> };
+  const report: Record<string, unknown> = {
+    size: `${W}x${H}`,
+    overlays: values.overlays,
+    perSign: {} as Record<string, unknown>,
+  };
   const perSign = report.perSign as Record<string, unknown>;
   const lines: string[] = [];
   for (const classId of CLASS_IDS) {
@@ -234,7 +255,8 @@ async function main(): Promise<void> {
       `${classId.padEnd(17)} mean ${rs.meanGrey.toFixed(0)}/${ps.meanGrey.toFixed(0)}  hist EMD ${histogramDistance(rs.histogram, ps.histogram).toFixed(1)}` +
         `  speckle x ${rs.speckleX.toFixed(1)}/${ps.speckleX.toFixed(1)} y ${rs.speckleY.toFixed(1)}/${ps.speckleY.toFixed(1)} px` +
         `  coverage ${rs.coverage.toFixed(2)}/${ps.coverage.toFixed(2)}  top width ${rs.topWidth.toFixed(2)}/${ps.topWidth.toFixed(2)}` +
-        `  bottom width ${rs.bottomWidth.toFixed(2)}/${ps.bottomWidth.toFixed(2)}  depth-profile gap ${profileGap.toFixed(1)}`,
+        `  bottom width ${rs.bottomWidth.toFixed(2)}/${ps.bottomWidth.toFixed(2)}  depth-profile gap ${profileGap.toFixed(1)}` +
+        `  sharpness ${rs.sharpness.toFixed(1)}/${ps.sharpness.toFixed(1)}`,
     );
     lines.push(`${''.padEnd(17)} depth profile real ${rs.depthProfile.map((v) => v.toFixed(0)).join(' ')}`);
     lines.push(`${''.padEnd(17)} depth profile synth ${ps.depthProfile.map((v) => v.toFixed(0)).join(' ')}`);

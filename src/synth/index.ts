@@ -105,7 +105,14 @@ export function renderPhantom(
     ? letterboxArea(width, height, overlay.letterbox)
     : { x: 0, y: 0, width, height };
   const imageArea = overlay ? overlayImageArea(frameArea, overlay, overlayFontScale(height)) : frameArea;
-  const placement = placeSector(params.probe, params.placement, width, height, imageArea);
+  const placement = placeSector(
+    params.probe,
+    params.placement,
+    width,
+    height,
+    imageArea,
+    0.6 * params.chestWall.pleuraDepthMm,
+  );
   const converted = scanConvert(grid, beam, scene.labels, placement);
   let pixels = postProcess(converted.image, width, height, converted.sector, params.post);
   if (params.augment) photometric(pixels, converted.sector, params.augment);

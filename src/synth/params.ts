@@ -1,6 +1,6 @@
 // Draws every parameter of one phantom (probe, chest wall, per-sign lung content, imaging, overlays) from the spec's ranges.
 import type { ClassId } from '../domain/classes.ts';
-import { lateralSpanMm, type ProbeGeometry, type ProbeKind } from './geometry.ts';
+import { lateralSpanMm, type ProbeGeometry, type ProbeKind, sectorBox } from './geometry.ts';
 import { Random } from './random.ts';
 
 export const GENERATOR_VERSION = '1.0.0';
@@ -140,6 +140,8 @@ export interface EffusionContent {
   crescentWidthFrac: number;
   lungLineDb: number;
   lungLineRoughnessMm: number;
+  /** Tilt of the fluid's deep border, so the fluid is often a wedge rather than a band. */
+  floorTiltDeg: number;
   diaphragm: {
     organ: 'liver' | 'spleen';
     db: number;
@@ -204,6 +206,8 @@ export interface ImagingParams {
   gamma: number;
   /** Grey level the display maps the bottom of its range to (scanners' black level / reject setting). */
   blackLevel: number;
+  /** Post-detection smoothing in resolution cells (scanners' speckle reduction; 0 = none). */
+  speckleReduction: number;
 }
 
 export interface PostProcessingParams {
@@ -373,7 +377,7 @@ export function drawPhantomParams(options: DrawOptions): PhantomParams {
   const overlaysOn =
     options.overlays === true ? true : options.overlays === false ? false : overlayRng.chance(0.5);
   const overlay = overlaysOn ? drawOverlay(overlayRng, probe, imaging) : null;
-  const placement = drawPlacement(placementRng, overlay !== null, o);
+  const placement = drawPlacement(placementRng, overlay !== null, probe, chestWall.pleuraDepthMm, o);
   const augmentOn = o.augment ?? options.augment ?? true;
   const augment = augmentOn ? drawAugment(augmentRng) : null;
 
@@ -567,7 +571,7 @@ function drawAeratedLung(
       lateralFrac: rng.uniform(0, 1),
       widthMm: rng.uniform(1, 5),
       dropDb: rng.uniform(0, 8),
-      striationDb: rng.uniform(1, 4),
+      striationDb: rng.uniform(0.5, 2.5),
       spread: rng.uniform(0, 3),
     });
   }
@@ -582,9 +586,9 @@ function drawAeratedLung(
   }
   return {
     hazeDb: rng.uniform(-35, -25),
-    hazeNearDb: rng.uniform(0, 6),
+    hazeNearDb: rng.uniform(0, 4),
     hazeDecayMm: rng.uniform(3, 20),
-    streakDb: rng.uniform(1, 6),
+    streakDb: rng.uniform(0.5, 3),
     streakLengthMm: rng.uniform(4, 20),
     aLines,
     bLines,
@@ -624,10 +628,10 @@ function drawContent(
     const diaphragm = rng.chance(0.6)
       ? {
           organ: rng.chance(0.5) ? ('liver' as const) : ('spleen' as const),
-          db: rng.uniform(12, 24),
+          db: rng.uniform(8, 18),
           organDb: rng.uniform(-8, 0),
           vessels: rng.int(0, 6),
-          domeMm: rng.uniform(5, 30),
+          domeMm: rng.uniform(5, 40),
         }
       : null;
     const spine = rng.chance(0.3)
@@ -664,8 +668,9 @@ function drawContent(
       shape: o.effusionShape ?? (rng.chance(0.5) ? 'box' : 'crescent'),
       crescentPeakFrac: rng.uniform(0, 1),
       crescentWidthFrac: rng.uniform(0.6, 1.6),
-      lungLineDb: rng.uniform(8, 20),
+      lungLineDb: rng.uniform(4, 14),
       lungLineRoughnessMm: rng.uniform(0.5, 3),
+      floorTiltDeg: rng.uniform(-25, 25),
       diaphragm,
       spine,
       jellyfish,
@@ -692,7 +697,7 @@ function drawContent(
     borderAmplitudeMm: rng.uniform(3, 10),
     shredDb: rng.uniform(4, 14),
     shredTails: rng.int(0, 6),
-    airBronchograms: { count: rng.int(5, 40), branchingFrac: rng.uniform(0, 0.6), db: rng.uniform(6, 16) },
+    airBronchograms: { count: rng.int(5, 40), branchingFrac: rng.uniform(0, 0.6), db: rng.uniform(3, 12) },
     fluidBronchograms: rng.chance(0.3) ? { count: rng.int(1, 4), db: rng.uniform(-30, -18) } : null,
     pleuraDropDb: rng.uniform(5, 12),
     smallEffusion: (o.smallEffusion ?? rng.chance(0.3)) ? { thicknessMm: rng.uniform(2, 10) } : null,
@@ -715,6 +720,7 @@ function drawImaging(rng: Random, o: Partial<PhantomOverrides>): ImagingParams {
     muscleGrey: rng.uniform(0.28, 0.55),
     gamma: o.gamma ?? (rng.chance(0.5) ? rng.uniform(0.7, 1.4) : 1),
     blackLevel: rng.chance(0.6) ? rng.uniform(0, 20) : 0,
+    speckleReduction: rng.uniform(0.4, 1.6),
   };
 }
 
@@ -727,7 +733,13 @@ function drawPost(rng: Random, o: Partial<PhantomOverrides>): PostProcessingPara
   return { smoothing: smoothingOn ? smoothingKind : 'none', unsharp: unsharpOn ? unsharp : null };
 }
 
-function drawPlacement(rng: Random, overlays: boolean, o: Partial<PhantomOverrides>): PlacementParams {
+function drawPlacement(
+  rng: Random,
+  overlays: boolean,
+  probe: ProbeParams,
+  pleuraDepthMm: number,
+  o: Partial<PhantomOverrides>,
+): PlacementParams {
   const rotate = rng.chance(0.3);
   const rotationDeg = rng.uniform(-12, 12);
   // Real exported frames are mostly cropped to the sector, often cutting its sides: fill above 1 crops.
@@ -737,10 +749,20 @@ function drawPlacement(rng: Random, overlays: boolean, o: Partial<PhantomOverrid
     fill: o.fill ?? fill,
     fitHeight: o.fitHeight ?? fitHeight,
     shiftXFrac: o.shiftXFrac ?? rng.uniform(-0.1, 0.1),
-    topFrac: o.topFrac ?? (overlays ? rng.uniform(0, 0.08) : rng.uniform(-0.08, 0.02)),
+    topFrac: o.topFrac ?? (overlays ? rng.uniform(0, 0.08) : topCrop(rng, probe, pleuraDepthMm, fitHeight)),
     rotationDeg: o.rotationDeg ?? (rotate ? rotationDeg : 0),
     flip: o.flip ?? rng.chance(0.5),
   };
+}
+
+/**
+ * Real exports often start below the skin; crop up to 12% of the frame from the top, but never more than
+ * 60% of the chest wall, so the pleura always stays in view.
+ */
+function topCrop(rng: Random, probe: ProbeParams, pleuraDepthMm: number, fitHeight: number): number {
+  const box = sectorBox(probe);
+  const limit = (0.6 * pleuraDepthMm * fitHeight) / (box.y1 - box.y0);
+  return Math.max(rng.uniform(-0.12, 0.02), -limit);
 }
 
 const PROBE_NAMES: Record<ProbeKind, readonly string[]> = {

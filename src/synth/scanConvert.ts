@@ -28,13 +28,15 @@ export function placeSector(
   width: number,
   height: number,
   area: Rect,
+  /** The most of the sector's top (mm) that may be cropped away: keeps the pleura in view. */
+  maxTopCropMm = Infinity,
 ): SectorPlacement {
   const box = sectorBox(geometry);
   const bw = box.x1 - box.x0;
   const bh = box.y1 - box.y0;
   const scale = Math.min((placement.fill * area.width) / bw, (placement.fitHeight * area.height) / bh);
   const cx = area.x + area.width / 2 + placement.shiftXFrac * area.width;
-  const cy = area.y + placement.topFrac * area.height + (bh * scale) / 2;
+  const cy = area.y + Math.max(placement.topFrac * area.height, -maxTopCropMm * scale) + (bh * scale) / 2;
   const angle = (placement.rotationDeg * Math.PI) / 180;
   return {
     width,
@@ -89,7 +91,7 @@ export function scanConvert(
   const pixelMm = 1 / p.scale;
   const smoothed = new Float32Array(beamImage.length);
   const tmp = new Float32Array(beamImage.length);
-  const axial = (0.42 * pixelMm) / grid.dr;
+  const axial = (0.6 * pixelMm) / grid.dr;
   if (axial >= 0.5) {
     blurAlongDepth(beamImage, L, S, gaussianKernel(axial, 'sum'), tmp);
   } else tmp.set(beamImage);
@@ -99,7 +101,7 @@ export function scanConvert(
     L,
     S,
     (j) => {
-      const sigma = (0.42 * pixelMm) / lineSpacingMm(grid, j * grid.dr);
+      const sigma = (0.6 * pixelMm) / lineSpacingMm(grid, j * grid.dr);
       return sigma >= 0.5 ? kernels(sigma) : null;
     },
     smoothed,

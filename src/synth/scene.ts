@@ -93,6 +93,8 @@ export function buildScene(params: PhantomParams, grid: BeamGrid, motion: Motion
   const attenuation = new Float32Array(n);
   const labels = new Uint8Array(n);
   const pleuraMm = new Float32Array(L);
+  // A-lines repeat the pleura's smooth course: a rough pleura scatters rather than mirrors.
+  const smoothPleuraMm = new Float32Array(L);
   const specularUntil = new Int32Array(L);
 
   const rng = new Random(params.textureSeed);
@@ -116,7 +118,9 @@ export function buildScene(params: PhantomParams, grid: BeamGrid, motion: Motion
       const flat = (probe.radiusMm + dp0) / Math.cos(theta) - probe.radiusMm;
       d = (1 - wall.pleuraFlatness) * dp0 + wall.pleuraFlatness * flat;
     }
-    d += tilt * xi + pleura.roughnessMm * roughNoise.at((xi - xiLo) / pleura.roughnessScaleMm);
+    d += tilt * xi;
+    smoothPleuraMm[i] = Math.min(Math.max(d, 5), D * 0.45);
+    d += pleura.roughnessMm * roughNoise.at((xi - xiLo) / pleura.roughnessScaleMm);
     pleuraMm[i] = Math.min(Math.max(d, 5), D * 0.45);
   }
 
@@ -167,7 +171,7 @@ export function buildScene(params: PhantomParams, grid: BeamGrid, motion: Motion
   // Fragmented pleura: gaps where the smooth noise falls below the matching quantile.
   const gapThreshold = pleura.fragmentation > 0 ? -1.2 + 2.4 * pleura.fragmentation - 0.2 : -Infinity;
 
-  const lungPainter = createLungPainter(params, grid, rng.fork(), place, motion, pleuraMm);
+  const lungPainter = createLungPainter(params, grid, rng.fork(), place, motion, pleuraMm, smoothPleuraMm);
 
   for (let i = 0; i < L; i++) {
     const xi = grid.lateralMm[i]!;
@@ -291,11 +295,12 @@ class AeratedLung {
     private readonly pleuraDb: number,
     private readonly pleuraThickness: number,
     shiftMm: number,
+    private readonly aLineBaseMm: Float32Array,
   ) {
     const L = grid.lines;
     const xiLo = grid.lateralMm[0]!;
     const span = grid.lateralMm[L - 1]! - xiLo;
-    this.streaks = new Noise2D(rng.fork(), span / lung.streakLengthMm + 4, grid.geometry.depthMm / 0.8 + 2);
+    this.streaks = new Noise2D(rng.fork(), span / lung.streakLengthMm + 4, grid.geometry.depthMm / 1.5 + 2);
     this.bandXi = lung.bLines.map((b) => place(b.lateralFrac));
     this.bandStriation = lung.bLines.map(() => new Noise1D(rng.fork(), grid.geometry.depthMm / 1.2 + 2));
     this.tailXi = lung.tails.map((t) => place(t.lateralFrac));
@@ -350,6 +355,13 @@ class AeratedLung {
   }
 
   private readonly shift: number;
+  private pleuraAt: (i: number) => number = () => NaN;
+
+  /** Tells the lung where the true pleura is, so A-lines can use its smooth course instead. */
+  setPleura(pleuraMm: Float32Array): this {
+    this.pleuraAt = (i) => pleuraMm[i]!;
+    return this;
+  }
 
   /** Power at depth r on line i under a pleura at depth d; aLinesAllowed false under consolidations. */
   paint(i: number, r: number, d: number, k: number, labels: Uint8Array, aLinesAllowed: boolean): number {
@@ -362,7 +374,7 @@ class AeratedLung {
       this.pleuraDb +
       lung.hazeDb +
       lung.hazeNearDb * Math.exp(-rel / lung.hazeDecayMm) +
-      lung.streakDb * this.streaks.at((xi - xiLo) / lung.streakLengthMm + 1, r / 0.8);
+      lung.streakDb * this.streaks.at((xi - xiLo) / lung.streakLengthMm + 1, r / 1.5);
     let p = pow10(hazeDb);
     const bq = this.bandIndex[i]!;
     const wb =
@@ -374,7 +386,8 @@ class AeratedLung {
     if (lung.aLines && aLinesAllowed && erase < 1) {
       for (let q = 0; q < this.aDb.length; q++) {
         const kk = q + 2;
-        const c = kk * d;
+        // Under a consolidation's deep border the caller passes that border; otherwise the smooth pleura.
+        const c = kk * (d === this.pleuraAt(i) ? this.aLineBaseMm[i]! : d);
         if (c > grid.geometry.depthMm) break;
         const t = this.pleuraThickness * (1 + 0.4 * (kk - 1));
         const w = slab(r - c, t / 2);
@@ -423,6 +436,7 @@ function createLungPainter(
   place: (frac: number) => number,
   motion: Motion,
   pleuraMm: Float32Array,
+  smoothPleuraMm: Float32Array,
 ): LungPainter {
   const content = params.content;
   const pleuraDb = params.pleura.db;
@@ -435,7 +449,8 @@ function createLungPainter(
       pleuraDb,
       params.pleura.thicknessMm,
       motion.lungShiftMm,
-    );
+      smoothPleuraMm,
+    ).setPleura(pleuraMm);
     return {
       paint: (i, _j, r, k, labels) => lung.paint(i, r, pleuraMm[i]!, k, labels, true),
       lastAttenuation: (t) => t,
@@ -444,8 +459,8 @@ function createLungPainter(
     };
   }
   if (content.kind === 'pleural_effusion')
-    return createEffusionPainter(params, content, grid, rng, place, motion, pleuraMm);
-  return createConsolidationPainter(params, content, grid, rng, place, motion, pleuraMm);
+    return createEffusionPainter(params, content, grid, rng, place, motion, pleuraMm, smoothPleuraMm);
+  return createConsolidationPainter(params, content, grid, rng, place, motion, pleuraMm, smoothPleuraMm);
 }
 
 function lineOf(grid: BeamGrid, xi: number): number {
@@ -513,6 +528,7 @@ function createEffusionPainter(
   place: (frac: number) => number,
   motion: Motion,
   pleuraMm: Float32Array,
+  smoothPleuraMm: Float32Array,
 ): LungPainter {
   const L = grid.lines;
   const D = grid.geometry.depthMm;
@@ -526,7 +542,8 @@ function createEffusionPainter(
     params.pleura.db,
     params.pleura.thicknessMm,
     motion.lungShiftMm,
-  );
+    smoothPleuraMm,
+  ).setPleura(pleuraMm);
   const wobble = new Noise1D(rng.fork(), span / 15 + 2);
   const lineRough = new FractalNoise1D(rng.fork(), 6, 4);
   const organTexture = new Noise2D(rng.fork(), span / 6 + 2, D / 6 + 2);
@@ -541,6 +558,7 @@ function createEffusionPainter(
   const pLine = pow10(c.diaphragm ? c.diaphragm.db : c.lungLineDb);
   const lineHalf = (c.diaphragm ? rng.uniform(1.5, 3.5) : rng.uniform(1, 2.5)) / 2;
   const fluidFactor = c.fluidAttenuationFactor;
+  const floorTilt = Math.tan((c.floorTiltDeg * Math.PI) / 180);
   for (let i = 0; i < L; i++) {
     const u = (grid.lateralMm[i]! - xiLo) / span;
     let t: number;
@@ -551,7 +569,7 @@ function createEffusionPainter(
     }
     // Breathing in pulls the lung line towards the pleura (sinusoid sign), most where the fluid is thick.
     t -= motion.lungLineShiftMm * Math.min(1, t / Math.max(1, c.thicknessMm));
-    t += c.lungLineRoughnessMm * lineRough.at(u);
+    t += c.lungLineRoughnessMm * lineRough.at(u) + floorTilt * (u - 0.5) * span;
     if (c.diaphragm) {
       const q = u - diaphragmCentre;
       t += c.diaphragm.domeMm * 4 * q * q;
@@ -685,6 +703,7 @@ function createConsolidationPainter(
   place: (frac: number) => number,
   motion: Motion,
   pleuraMm: Float32Array,
+  smoothPleuraMm: Float32Array,
 ): LungPainter {
   const L = grid.lines;
   const D = grid.geometry.depthMm;
@@ -698,7 +717,8 @@ function createConsolidationPainter(
     params.pleura.db,
     params.pleura.thicknessMm,
     motion.lungShiftMm,
-  );
+    smoothPleuraMm,
+  ).setPleura(pleuraMm);
   const border = new FractalNoise1D(rng.fork(), Math.max(3, c.widthMm / 8), 5);
   const texture = new Noise2D(rng.fork(), span / c.textureScaleMm + 2, D / c.textureScaleMm + 2);
   const fine = new Noise2D(rng.fork(), span / 1.5 + 2, D / 1.5 + 2);
@@ -802,7 +822,7 @@ function createConsolidationPainter(
             angle += rng.uniform(-0.5, 0.5);
           }
         } else {
-          stampBlob(grid, power, xi, r, rng.uniform(0.5, 1.5), pBronch, 'add', inside);
+          stampBlob(grid, power, xi, r, rng.uniform(0.3, 0.9), pBronch, 'add', inside);
         }
       }
       if (c.fluidBronchograms) {
