@@ -45,6 +45,10 @@ def exported_precision_reference(model, architecture: str, quantize: str):
     uint8 and float16 on a validation set without a browser."""
     from .graph import weight_tensors
 
-    folded = fold_resnet(model.eval(), architecture)
+    was_training = model.training
+    try:
+        folded = fold_resnet(model.eval(), architecture)
+    finally:
+        model.train(was_training)
     tensors = round_trip(weight_tensors(folded), quantize)
     return lambda x: folded_forward(folded, x, tensors)

@@ -46,14 +46,23 @@ def export_onnx(
     """
     if opset < 13:
         raise ExportError(f"--opset {opset}: use 13 or newer")
-    fold_resnet(model.eval(), architecture)  # the same architecture checks as the TF.js export
+    was_training = model.training
+    model.eval()
+    try:
+        return _export(model, out_file, architecture, input_size, opset, overwrite)
+    finally:
+        model.train(was_training)  # training code may call this between epochs
+
+
+def _export(model: nn.Module, out_file, architecture: str, input_size, opset: int, overwrite: bool) -> dict:
+    fold_resnet(model, architecture)  # the same architecture checks as the TF.js export
     height, width = parse_input_size(input_size)
     out_file = Path(out_file).absolute()
     if out_file.exists() and not overwrite:
         raise ExportError(f"{out_file} exists; pass --overwrite to replace it")
     out_file.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    wrapper = NhwcSoftmax(model.eval()).eval()
+    wrapper = NhwcSoftmax(model).eval()
     example = torch.zeros(1, height, width, 3)
     fd, tmp = tempfile.mkstemp(prefix=f".{out_file.name}.partial-", dir=out_file.parent)
     os.close(fd)

@@ -354,8 +354,12 @@ def export_tfjs(
     classes = list(classes)
     height, width = parse_input_size(input_size)
     warnings = _check_description(description, classes, height, width)
-    model = model.eval()
-    folded = fold_resnet(model, architecture)
+    was_training = model.training
+    model.eval()
+    try:
+        folded = fold_resnet(model, architecture)
+    finally:
+        model.train(was_training)  # training code may call this between epochs
     if folded.num_classes != len(classes):
         from .errors import ClassCountMismatchError
 

@@ -66,3 +66,15 @@ def test_precision_reference_for_training_code(resnet18):
     u8 = exported_precision_reference(resnet18, "resnet18", "uint8")(x)
     assert (f32 - want).abs().max() < 1e-5
     assert (u8 - want).abs().max() > (f32 - want).abs().max()  # the quantised weights really are used
+
+
+def test_export_leaves_a_training_model_as_it_was(resnet18, tmp_path):
+    from lus_export.onnx import export_onnx
+
+    model = copy.deepcopy(resnet18).train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    export_tfjs(model, tmp_path / "m", architecture="resnet18", description=description(), input_size=32)
+    export_onnx(model, tmp_path / "m.onnx", architecture="resnet18", input_size=32)
+    exported_precision_reference(model, "resnet18", "uint8")
+    assert model.training
+    assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())  # BN statistics untouched
