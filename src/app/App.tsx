@@ -1,22 +1,28 @@
 // The app shell: header with the active model and backend, screen navigation, and the fixed safety line.
 
 import { useState } from 'react';
+import { CasesScreen, StorageBanner } from '../features/cases';
 import { ClassifyScreen } from '../features/classify';
+import { DashboardScreen } from '../features/dashboard';
 import { SettingsScreen } from '../features/settings';
+import { OfflineStatus } from '../pwa';
 import { InferenceProvider, activeModel, useInference } from './InferenceContext';
 
-type Screen = 'classify' | 'settings';
+type Screen = 'classify' | 'cases' | 'dashboard' | 'settings';
 
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'classify', label: 'Classify' },
+  { id: 'cases', label: 'Cases' },
+  { id: 'dashboard', label: 'Dashboard' },
   { id: 'settings', label: 'Settings' },
 ];
 
 function ModelBadge() {
-  const { status } = useInference();
+  const { status, activeModelUrl } = useInference();
   const info = activeModel(status);
   return (
     <div className="model-badge" data-testid="model-badge" aria-live="polite">
+      <OfflineStatus modelJsonUrl={activeModelUrl} />
       {info ? (
         <>
           <span className="model-name">
@@ -65,7 +71,18 @@ function Shell() {
           {status.message}
         </div>
       )}
-      <main className="app-main">{screen === 'classify' ? <ClassifyScreen /> : <SettingsScreen />}</main>
+      <StorageBanner />
+      <main className="app-main">
+        {screen === 'classify' ? (
+          <ClassifyScreen />
+        ) : screen === 'cases' ? (
+          <CasesScreen />
+        ) : screen === 'dashboard' ? (
+          <DashboardScreen />
+        ) : (
+          <SettingsScreen />
+        )}
+      </main>
       <footer className="safety-line" data-testid="safety-line">
         Decision support only, for trained users: confirm every sign yourself. A-lines alone do not exclude
         pneumothorax.

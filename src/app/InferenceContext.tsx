@@ -29,6 +29,8 @@ interface InferenceState {
   status: ModelStatus;
   /** Bundled models (public/models/index.json) and where they are served from. */
   registry: { registry: ModelRegistry; base: string } | null;
+  /** model.json address of the active model when it came from a URL (for the offline check). */
+  activeModelUrl: string | null;
   /** Loads another model; on failure the model already loaded stays active and the error is shown. */
   loadModel: (source: ModelSource, preference?: BackendPreference) => Promise<void>;
 }
@@ -40,12 +42,14 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<ModelStatus>({ state: 'loading', message: 'Starting…' });
   const [registry, setRegistry] = useState<{ registry: ModelRegistry; base: string } | null>(null);
   const lastGood = useRef<LoadedModelInfo | undefined>(undefined);
+  const [activeModelUrl, setActiveModelUrl] = useState<string | null>(null);
 
   const load = useCallback(async (c: InferenceClient, source: ModelSource, preference: BackendPreference) => {
     setStatus({ state: 'loading', message: 'Loading the model…' });
     try {
       const info = await c.load(source, preference);
       lastGood.current = info;
+      setActiveModelUrl(source.kind === 'url' ? source.url : null);
       setStatus({ state: 'ready', info });
     } catch (error) {
       const message = (error as Error).message;
@@ -91,8 +95,8 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
   );
 
   const value = useMemo(
-    () => ({ client, status, registry, loadModel }),
-    [client, status, registry, loadModel],
+    () => ({ client, status, registry, activeModelUrl, loadModel }),
+    [client, status, registry, activeModelUrl, loadModel],
   );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
