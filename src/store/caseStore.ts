@@ -15,6 +15,14 @@ import { caseDb, closeCaseDb } from './db';
 import { sha256Hex } from './hash';
 import { currentStorageProblem, reportStorageProblem, toStorageError } from './storageProblem';
 
+const changeListeners = new Set<() => void>();
+
+/** Screens re-read the library when another screen (or a re-scoring run) changed it. */
+export function onCasesChanged(listener: () => void): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
+}
+
 /**
  * Runs a write and turns any failure into a StorageError the UI can show. After a failure the
  * connection is reopened; a success clears an earlier quota or failure message.
@@ -24,6 +32,7 @@ async function write<T>(doing: string, work: () => Promise<T>): Promise<T> {
     const out = await work();
     const kind = currentStorageProblem()?.kind;
     if (kind === 'quota' || kind === 'failed') reportStorageProblem(null);
+    for (const l of changeListeners) l();
     return out;
   } catch (error) {
     const problem = toStorageError(error, doing);

@@ -36,7 +36,8 @@ export function writeFrameFixtures(): Record<string, string> {
     writeFileSync(p, bytes);
     paths[name] = p;
   };
-  for (let seed = 1; seed <= 3; seed++) {
+  // scan-1..3 for the classify specs; scan-4..8 so the case-library specs can save eight distinct frames.
+  for (let seed = 1; seed <= 8; seed++) {
     const { frame } = makeTestFrame({
       width: 640,
       height: 480,

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import type { FrameResult, Rect } from '../../domain';
 import type { FrameOutcome } from '../../inference';
+import { SaveCasePanel } from '../cases';
 import { CropEditor } from './CropEditor';
 import { ResultPanel } from './ResultPanel';
 import { useFileIntake } from './useFileIntake';
@@ -132,6 +133,13 @@ export function ClassifyScreen() {
             )}
             {result && info && (
               <ResultPanel result={result} threshold={info.metadata.lowConfidenceThreshold} />
+            )}
+            {result && (
+              <SaveCasePanel
+                key={`${current.imageUrl}|${result.crop.x},${result.crop.y},${result.crop.width},${result.crop.height}`}
+                file={current.file}
+                result={result}
+              />
             )}
           </div>
         </div>

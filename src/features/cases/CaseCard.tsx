@@ -1,0 +1,69 @@
+// One case in the grid: thumbnail, the reader's label, the chosen model's sign with agree/disagree, exam and zone.
+
+import { CLASS_NAMES } from '../../domain';
+import { zoneLabel, type CaseRecord } from '../../store';
+import { agrees, predictionFor } from './caseFilters';
+import { labelName } from './labelChoices';
+import { useObjectUrl } from './useObjectUrl';
+
+export function CaseCard({
+  record,
+  model,
+  selected,
+  onToggle,
+  onOpen,
+}: {
+  record: CaseRecord;
+  model: string;
+  selected: boolean;
+  onToggle: () => void;
+  onOpen: () => void;
+}) {
+  const thumb = useObjectUrl(record.thumbnail);
+  const p = predictionFor(record, model);
+  const agree = agrees(record, model);
+  return (
+    <li
+      className={selected ? 'case-card selected' : 'case-card'}
+      data-testid="case-card"
+      data-case-id={record.id}
+      data-label={record.label}
+      data-source={record.source}
+    >
+      <button
+        type="button"
+        className="case-open"
+        onClick={onOpen}
+        aria-label={`Open case ${record.id.slice(0, 8)}`}
+      >
+        {thumb ? <img src={thumb} alt="" /> : <span className="thumb-placeholder" />}
+        <span className={`chip label-${record.label}`}>{labelName(record.label)}</span>
+        <span className="case-model">
+          {!p ? (
+            <span className="muted">Not scored by this model</span>
+          ) : p.status === 'refused' ? (
+            <span className="muted">Refused by the model</span>
+          ) : (
+            <>
+              Model: {CLASS_NAMES[p.top]}{' '}
+              {agree !== null && (
+                <span className={agree ? 'agree' : 'disagree'} data-testid="agreement">
+                  {agree ? '✓ agrees' : '✗ differs'}
+                </span>
+              )}
+            </>
+          )}
+        </span>
+        <span className="case-meta muted">
+          {record.examId || 'No exam code'} · {zoneLabel(record.zone)}
+          <br />
+          {new Date(record.created).toLocaleString()}
+        </span>
+      </button>
+      <label className="case-select">
+        <input type="checkbox" checked={selected} onChange={onToggle} data-testid="case-select" />
+        <span className="sr-only">Select case {record.id.slice(0, 8)}</span>
+      </label>
+    </li>
+  );
+}

@@ -1,0 +1,10 @@
+// Public surface of the cases feature: the library screen, the save panel, the case view and the storage banner.
+import './cases.css';
+export { CasesScreen } from './CasesScreen';
+export { SaveCasePanel } from './SaveCasePanel';
+export { CaseDetail } from './CaseDetail';
+export { StorageBanner } from './StorageBanner';
+export { useCases } from './useCases';
+export { useObjectUrl } from './useObjectUrl';
+export { modelKeyName, modelKeysOf } from './caseFilters';
+export { downloadFile, todayStamp } from './download';

@@ -1,0 +1,82 @@
+// Where the dashboard's labelled predictions come from: the case library today, a batch job's results later.
+
+import type { ClinicianLabel, LabelledPrediction, PredictionOutcome } from '../../domain';
+import type { CaseRecord, StoredPrediction } from '../../store';
+
+/** One labelled item with every model version's outcome; what any source must provide. */
+export interface SourceCase {
+  caseId: string;
+  label: ClinicianLabel;
+  created: number;
+  examId: string;
+  zone: string;
+  /** Keyed by `${modelId}@${modelVersion}`. */
+  outcomes: Record<string, PredictionOutcome>;
+}
+
+export interface MetricsSource {
+  id: string;
+  /** Shown in the source picker and the printout: "Case library", "Batch 2026-11-27 ward 4". */
+  name: string;
+  /** Whether a case id can be opened as a stored case (a batch item may not be in the library). */
+  opensCases: boolean;
+  cases: SourceCase[];
+}
+
+function outcomeOf(p: StoredPrediction): PredictionOutcome {
+  return p.status === 'scored'
+    ? { kind: 'scored', probabilities: p.probabilities, top: p.top }
+    : { kind: 'refused', reason: p.message };
+}
+
+export function caseLibrarySource(cases: readonly CaseRecord[]): MetricsSource {
+  return {
+    id: 'case-library',
+    name: 'Case library',
+    opensCases: true,
+    cases: cases.map((c) => ({
+      caseId: c.id,
+      label: c.label,
+      created: c.created,
+      examId: c.examId,
+      zone: c.zone,
+      outcomes: Object.fromEntries(Object.entries(c.predictions).map(([k, p]) => [k, outcomeOf(p)])),
+    })),
+  };
+}
+
+export interface DashboardFilters {
+  from: string;
+  to: string;
+  zone: string;
+  exam: string;
+}
+
+export const NO_DASHBOARD_FILTERS: DashboardFilters = { from: '', to: '', zone: '', exam: '' };
+
+const dayStart = (d: string) => new Date(`${d}T00:00:00`).getTime();
+
+export function filterSource(cases: readonly SourceCase[], f: DashboardFilters): SourceCase[] {
+  return cases.filter(
+    (c) =>
+      (!f.zone || c.zone === f.zone) &&
+      (!f.exam || c.examId === f.exam) &&
+      (!f.from || c.created >= dayStart(f.from)) &&
+      (!f.to || c.created < dayStart(f.to) + 86_400_000),
+  );
+}
+
+/** The labelled predictions of one model version; cases it has not scored count as "missing". */
+export function labelledPredictions(cases: readonly SourceCase[], modelKey: string): LabelledPrediction[] {
+  return cases.map((c) => ({
+    caseId: c.caseId,
+    truth: c.label,
+    outcome: c.outcomes[modelKey] ?? { kind: 'missing' },
+  }));
+}
+
+export function modelKeysOfSource(cases: readonly SourceCase[]): string[] {
+  const count = new Map<string, number>();
+  for (const c of cases) for (const k of Object.keys(c.outcomes)) count.set(k, (count.get(k) ?? 0) + 1);
+  return [...count.keys()].sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
+}
