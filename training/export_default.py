@@ -1,0 +1,179 @@
+"""Exports the fine-tuned default model to public/models/lus-resnet152 with the exporter (training/lus_export).
+
+Chooses the weight precision first: uint8 when its top-1 agreement with float32 is at least 99.5 % on the
+held-out phantoms and the real validation frames (checked in PyTorch on the folded, dequantised weights
+that TF.js will load), else float16; never float32 in git. Adds the pooled-feature reference statistics
+for the input gate and registers the model as the default in public/models/index.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lus_export import ModelDescription, export_tfjs, exported_precision_reference  # noqa: E402
+from lus_train import CLASSES  # noqa: E402
+from lus_train.augment import to_input  # noqa: E402
+from lus_train.data import load_frames, load_split, split_by_clip  # noqa: E402
+from lus_train.model import ARCHITECTURE, load_trained, pick_device, predict  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL_ID = "lus-resnet152"
+AGREEMENT_FOR_UINT8 = 0.995
+SOURCES = [
+    "Phantoms from the LUS Signs generator (src/synth, pinned commit in the training config)",
+    "pocus-lus: 83 public clips from the POCUS collection of Born et al., github.com/jannisborn/covid19_ultrasound "
+    "(each clip's source and licence in its clips.csv; mostly CC BY-NC / CC BY-NC-SA)",
+]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+@torch.no_grad()
+def pooled_features(model: torch.nn.Module, images: np.ndarray, mean: float, std: float, device, batch: int = 32) -> np.ndarray:
+    """Global-average-pooled 2048-d features (the fc layer's input)."""
+    body = torch.nn.Sequential(*list(model.children())[:-1])
+    out = []
+    for i in range(0, len(images), batch):
+        x = torch.from_numpy(to_input(images[i : i + batch], mean, std)).to(device)
+        out.append(torch.flatten(body(x), 1).cpu().numpy())
+    return np.concatenate(out)
+
+
+def gate_statistics(features: np.ndarray, components: int = 16) -> dict:
+    """Mean, per-feature variance and the leading principal directions of the pooled features: enough for
+    a diagonal or low-rank Mahalanobis distance without shipping a 2048×2048 covariance in model.json."""
+    mu = features.mean(axis=0)
+    centred = features - mu
+    var = centred.var(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    k = min(components, vt.shape[0])
+    eig = (s[:k] ** 2) / max(1, len(features) - 1)
+
+    def r(a):
+        return [float(f"{v:.5g}") for v in np.asarray(a).ravel()]
+
+    return {
+        "kind": "pooled-features",
+        "featureCount": int(features.shape[1]),
+        "samples": int(features.shape[0]),
+        "mean": r(mu),
+        "variance": r(var),
+        "principalComponents": [r(vt[i]) for i in range(k)],
+        "principalVariances": r(eig),
+        "residualVariance": float(f"{(var.sum() - eig.sum()) / max(1, features.shape[1] - k):.5g}"),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--weights", required=True, help="fine-tuned model.pt (config.json beside it)")
+    ap.add_argument("--phantom-test", required=True)
+    ap.add_argument("--real", required=True)
+    ap.add_argument("--train-phantoms", required=True, help="prepared training phantoms (gate statistics)")
+    ap.add_argument("--split", default=str(REPO / "training" / "splits" / "real-val-clips.json"))
+    ap.add_argument("--out", default=str(REPO / "public" / "models" / MODEL_ID))
+    ap.add_argument("--reports", default=str(REPO / "training" / "reports"))
+    ap.add_argument("--gate-phantoms", type=int, default=250, help="training phantoms per class for the gate statistics")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-register", action="store_true", help="do not touch public/models/index.json")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    device = pick_device()
+
+    model, cfg = load_trained(args.weights, device)
+    model = model.cpu().eval()
+    mean, std, size = cfg["input"]["mean"], cfg["input"]["std"], cfg["input"]["size"]
+    phantoms = load_frames(args.phantom_test)
+    real = load_frames(args.real)
+    real_train, real_val = split_by_clip(real, load_split(args.split))
+    check = np.concatenate([phantoms.images, real_val.images])
+
+    t0 = time.time()
+    reference = predict(model, check, mean, std, torch.device("cpu")).argmax(1)
+    agreement = {}
+    for precision in ("uint8", "float16"):
+        forward = exported_precision_reference(model, ARCHITECTURE, precision)
+        top1 = predict(model, check, mean, std, torch.device("cpu"), forward=forward).argmax(1)
+        agreement[precision] = {
+            "all": float((top1 == reference).mean()),
+            "phantomTest": float((top1[: len(phantoms)] == reference[: len(phantoms)]).mean()),
+            "realValidation": float((top1[len(phantoms) :] == reference[len(phantoms) :]).mean()),
+            "frames": int(len(check)),
+        }
+        log(f"export: {precision} top-1 agreement with float32 {agreement[precision]['all']:.4f} ({time.time() - t0:.0f} s)")
+        if precision == "uint8" and agreement["uint8"]["all"] >= AGREEMENT_FOR_UINT8:
+            break
+    quantize = "uint8" if agreement["uint8"]["all"] >= AGREEMENT_FOR_UINT8 else "float16"
+    log(f"export: weights as {quantize}")
+
+    # Gate reference: what the app should accept is real lung ultrasound and phantoms like the training set.
+    per_class = args.gate_phantoms
+    gate_phantoms = load_frames(args.train_phantoms, per_class)
+    feats = pooled_features(model, np.concatenate([real_train.images, gate_phantoms.images]), mean, std, torch.device("cpu"))
+    gate = gate_statistics(feats)
+    gate["data"] = f"{len(real_train)} real training frames + {len(gate_phantoms)} training phantoms"
+
+    evaluation_path = Path(args.reports) / "evaluation.json"
+    validation = None
+    if evaluation_path.exists():
+        ev = json.loads(evaluation_path.read_text())
+        b = ev["b_realValidation"]["finetuned"]
+        validation = {
+            "phantomTestAccuracy": ev["a_phantomTest"]["finetuned"]["overall"]["accuracy"],
+            "realValidationFrameAccuracy": b["frame"]["overall"]["accuracy"],
+            "realValidationClipAccuracy": b["clip"]["overall"]["accuracy"],
+            "realValidationFrameKappa": b["frame"]["overall"]["kappa"],
+            "phantomOnlyOnAllRealFrameAccuracy": ev["c_phantomOnlyOnAllReal"]["frame"]["overall"]["accuracy"],
+            "realValidationClips": ev["data"]["realValidation"]["clips"],
+            "report": "training/reports/evaluation.md",
+        }
+    validation = dict(validation or {}, weightPrecision=quantize, top1AgreementWithFloat32=agreement)
+
+    description = ModelDescription(
+        id=MODEL_ID,
+        version="1.0.0",
+        display_name="LUS Signs ResNet152 (phantoms + pocus-lus)",
+        trained_on=(
+            f"ResNet152 from random weights: pretrained on {cfg['data']['phantomFrames']} phantoms, fine-tuned on "
+            f"{len(real_train)} real frames from {len(set(real_train.clips))} public clips mixed with phantoms"
+        ),
+        licence="Research and non-commercial use (training clips are mostly CC BY-NC / CC BY-NC-SA)",
+        sources=SOURCES,
+        mean=(mean, mean, mean),
+        std=(std, std, std),
+        validation=validation,
+        gate=gate,
+        notes="Decision support only; not validated prospectively on patients. See docs/model-card.md.",
+    )
+    result = export_tfjs(model, args.out, architecture=ARCHITECTURE, description=description, classes=CLASSES,
+                         input_size=size, features=True, quantize=quantize, overwrite=True)
+    log(f"export: wrote {result.path} ({result.total_bytes / 1e6:.1f} MB, {result.seconds:.0f} s), verification {result.verification}")
+
+    if not args.no_register:
+        index_path = Path(args.out).parent / "index.json"
+        index = json.loads(index_path.read_text()) if index_path.exists() else {"models": []}
+        models = [m for m in index.get("models", []) if m.get("id") != MODEL_ID]
+        models.insert(0, {"id": MODEL_ID, "path": f"{MODEL_ID}/model.json"})
+        index["models"] = models
+        index["default"] = MODEL_ID
+        index_path.write_text(json.dumps(index, indent=2) + "\n")
+        log(f"export: {MODEL_ID} is the default in {index_path}")
+    Path(args.reports).mkdir(parents=True, exist_ok=True)
+    (Path(args.reports) / "export.json").write_text(json.dumps(
+        {"quantize": quantize, "agreement": agreement, "bytes": result.total_bytes, "files": result.files,
+         "verification": result.verification, "warnings": result.warnings}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

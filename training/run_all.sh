@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Trains, evaluates and exports the default model (lus-resnet152) end to end; every step resumes or is skipped when done.
+#
+#   nohup nice -n 10 bash training/run_all.sh > /work/lus-train/run.log 2>&1 &
+#
+# Everything heavy lives outside the repository (LUS_TRAIN_ROOT, default /work/lus-train): phantoms,
+# prepared frames, checkpoints. Rerunning the script after an interruption picks up where it stopped.
+set -euo pipefail
+
+main() {
+  local REPO ROOT DATA CK PY REAL SIZE SYNTH_COMMIT SNAP
+  REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  ROOT="${LUS_TRAIN_ROOT:-/work/lus-train}"
+  DATA="$ROOT/data"
+  CK="$ROOT/checkpoints"
+  PY="${PYTHON:-/usr/bin/python3}"
+  REAL="${LUS_REAL_DATA:-$REPO/../shared/data/pocus-lus}"
+  SIZE="${LUS_SIZE:-128}"
+  # The phantom generator is pinned to a commit so the training set is the same bytes on every rerun,
+  # whatever state src/synth is in while it is being improved.
+  SYNTH_COMMIT="${LUS_SYNTH_COMMIT:-72f5768f2b1d8253ea65b3cb20a82919d910de3f}"
+  SNAP="$ROOT/synth-src/$SYNTH_COMMIT"
+  mkdir -p "$DATA" "$CK"
+  cd "$REPO"
+  step() { echo "=== $(date -u +%H:%M:%S) $*" >&2; }
+
+  if [ ! -f "$SNAP/.ready" ]; then
+    step "snapshot of the phantom generator at $SYNTH_COMMIT"
+    rm -rf "$SNAP" && mkdir -p "$SNAP"
+    git -C "$REPO" archive "$SYNTH_COMMIT" src cli package.json tsconfig.json | tar -x -C "$SNAP"
+    ln -s "$REPO/node_modules" "$SNAP/node_modules"
+    touch "$SNAP/.ready"
+  fi
+
+  synth() { # name per-class seed
+    local out="$DATA/$1"
+    if [ -f "$out/manifest.json" ] && [ "$(cat "$out/synth-commit.txt" 2>/dev/null)" = "$SYNTH_COMMIT" ]; then
+      step "phantoms $1: done"
+      return
+    fi
+    step "phantoms $1: $2 per class, seed $3, 320x240, overlays random"
+    rm -rf "$out"
+    (cd "$SNAP" && npx tsx cli/synth.ts --out "$out" --per-class "$2" --width 320 --height 240 --seed "$3" --overlays random)
+    echo "$SYNTH_COMMIT" > "$out/synth-commit.txt"
+  }
+  synth phantoms-train 1000 1
+  synth phantoms-test 300 2
+
+  prepare() { # in out [extra args]
+    local src="$1" out="$2"
+    shift 2
+    if [ -f "$out/prepare.json" ]; then
+      step "prepare $(basename "$out"): done"
+      return
+    fi
+    step "prepare $(basename "$out") at $SIZE px with the app's pipeline"
+    rm -rf "$out"
+    npx tsx scripts/prepare-training-data.ts --in "$src" --out "$out" --size "$SIZE" "$@"
+    git -C "$REPO" rev-parse HEAD > "$out/repo-commit.txt"
+  }
+  prepare "$DATA/phantoms-train" "$DATA/phantoms-train-$SIZE"
+  prepare "$DATA/phantoms-test" "$DATA/phantoms-test-$SIZE"
+  prepare "$REAL" "$DATA/real-$SIZE" --clips "$REAL/clips.csv"
+
+  # Pretraining: 5 epochs of the 4000 phantoms = 1250 steps of 16 (about 100 min at 3.2 frames/s).
+  # mean/std: measured on the prepared frames (phantoms 0.149/0.206, real 0.167/0.194), rounded.
+  step "pretrain"
+  "$PY" training/train.py --stage pretrain \
+    --phantoms "$DATA/phantoms-train-$SIZE" --phantom-val "$DATA/phantoms-test-$SIZE" --real "$DATA/real-$SIZE" \
+    --out "$CK/pretrain" --epochs 5 --batch 16 --lr 1e-3 --warmup-steps 100 --mean 0.16 --std 0.2 --resume
+
+  # Fine-tuning: real training clips and phantoms half and half, class- and clip-balanced;
+  # 3 epochs of 4x the real training frames (about 35 min).
+  step "finetune"
+  "$PY" training/train.py --stage finetune --init "$CK/pretrain/model.pt" \
+    --phantoms "$DATA/phantoms-train-$SIZE" --phantom-val "$DATA/phantoms-test-$SIZE" --real "$DATA/real-$SIZE" \
+    --out "$CK/finetune" --epochs 3 --batch 16 --lr 3e-4 --warmup-steps 30 --real-share 0.5 --resume
+
+  if [ -f "$CK/finetune/evaluation.json" ] && [ "$CK/finetune/evaluation.json" -nt "$CK/finetune/model.pt" ]; then
+    step "evaluate: done"
+  else
+    step "evaluate"
+    "$PY" training/evaluate.py --finetuned "$CK/finetune/model.pt" --pretrained "$CK/pretrain/model.pt" \
+      --phantom-test "$DATA/phantoms-test-$SIZE" --phantom-manifest "$DATA/phantoms-test/manifest.json" \
+      --real "$DATA/real-$SIZE" --clips "$REAL/clips.csv" --reports training/reports \
+      --json-copy "$CK/finetune/evaluation.json"
+  fi
+
+  if [ ! -f training/export_tfjs.py ] || [ ! -f training/export_default.py ]; then
+    step "export: the exporter (training/export_tfjs.py) or training/export_default.py is not there yet; rerun this script once it is"
+    return 0
+  fi
+  step "export to public/models/lus-resnet152 (uint8 if top-1 agreement with float32 >= 99.5 %, else float16)"
+  "$PY" training/export_default.py --weights "$CK/finetune/model.pt" \
+    --phantom-test "$DATA/phantoms-test-$SIZE" --real "$DATA/real-$SIZE" \
+    --train-phantoms "$DATA/phantoms-train-$SIZE" --out public/models/lus-resnet152 \
+    --reports training/reports
+  step "all done"
+}
+
+main "$@"
+exit $?
