@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import { decodeImageBuffer } from '../src/sources/node/decodeNode';
 import { FRAMES } from './helpers/fixtures';
 
+test.use({ bypassCSP: true });
+
 const REAL = join(import.meta.dirname, '..', '..', 'shared', 'data', 'pocus-lus', 'b_lines');
 
 async function browserDecoderSource(): Promise<string> {
@@ -40,9 +42,14 @@ test('browser and Node decoders agree on PNG (exactly) and JPEG (within 2 grey l
   for (const file of files) {
     const browser = await page.evaluate(
       async ({ bytes, name }) => {
-        const api = (window as unknown as { lusDecode: typeof import('../src/sources/decodeBrowser') }).lusDecode;
+        const api = (window as unknown as { lusDecode: typeof import('../src/sources/decodeBrowser') })
+          .lusDecode;
         const decoded = await api.decodeImageBlob(new Blob([new Uint8Array(bytes)]), name);
-        return { width: decoded.image.width, height: decoded.image.height, data: Array.from(decoded.image.data) };
+        return {
+          width: decoded.image.width,
+          height: decoded.image.height,
+          data: Array.from(decoded.image.data),
+        };
       },
       { bytes: Array.from(file.bytes), name: file.name },
     );
