@@ -241,6 +241,11 @@ describe('intervals', () => {
     expect(one.kappa!.high).toBeGreaterThan(0.82);
     expect(one.f1[0]!.low).toBeLessThan(90 / 98);
     const other = bootstrapIntervals(pairs, { samples: 300, seed: 8 });
+    // The report orders cases by id first, so listing order does not change its intervals.
+    const cases = fromMatrix(M);
+    const forward = metricsReport(cases, { bootstrap: { samples: 200 } });
+    const backward = metricsReport([...cases].reverse(), { bootstrap: { samples: 200 } });
+    expect(backward.total.ci).toEqual(forward.total.ci);
     expect(other.kappa).not.toEqual(one.kappa);
   });
 });

@@ -62,7 +62,10 @@ export function metricsReport(
   for (const p of pairs)
     cellCases[CLASS_IDS.indexOf(p.truth)]![CLASS_IDS.indexOf(p.predicted)]!.push(p.caseId);
   const { perClass, total } = tableScores(matrix);
-  const boot = bootstrapIntervals(pairs, options.bootstrap);
+  // Resampling follows case order, so cases are put in id order first: the same cases give the same
+  // intervals whichever order a source lists them in (newest first, file order, …).
+  const byId = [...pairs].sort((x, y) => (x.caseId < y.caseId ? -1 : x.caseId > y.caseId ? 1 : 0));
+  const boot = bootstrapIntervals(byId, options.bootstrap);
   const counts = {
     labelled: Object.fromEntries(CLASS_IDS.map((id, k) => [id, perClass[k]!.support])) as Record<
       ClassId,
