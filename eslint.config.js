@@ -5,7 +5,19 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist', 'dev-dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'training', 'tests/.generated'] },
+  {
+    ignores: [
+      'dist',
+      'dev-dist',
+      'node_modules',
+      'public',
+      'test-results',
+      'playwright-report',
+      'training',
+      'tests/.generated',
+      '.cache',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -29,7 +41,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['react', 'react-dom', '@tensorflow/*', 'idb', '*/inference/*', '*/store/*', '*/features/*'] },
+        {
+          patterns: [
+            'react',
+            'react-dom',
+            '@tensorflow/*',
+            'idb',
+            '*/inference/*',
+            '*/store/*',
+            '*/features/*',
+          ],
+        },
       ],
     },
   },

@@ -31,7 +31,9 @@ function run(name, command, args, { countFrom } = {}) {
 
 mkdirSync('test-results', { recursive: true });
 const python = '/usr/bin/python3';
-const hasTorch = existsSync(python) && spawnSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0;
+const hasTorch =
+  existsSync(python) &&
+  spawnSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0;
 
 run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 run('lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
@@ -39,34 +41,54 @@ run('format', 'npx', ['prettier', '--check', '.']);
 
 if (hasTorch) {
   if (existsSync('training/tests')) {
-    run('python tests', python, ['-m', 'pytest', '-q', 'training/tests', '--junitxml', 'test-results/pytest.xml'], {
-      countFrom: () => {
-        const xml = readFileSync('test-results/pytest.xml', 'utf8');
-        const attr = (n) => Number((xml.match(new RegExp(`<testsuite[^>]* ${n}="(\\d+)"`)) ?? [])[1] ?? 0);
-        const tests = attr('tests');
-        const bad = attr('failures') + attr('errors');
-        return { passed: tests - bad - attr('skipped'), failed: bad, skipped: attr('skipped') };
+    run(
+      'python tests',
+      python,
+      ['-m', 'pytest', '-q', 'training/tests', '--junitxml', 'test-results/pytest.xml'],
+      {
+        countFrom: () => {
+          const xml = readFileSync('test-results/pytest.xml', 'utf8');
+          const attr = (n) => Number((xml.match(new RegExp(`<testsuite[^>]* ${n}="(\\d+)"`)) ?? [])[1] ?? 0);
+          const tests = attr('tests');
+          const bad = attr('failures') + attr('errors');
+          return { passed: tests - bad - attr('skipped'), failed: bad, skipped: attr('skipped') };
+        },
       },
-    });
+    );
   }
   if (existsSync('training/make_goldens.py')) run('parity goldens', 'npm', ['run', 'parity:goldens']);
 } else {
-  process.stderr.write(`\n${python} with torch/torchvision is missing: the exporter tests and parity goldens cannot run.\n`);
+  process.stderr.write(
+    `\n${python} with torch/torchvision is missing: the exporter tests and parity goldens cannot run.\n`,
+  );
   failed += 1;
 }
 
-run('unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json'], {
-  countFrom: () => {
-    const r = JSON.parse(readFileSync('test-results/unit.json', 'utf8'));
-    return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTestSuites ?? 0), skipped: r.numPendingTests };
+run(
+  'unit tests',
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json'],
+  {
+    countFrom: () => {
+      const r = JSON.parse(readFileSync('test-results/unit.json', 'utf8'));
+      return {
+        passed: r.numPassedTests,
+        failed: r.numFailedTests + (r.numFailedTestSuites ?? 0),
+        skipped: r.numPendingTests,
+      };
+    },
   },
-});
+);
 
 if (run('build', 'npx', ['vite', 'build'])) {
   run('browser tests', 'npx', ['playwright', 'test'], {
     countFrom: () => {
       const r = JSON.parse(readFileSync('test-results/e2e.json', 'utf8'));
-      return { passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky, skipped: r.stats.skipped };
+      return {
+        passed: r.stats.expected,
+        failed: r.stats.unexpected + r.stats.flaky,
+        skipped: r.stats.skipped,
+      };
     },
   });
 }

@@ -47,7 +47,12 @@ describe('FrameClassifier on WASM in Node', () => {
     if (!outcome?.ok) return;
     const sum = Object.values(outcome.result.probabilities).reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(1, 4);
-    expect(outcome.result).toMatchObject({ backend: 'wasm', modelId: 'fixture-tiny', modelVersion: '1.0.0', cropDetected: true });
+    expect(outcome.result).toMatchObject({
+      backend: 'wasm',
+      modelId: 'fixture-tiny',
+      modelVersion: '1.0.0',
+      cropDetected: true,
+    });
   });
 
   it('names a blank frame and still classifies the good frames in the same batch', async () => {
@@ -64,7 +69,11 @@ describe('FrameClassifier on WASM in Node', () => {
 
   it('gives the same answer for the same frame, batched or alone', async () => {
     const alone = await classifier.classify([{ pixels: scan(4) }]);
-    const batched = await classifier.classify([{ pixels: scan(5) }, { pixels: scan(4) }, { pixels: scan(6) }]);
+    const batched = await classifier.classify([
+      { pixels: scan(5) },
+      { pixels: scan(4) },
+      { pixels: scan(6) },
+    ]);
     const a = alone[0]!;
     const b = batched[1]!;
     if (!a.ok || !b.ok) throw new Error('expected results');

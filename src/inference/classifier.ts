@@ -2,7 +2,14 @@
 
 import { summariseProbabilities, type FrameResult } from '../domain';
 import { InputProblem } from '../sources';
-import type { BackendPreference, ClassifyOptions, FrameInput, FrameOutcome, LoadedModelInfo, ModelSource } from './api';
+import type {
+  BackendPreference,
+  ClassifyOptions,
+  FrameInput,
+  FrameOutcome,
+  LoadedModelInfo,
+  ModelSource,
+} from './api';
 import { InferenceEngine, wasmThreadCount } from './engine';
 import { prepareFrame, type PreparedFrame } from './framePipeline';
 
@@ -28,7 +35,12 @@ export class FrameClassifier {
       for (let start = 0; start < frames.length; start += batchSize) {
         if (options.jobId && this.cancelled.has(options.jobId)) {
           for (let i = start; i < frames.length; i++) {
-            outcomes[i] = { ok: false, name: frames[i]!.name ?? 'frame', code: 'cancelled', message: 'Cancelled.' };
+            outcomes[i] = {
+              ok: false,
+              name: frames[i]!.name ?? 'frame',
+              code: 'cancelled',
+              message: 'Cancelled.',
+            };
           }
           break;
         }
@@ -45,14 +57,22 @@ export class FrameClassifier {
             outcomes[start + i] =
               error instanceof InputProblem
                 ? { ok: false, name, code: error.code, message: error.message }
-                : { ok: false, name, code: 'corrupt-image', message: `${name} could not be read: ${(error as Error).message}` };
+                : {
+                    ok: false,
+                    name,
+                    code: 'corrupt-image',
+                    message: `${name} could not be read: ${(error as Error).message}`,
+                  };
           }
         }
         if (prepared.length === 0) continue;
         const n = prepared.length;
         let batch;
         try {
-          batch = await engine.classifyPrepared(n === slice.length ? data : data.subarray(0, n * frameSize), n);
+          batch = await engine.classifyPrepared(
+            n === slice.length ? data : data.subarray(0, n * frameSize),
+            n,
+          );
         } catch (error) {
           for (const { index, frame } of prepared) {
             outcomes[index] = {
