@@ -18,7 +18,7 @@ main() {
   SIZE="${LUS_SIZE:-128}"
   # The phantom generator is pinned to a commit so the training set is the same bytes on every rerun,
   # whatever state src/synth is in while it is being improved.
-  SYNTH_COMMIT="${LUS_SYNTH_COMMIT:-72f5768f2b1d8253ea65b3cb20a82919d910de3f}"
+  SYNTH_COMMIT="${LUS_SYNTH_COMMIT:-66fe36c1611ada550d1d774ae9d73430296645ee}"
   SNAP="$ROOT/synth-src/$SYNTH_COMMIT"
   mkdir -p "$DATA" "$CK"
   cd "$REPO"
@@ -49,7 +49,12 @@ main() {
   prepare() { # in out [extra args]
     local src="$1" out="$2"
     shift 2
-    if [ -f "$out/prepare.json" ]; then
+    # Prepared phantoms carry the generator commit of their source; new phantoms mean a new preparation.
+    if [ -f "$out/prepare.json" ] && cmp -s "$src/synth-commit.txt" "$out/synth-commit.txt" 2>/dev/null; then
+      step "prepare $(basename "$out"): done"
+      return
+    fi
+    if [ -f "$out/prepare.json" ] && [ ! -f "$src/synth-commit.txt" ]; then
       step "prepare $(basename "$out"): done"
       return
     fi
@@ -57,10 +62,22 @@ main() {
     rm -rf "$out"
     npx tsx scripts/prepare-training-data.ts --in "$src" --out "$out" --size "$SIZE" "$@"
     git -C "$REPO" rev-parse HEAD > "$out/repo-commit.txt"
+    if [ -f "$src/synth-commit.txt" ]; then cp "$src/synth-commit.txt" "$out/synth-commit.txt"; fi
   }
   prepare "$DATA/phantoms-train" "$DATA/phantoms-train-$SIZE"
   prepare "$DATA/phantoms-test" "$DATA/phantoms-test-$SIZE"
   prepare "$REAL" "$DATA/real-$SIZE" --clips "$REAL/clips.csv"
+
+  # Checkpoints belong to one set of phantoms: a run on other phantoms starts afresh (the old one is kept aside).
+  if [ -d "$CK/pretrain" ] && ! cmp -s "$CK/synth-commit.txt" <(echo "$SYNTH_COMMIT"); then
+    local old="$CK.before-$(date -u +%Y%m%d%H%M%S)"
+    step "checkpoints were made with other phantoms: moved to $old"
+    mv "$CK" "$old" && mkdir -p "$CK"
+  fi
+  echo "$SYNTH_COMMIT" > "$CK/synth-commit.txt"
+  # With more runnable threads than cores (a shared machine), OpenMP threads that spin at barriers burn
+  # the CPU the other thread needs; passive waiting keeps a niced run from wasting its share.
+  export OMP_WAIT_POLICY=PASSIVE
 
   # Pretraining: 5 epochs of the 4000 phantoms = 1250 steps of 16 (about 100 min at 3.2 frames/s).
   # mean/std: measured on the prepared frames (phantoms 0.149/0.206, real 0.167/0.194), rounded.
