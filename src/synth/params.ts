@@ -629,7 +629,7 @@ function drawContent(
       ? {
           organ: rng.chance(0.5) ? ('liver' as const) : ('spleen' as const),
           db: rng.uniform(8, 18),
-          organDb: rng.uniform(-8, 0),
+          organDb: rng.uniform(-12, -3),
           vessels: rng.int(0, 6),
           domeMm: rng.uniform(5, 40),
         }
@@ -692,7 +692,7 @@ function drawContent(
     heightMm,
     shapePower: rng.uniform(1.5, 4),
     tissueDb: rng.uniform(-10, 0),
-    textureDb: rng.uniform(1.5, 5),
+    textureDb: rng.uniform(2.5, 6),
     textureScaleMm: rng.uniform(2, 8),
     borderAmplitudeMm: rng.uniform(3, 10),
     shredDb: rng.uniform(4, 14),
