@@ -76,3 +76,19 @@ test('a 12000×12000 image is downscaled while decoding and classified', async (
   expect(Math.abs(y! - 1200)).toBeLessThan(60);
   expect(Math.abs(w! - 9600)).toBeLessThan(120);
 });
+
+test('the page-side engine (for browsers whose workers have no GPU) classifies the same as the worker', async ({
+  page,
+}) => {
+  await openApp(page, { backend: 'wasm' });
+  await dropFile(page, frame('scan-1.png'));
+  const inWorker = await readProbabilities(page);
+  await page.goto('/?model=fixture-tiny&backend=wasm&engine=main');
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByTestId('settings-context')).toHaveText('page (main thread)');
+  await page.getByRole('button', { name: 'Classify' }).click();
+  await dropFile(page, frame('scan-1.png'));
+  const onPage = await readProbabilities(page);
+  for (const id of Object.keys(inWorker)) expect(Math.abs(onPage[id]! - inWorker[id]!)).toBeLessThan(1e-5);
+});

@@ -28,6 +28,10 @@ export interface LoadedModelInfo {
   warmupMs: number;
   weightBytes: number;
   wasmThreads: number;
+  /** Median model run (batch of one) on the chosen backend after warm-up, milliseconds. */
+  medianRunMs: number;
+  /** Where the model runs: the inference worker, or the page itself when only it can reach the GPU. */
+  context: 'worker' | 'main-thread';
 }
 
 export interface FrameInput {

@@ -20,7 +20,7 @@ export class FrameClassifier {
 
   async load(source: ModelSource, preference: BackendPreference): Promise<LoadedModelInfo> {
     const result = await this.engine.load(source, preference);
-    return { ...result, wasmThreads: result.backend === 'wasm' ? wasmThreadCount() : 0 };
+    return { ...result, wasmThreads: result.backend === 'wasm' ? wasmThreadCount() : 0, context: 'worker' };
   }
 
   async classify(frames: FrameInput[], options: ClassifyOptions = {}): Promise<FrameOutcome[]> {

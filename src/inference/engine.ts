@@ -24,6 +24,7 @@ export interface LoadResult {
   loadMs: number;
   warmupMs: number;
   weightBytes: number;
+  medianRunMs: number;
 }
 
 const now = () => performance.now();
@@ -176,11 +177,12 @@ export class InferenceEngine {
     const w0 = now();
     await this.warmUp(model, metadata);
     const warmupMs = now() - w0;
+    const medianRunMs = await this.timeRuns(model, metadata, 2);
 
     this.model?.dispose();
     this.model = model;
     this.metadata = metadata;
-    return { metadata, backend: chosen, probes, loadMs, warmupMs, weightBytes };
+    return { metadata, backend: chosen, probes, loadMs, warmupMs, weightBytes, medianRunMs };
   }
 
   get batchSize(): number {

@@ -1,25 +1,11 @@
 // The inference worker: exposes InferenceApi over Comlink; all decoding, preprocessing and TF.js work runs here.
 
 import * as Comlink from 'comlink';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { InferenceApi } from './api';
 import { FrameClassifier } from './classifier';
+import { configureBundledWasm } from './wasmAssets';
 
-// The WASM binaries are bundled with the app (no CDN).
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlainUrl,
-  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-});
-// The threaded build's pthread workers are started from a Blob made of the backend's own source, which
-// breaks once the bundler minifies it ("e is not defined") and the backend then never answers. Until that
-// is fixed, WASM runs single-threaded (SIMD) even when the page is cross-origin isolated.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-
+configureBundledWasm();
 const classifier = new FrameClassifier();
 
 const api: InferenceApi = {

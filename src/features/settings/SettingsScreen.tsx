@@ -142,7 +142,10 @@ export function SettingsScreen() {
             </tbody>
           </table>
           <p data-testid="load-timing" data-load-ms={info.loadMs} data-warmup-ms={info.warmupMs}>
-            In use: <strong data-testid="settings-backend">{info.backend}</strong>
+            In use: <strong data-testid="settings-backend">{info.backend}</strong>, running in the{' '}
+            <span data-testid="settings-context">
+              {info.context === 'worker' ? 'background worker' : 'page (main thread)'}
+            </span>
             {info.backend === 'wasm' && <> with {info.wasmThreads} thread(s)</>}. Model loaded in{' '}
             {info.loadMs.toFixed(0)} ms, warmed up in {info.warmupMs.toFixed(0)} ms.
           </p>
