@@ -1,0 +1,358 @@
+// `lus-signs score <folder>`: scores every frame of a folder in Node with the app's model code; CSV out, metrics printed.
+import { readFileSync, writeFileSync, type Dirent } from 'node:fs';
+import { opendir, readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { metadataFromModelJson, type ClassId } from '../src/domain/index.ts';
+import {
+  batchCounts,
+  batchCsv,
+  batchMetrics,
+  comparePaths,
+  type BatchRow,
+  type BatchScore,
+} from '../src/features/batch/batchReport.ts';
+import { readGraphModelFolder } from '../src/inference/node/index.ts';
+import { labelFromFolders, skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
+import { metricsText } from './metricsText.ts';
+import type { FileOutcome, ScoreFile, WorkerReply, WorkerRequest } from './score-worker.ts';
+import { inShard, parseShard, type Shard } from './shard.ts';
+
+const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv] [--batch N] [--shard i/n] [--workers 1|2]
+
+  <folder>      scored recursively; folders named after a sign (a_lines, B-lines, PE, LC, …) label the frames below them
+  --model DIR   a TF.js graph-model folder (model.json + shards); default: the app's default bundled model
+  --out FILE    write the CSV there (then the summary and metrics go to stdout); default: CSV on stdout
+  --batch N     frames per inference call (default 4, the engine's WASM batch size)
+  --shard i/n   score only shard i of n (1-based); a file's shard is FNV-1a(path) mod n, so n shards cover the folder once
+  --workers N   worker threads, each running single-threaded WASM (default 2)
+
+exit status: 0 finished (unreadable files are listed in the CSV with the reason), 1 could not score (bad model,
+no images, worker failure), 2 bad command line or missing folder`;
+
+class UsageError extends Error {}
+class RunError extends Error {}
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function defaultModelDir(): string {
+  const indexPath = join(repoRoot, 'public', 'models', 'index.json');
+  let index: { default?: unknown; models?: Array<{ id?: unknown; path?: unknown }> };
+  try {
+    index = JSON.parse(readFileSync(indexPath, 'utf8')) as typeof index;
+  } catch (error) {
+    throw new RunError(
+      `cannot read the bundled model list ${indexPath} (${(error as Error).message}); pass --model DIR`,
+    );
+  }
+  const entry = index.models?.find((m) => m.id === index.default);
+  if (!entry || typeof entry.path !== 'string')
+    throw new RunError(`${indexPath} names no default model; pass --model DIR`);
+  return dirname(join(repoRoot, 'public', 'models', entry.path));
+}
+
+interface FoundFile {
+  file: string;
+  path: string;
+  size: number;
+  lastModified: number;
+}
+
+/**
+ * Walks the folder depth-first. Folders that cannot be opened and links to folders (which can loop) become
+ * skipped rows, so the report says what was not looked at.
+ */
+async function walk(root: string, skipped: BatchRow[]): Promise<FoundFile[]> {
+  const found: FoundFile[] = [];
+  const visit = async (dir: string, rel: string): Promise<void> => {
+    let entries: Dirent[] = [];
+    try {
+      const handle = await opendir(dir);
+      for await (const entry of handle) entries.push(entry);
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      skipped.push(
+        skippedRow(
+          `${rel}/`,
+          e.code === 'EACCES' || e.code === 'EPERM'
+            ? 'Folder cannot be opened: permission denied.'
+            : `Folder cannot be opened (${e.code ?? e.message}).`,
+        ),
+      );
+      return;
+    }
+    entries = entries.sort((a, b) => comparePaths(a.name, b.name));
+    for (const entry of entries) {
+      const file = join(dir, entry.name);
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        await visit(file, path);
+        continue;
+      }
+      let info;
+      try {
+        info = await stat(file);
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        skipped.push(
+          skippedRow(
+            path,
+            e.code === 'ENOENT'
+              ? 'Broken link or vanished while listing.'
+              : `Cannot be read (${e.code ?? e.message}).`,
+          ),
+        );
+        continue;
+      }
+      if (info.isDirectory()) {
+        skipped.push(skippedRow(path, 'Link to a folder: not followed (links can loop).'));
+        continue;
+      }
+      if (!info.isFile()) {
+        skipped.push(skippedRow(path, 'Not a regular file.'));
+        continue;
+      }
+      found.push({ file, path, size: info.size, lastModified: info.mtimeMs });
+    }
+  };
+  await visit(root, '');
+  return found;
+}
+
+function skippedRow(path: string, reason: string, size = 0, lastModified = 0): BatchRow {
+  return { path, size, lastModified, label: null, status: 'skipped', reason, ms: 0 };
+}
+
+/** The folder's own name counts as a label too, as in the app (picking a folder named "B-lines"). */
+function labelOf(rootName: string, path: string): { label: ClassId | null; labelWarning?: string } {
+  const { folders } = splitFolderPath(path);
+  const l = labelFromFolders([rootName, ...folders]);
+  return l.warning ? { label: l.label, labelWarning: l.warning } : { label: l.label };
+}
+
+function startWorker(): Worker {
+  // Node 20 ignores `--import tsx` in a worker's execArgv: register tsx inside the worker, then load it.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const workerUrl = new URL('./score-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+function toScore(s: Extract<FileOutcome, { ok: true }>['score']): BatchScore {
+  return s as BatchScore;
+}
+
+async function score(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      out: { type: 'string' },
+      batch: { type: 'string' },
+      shard: { type: 'string' },
+      workers: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('score needs exactly one folder');
+  const folder = resolve(positionals[0]!);
+  const folderInfo = await stat(folder).catch(() => null);
+  if (!folderInfo) throw new UsageError(`folder ${folder} does not exist`);
+  if (!folderInfo.isDirectory()) throw new UsageError(`${folder} is not a folder`);
+  const batch = values.batch === undefined ? 4 : Number(values.batch);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 64)
+    throw new UsageError('--batch must be a whole number from 1 to 64');
+  const workerCount = values.workers === undefined ? 2 : Number(values.workers);
+  if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > Math.max(2, availableParallelism()))
+    throw new UsageError('--workers must be 1 or 2 (or up to the number of cores)');
+  let shard: Shard | null = null;
+  if (values.shard !== undefined) {
+    try {
+      shard = parseShard(values.shard);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+
+  // The model is checked here, once, so a broken folder gives one clear message instead of one per worker.
+  const modelDir = resolve(values.model ?? defaultModelDir());
+  let modelJsonText: string;
+  const shards: Record<string, ArrayBuffer> = {};
+  try {
+    const read = await readGraphModelFolder(modelDir);
+    const checked = metadataFromModelJson(read.modelJson);
+    if (!checked.ok) throw new Error(`${modelDir}: ${checked.message}`);
+    modelJsonText = await readFile(join(modelDir, 'model.json'), 'utf8');
+    for (const f of read.shardFiles) {
+      const b = await readFile(join(modelDir, f));
+      shards[f] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    }
+  } catch (error) {
+    throw new RunError(`the model cannot be used: ${(error as Error).message}`);
+  }
+
+  const rows: BatchRow[] = [];
+  const rootName = folder.split(/[\\/]/).filter(Boolean).pop() ?? '';
+  const listed = await walk(folder, rows);
+  // Skipped rows from the walk belong to shard 1 only, so concatenated shard CSVs list them once.
+  if (shard && shard.index !== 1) rows.length = 0;
+  const todo: FoundFile[] = [];
+  for (const f of listed) {
+    if (!inShard(f.path, shard)) continue;
+    const { fileName } = splitFolderPath(f.path);
+    const why = skipReason(fileName, f.size);
+    if (why) rows.push({ ...skippedRow(f.path, why, f.size, f.lastModified), ...labelOf(rootName, f.path) });
+    else todo.push(f);
+  }
+  const byPath = new Map(todo.map((f) => [f.path, f]));
+  const shardText = shard ? ` (shard ${shard.index}/${shard.count})` : '';
+  process.stderr.write(
+    `lus-signs: ${todo.length} frames to score in ${folder}${shardText}, ${rows.length} files skipped\n`,
+  );
+  if (todo.length === 0 && rows.length === 0 && !shard) throw new RunError(`no files found in ${folder}`);
+
+  const started = performance.now();
+  let done = 0;
+  let lastProgress = 0;
+  const progress = (force = false) => {
+    const now = performance.now();
+    if (!force && now - lastProgress < 1000) return;
+    lastProgress = now;
+    const rate = done / Math.max((now - started) / 1000, 1e-3);
+    const eta = (todo.length - done) / Math.max(rate, 1e-9);
+    const text = `scored ${done}/${todo.length} (${rate.toFixed(1)} frames/s, ETA ${Math.ceil(eta)} s)`;
+    process.stderr.write(process.stderr.isTTY ? `\r${text}   ` : `${text}\n`);
+  };
+
+  const chunks: ScoreFile[][] = [];
+  for (let i = 0; i < todo.length; i += batch)
+    chunks.push(todo.slice(i, i + batch).map(({ file, path }) => ({ file, path })));
+  let nextChunk = 0;
+  let modelName = '';
+  let inferenceFailures = 0;
+
+  const runWorker = () =>
+    new Promise<void>((resolveWorker, reject) => {
+      const worker = startWorker();
+      let inFlight = 0;
+      const send = (msg: WorkerRequest) => worker.postMessage(msg);
+      // Two chunks in flight per worker: one being classified while the next decodes; memory stays bounded.
+      const feed = () => {
+        while (inFlight < 2 && nextChunk < chunks.length) {
+          inFlight++;
+          send({ kind: 'chunk', id: nextChunk, files: chunks[nextChunk++]! });
+        }
+        if (inFlight === 0) {
+          send({ kind: 'stop' });
+        }
+      };
+      worker.on('message', (msg: WorkerReply) => {
+        if (msg.kind === 'error') {
+          reject(new RunError(`a scoring worker failed: ${msg.message}`));
+          void worker.terminate();
+          return;
+        }
+        if (msg.kind === 'loaded') {
+          modelName = `${msg.modelId}@${msg.modelVersion}`;
+          feed();
+          return;
+        }
+        inFlight--;
+        for (const o of msg.outcomes) {
+          const f = byPath.get(o.path)!;
+          const base = {
+            path: o.path,
+            size: f.size,
+            lastModified: f.lastModified,
+            ms: o.ms,
+            ...labelOf(rootName, o.path),
+          };
+          if (o.ok) rows.push({ ...base, status: 'scored', score: toScore(o.score) });
+          else {
+            if (o.code === 'inference-failed') inferenceFailures++;
+            rows.push({ ...base, status: 'failed', code: o.code, reason: o.reason });
+          }
+          done++;
+        }
+        progress();
+        feed();
+      });
+      worker.on('error', (error) => reject(new RunError(`a scoring worker crashed: ${error.message}`)));
+      worker.on('exit', () => resolveWorker());
+      send({ kind: 'load', source: { kind: 'files', label: modelDir, modelJson: modelJsonText, shards } });
+    });
+
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workerCount, chunks.length)) }, runWorker));
+  progress(true);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+
+  const csv = batchCsv(rows);
+  const counts = batchCounts(rows);
+  const seconds = (performance.now() - started) / 1000;
+  const summary = `${counts.scored} scored, ${counts.failed} could not be read, ${counts.skipped} skipped in ${seconds.toFixed(1)} s (${(counts.scored / Math.max(seconds, 1e-3)).toFixed(1)} frames/s)`;
+  const report: string[] = [summary];
+  for (const r of rows) if (r.status === 'failed') report.push(`  ${r.path}: ${r.reason}`);
+  const metrics = batchMetrics(rows);
+  if (metrics) report.push('', metricsText(metrics, modelName || modelDir));
+  else
+    report.push(
+      'No labelled folders: scored only (name folders a_lines, b_lines, pleural_effusion, consolidation for metrics).',
+    );
+
+  if (values.out && values.out !== '-') {
+    try {
+      writeFileSync(values.out, csv);
+    } catch (error) {
+      throw new RunError(`cannot write ${values.out} (${(error as Error).message})`);
+    }
+    console.log(report.join('\n'));
+    process.stderr.write(`lus-signs: wrote ${values.out}\n`);
+  } else {
+    process.stdout.write(csv);
+    process.stderr.write(report.join('\n') + '\n');
+  }
+  if (inferenceFailures > 0)
+    throw new RunError(`the model failed on ${inferenceFailures} frames (see the CSV)`);
+  if (counts.scored === 0 && todo.length > 0) throw new RunError('no frame could be scored');
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command !== 'score') throw new UsageError(`unknown command "${command}"`);
+  return score(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`lus-signs: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof RunError) {
+      console.error(`lus-signs: ${error.message}`);
+      process.exit(1);
+    }
+    // parseArgs throws TypeErrors with a code for unknown options: that is a usage error too.
+    const e = error as Error & { code?: string };
+    if (e.code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`lus-signs: ${e.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`lus-signs: unexpected failure: ${e.stack ?? e.message}`);
+    process.exit(1);
+  },
+);

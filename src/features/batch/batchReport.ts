@@ -1,0 +1,168 @@
+// A batch's results as rows, the CSV the app and the command line both write, and the labelled predictions for metrics.
+// Pure TypeScript (no DOM, no React): the command line imports this file too, so both write the same CSV.
+
+import {
+  CLASS_IDS,
+  csvLine,
+  metricsReport,
+  type BackendName,
+  type ClassId,
+  type LabelledPrediction,
+  type MetricsReport,
+  type Rect,
+} from '../../domain';
+import type { MetricsSource } from '../dashboard/metricsSource';
+
+/** What the model said about one scored frame (the parts a batch keeps and stores for resuming). */
+export interface BatchScore {
+  probabilities: Record<ClassId, number>;
+  top: ClassId;
+  lowConfidence: boolean;
+  backend: BackendName;
+  modelId: string;
+  modelVersion: string;
+  crop: Rect;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+/** One file of the folder: scored, failed (bad input, named), or skipped without opening (not an image). */
+export interface BatchRow {
+  /** Path inside the chosen folder, '/'-separated, without the folder's own name. */
+  path: string;
+  size: number;
+  lastModified: number;
+  label: ClassId | null;
+  labelWarning?: string;
+  status: 'scored' | 'failed' | 'skipped';
+  score?: BatchScore;
+  /** InputProblem code or 'vanished', 'unreadable', 'inference-failed' … for failed rows. */
+  code?: string;
+  /** Why a file was not scored, in words a user can act on. */
+  reason?: string;
+  /** Read + decode + preprocess + inference for this frame, milliseconds. */
+  ms: number;
+}
+
+/** Whether the model agreed with the folder's label; null when there is no label or no score. */
+export function agreement(row: BatchRow): boolean | null {
+  if (!row.label || !row.score) return null;
+  return row.score.top === row.label;
+}
+
+/**
+ * CSV columns, in order. Later features (the input gate's verdict, heat-map statistics) append entries
+ * here, so the app and the command line gain them together and spreadsheets keep their first columns.
+ */
+export const BATCH_CSV_COLUMNS: ReadonlyArray<{
+  header: string;
+  value: (row: BatchRow) => string | number;
+}> = [
+  { header: 'path', value: (r) => r.path },
+  { header: 'status', value: (r) => r.status },
+  { header: 'predicted_sign', value: (r) => r.score?.top ?? '' },
+  ...CLASS_IDS.map((id) => ({
+    header: `p_${id}`,
+    value: (r: BatchRow) => (r.score ? r.score.probabilities[id].toFixed(6) : ''),
+  })),
+  { header: 'low_confidence', value: (r) => (r.score ? (r.score.lowConfidence ? 'yes' : 'no') : '') },
+  { header: 'label', value: (r) => r.label ?? '' },
+  {
+    header: 'agree',
+    value: (r) => {
+      const a = agreement(r);
+      return a === null ? '' : a ? 'yes' : 'no';
+    },
+  },
+  { header: 'ms', value: (r) => (r.status === 'skipped' ? '' : r.ms.toFixed(1)) },
+  { header: 'model_id', value: (r) => r.score?.modelId ?? '' },
+  { header: 'model_version', value: (r) => r.score?.modelVersion ?? '' },
+  { header: 'backend', value: (r) => r.score?.backend ?? '' },
+  { header: 'size_bytes', value: (r) => r.size },
+  { header: 'reason', value: (r) => r.reason ?? r.labelWarning ?? '' },
+];
+
+export function batchCsvHeader(): string {
+  return csvLine(BATCH_CSV_COLUMNS.map((c) => c.header));
+}
+
+export function batchCsvLine(row: BatchRow): string {
+  return csvLine(BATCH_CSV_COLUMNS.map((c) => c.value(row)));
+}
+
+/** The whole CSV, rows in path order so two runs of the same folder diff cleanly. */
+export function batchCsv(rows: readonly BatchRow[]): string {
+  const sorted = [...rows].sort((a, b) => comparePaths(a.path, b.path));
+  return [batchCsvHeader(), ...sorted.map(batchCsvLine)].join('\n') + '\n';
+}
+
+/** Code-unit order: the same on every machine and locale (the command line's shards rely on it too). */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Labelled, scored frames as the metrics read them (case id = path). Frames that could not be read
+ * are not frames of a sign and stay out; they are counted in the batch summary instead.
+ */
+export function batchLabelledPredictions(rows: readonly BatchRow[]): LabelledPrediction[] {
+  const out: LabelledPrediction[] = [];
+  for (const r of rows) {
+    if (!r.label || !r.score) continue;
+    out.push({
+      caseId: r.path,
+      truth: r.label,
+      outcome: { kind: 'scored', probabilities: r.score.probabilities, top: r.score.top },
+    });
+  }
+  return out;
+}
+
+/** Table 1 metrics of the labelled frames, or null when the folder carries no labels. */
+export function batchMetrics(rows: readonly BatchRow[]): MetricsReport | null {
+  const labelled = batchLabelledPredictions(rows);
+  return labelled.length ? metricsReport(labelled) : null;
+}
+
+/** The labelled results as a dashboard data source (items are files, not stored cases). */
+export function batchMetricsSource(name: string, rows: readonly BatchRow[], at = Date.now()): MetricsSource {
+  const cases = [];
+  for (const r of rows) {
+    if (!r.label || !r.score) continue;
+    cases.push({
+      caseId: r.path,
+      label: r.label,
+      created: at,
+      examId: '',
+      zone: '',
+      outcomes: {
+        [`${r.score.modelId}@${r.score.modelVersion}`]: {
+          kind: 'scored' as const,
+          probabilities: r.score.probabilities,
+          top: r.score.top,
+        },
+      },
+    });
+  }
+  return { id: `batch:${name}`, name, opensCases: false, cases };
+}
+
+/** Counts for the summary line: scored, failed, skipped, labelled, agreeing. */
+export function batchCounts(rows: readonly BatchRow[]): {
+  scored: number;
+  failed: number;
+  skipped: number;
+  labelled: number;
+  agree: number;
+} {
+  const c = { scored: 0, failed: 0, skipped: 0, labelled: 0, agree: 0 };
+  for (const r of rows) {
+    c[r.status]++;
+    const a = agreement(r);
+    if (a !== null) {
+      c.labelled++;
+      if (a) c.agree++;
+    }
+  }
+  return c;
+}
