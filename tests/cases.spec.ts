@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FRAMES, GENERATED } from './helpers/fixtures';
-import { openApp } from './helpers/app';
+import { dropFile, openApp } from './helpers/app';
 import {
   download,
   openTab,
@@ -238,4 +238,57 @@ test('backup → delete all → restore gives the same cases and histories; a fo
   await expect(cards(page)).toHaveCount(12);
   const csvAfter = (await download(page, () => page.getByTestId('cases-csv').click())).bytes.toString('utf8');
   expect(csvAfter).toBe(csvBefore);
+});
+
+test('when storage is full, saving says what to do and the cases already stored are intact', async ({
+  page,
+}) => {
+  const lib = await writeGeneratedLibrary('quota-12', 12, [
+    { modelId: 'fixture-tiny', modelVersion: '1.0.0', skill: 0.7 },
+  ]);
+  await openApp(page, { backend: 'wasm' });
+  await restoreBackup(page, lib.path);
+  await expect(cards(page)).toHaveCount(12);
+  const csvBefore = (await download(page, () => page.getByTestId('cases-csv').click())).bytes.toString(
+    'utf8',
+  );
+
+  // Chromium's CDP quota override is not enforced for IndexedDB writes here, so the browser's own
+  // QuotaExceededError is thrown from IDBObjectStore.put while `storageFull` is set.
+  await page.evaluate(() => {
+    const proto = IDBObjectStore.prototype;
+    const realPut = proto.put;
+    (window as unknown as { storageFull: boolean }).storageFull = true;
+    proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if ((window as unknown as { storageFull: boolean }).storageFull) {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return realPut.apply(this, args);
+    };
+  });
+
+  await openTab(page, 'Classify');
+  await dropFile(page, frame('scan-2.png'));
+  await expect(page.getByTestId('save-case')).toBeVisible({ timeout: 60_000 });
+  await page.locator('body').press('2');
+  await page.getByTestId('reader-initials').fill('AB');
+  await page.getByTestId('save-case-button').click();
+  await expect(page.getByTestId('save-problem')).toContainText(
+    'Storage is full: export a backup and delete old cases',
+  );
+  await expect(page.getByTestId('storage-problem')).toHaveAttribute('data-kind', 'quota');
+
+  // With room again, the same save works and the warning goes away.
+  await page.evaluate(() => ((window as unknown as { storageFull: boolean }).storageFull = false));
+  await page.getByTestId('save-case-button').click();
+  await expect(page.getByTestId('save-outcome')).toContainText('Saved as B-lines');
+  await expect(page.getByTestId('storage-problem')).toHaveCount(0);
+
+  // The twelve earlier cases are exactly as they were; the new one is added.
+  await openTab(page, 'Cases');
+  await expect(cards(page)).toHaveCount(13);
+  const after = (await download(page, () => page.getByTestId('cases-csv').click())).bytes
+    .toString('utf8')
+    .split('\n');
+  for (const line of csvBefore.trim().split('\n').slice(1)) expect(after).toContain(line);
 });

@@ -100,7 +100,7 @@ export function CasesScreen() {
             ))}
           </select>
         </label>
-        <label className="field">
+        <label className="field model-field">
           <span>Model version</span>
           <select data-testid="filter-model" value={model} onChange={(e) => set({ model: e.target.value })}>
             {models.length === 0 && <option value="">None yet</option>}

@@ -189,7 +189,7 @@ export function DashboardScreen() {
         </p>
       </div>
       <form className="filters no-print" aria-label="Dashboard filters" onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
+        <label className="field model-field">
           <span>Model</span>
           <select data-testid="dash-model-a" value={a} onChange={(e) => setModelA(e.target.value)}>
             {models.length === 0 && <option value="">None yet</option>}
@@ -200,7 +200,7 @@ export function DashboardScreen() {
             ))}
           </select>
         </label>
-        <label className="field">
+        <label className="field model-field">
           <span>Compare with</span>
           <select data-testid="dash-model-b" value={b} onChange={(e) => setModelB(e.target.value)}>
             <option value="">Nothing</option>
