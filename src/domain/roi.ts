@@ -225,6 +225,27 @@ function refine(frame: GreyImage, coarse: Rect, slack: number): Rect {
   return { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
 }
 
+/**
+ * The level of the screen around the image: the most common grey when it dominates the frame (a scanner's
+ * grey interface, a black border), else black, for frames the image fills edge to edge.
+ */
+function backgroundLevel(image: GreyImage): number {
+  const histogram = new Uint32Array(256);
+  for (const v of image.data) histogram[v]!++;
+  let best = 0;
+  let bestCount = 0;
+  for (let level = 0; level < 256; level++) {
+    // A window of ±2 levels absorbs JPEG noise on flat fills.
+    let count = 0;
+    for (let k = Math.max(0, level - 2); k <= Math.min(255, level + 2); k++) count += histogram[k]!;
+    if (count > bestCount) {
+      bestCount = count;
+      best = level;
+    }
+  }
+  return bestCount >= 0.1 * image.data.length ? best : 0;
+}
+
 /** Standard deviation of the frame, on a subsample: a cheap test for blank or uniform frames. */
 export function frameSpread(frame: GreyImage): number {
   const step = Math.max(1, Math.floor(frame.data.length / 65536));
@@ -257,8 +278,9 @@ export function detectUltrasoundRegion(frame: GreyImage): RoiOutcome {
   const scaleX = frame.width / work.width;
   const scaleY = frame.height / work.height;
   const small = resizeGrey(frame, work.width, work.height);
+  const background = backgroundLevel(small);
   const bright = new Uint8Array(small.data.length);
-  for (let i = 0; i < bright.length; i++) bright[i] = small.data[i]! > DARK ? 1 : 0;
+  for (let i = 0; i < bright.length; i++) bright[i] = Math.abs(small.data[i]! - background) > DARK ? 1 : 0;
   // Opening removes thin structures (text strokes, ruler ticks, calliper lines) that would otherwise
   // join the image; the body of a sector or rectangle survives it.
   const opened = dilate(erode(bright, work.width, work.height, 2), work.width, work.height, 2);
