@@ -2,6 +2,8 @@
 import { defineConfig } from '@playwright/test';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Another port lets a second checkout (a clean-clone CI check) run beside a developer's server.
+const port = Number(process.env.LUS_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'tests',
@@ -14,7 +16,7 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   globalSetup: './tests/global-setup.ts',
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${port}`,
     // Tests that mock the network or need a clean origin run without the service worker.
     serviceWorkers: 'block',
     launchOptions: {
@@ -32,8 +34,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: 'npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173',
+    command: `npx vite preview --port ${port} --strictPort`,
+    url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },
