@@ -4,7 +4,7 @@ import { CLASS_NAMES } from '../../domain';
 import { zoneLabel, type CaseRecord } from '../../store';
 import { agrees, predictionFor } from './caseFilters';
 import { labelName } from './labelChoices';
-import { useObjectUrl } from './useObjectUrl';
+import { thumbnailUrl } from './thumbnails';
 
 export function CaseCard({
   record,
@@ -19,7 +19,7 @@ export function CaseCard({
   onToggle: () => void;
   onOpen: () => void;
 }) {
-  const thumb = useObjectUrl(record.thumbnail);
+  const thumb = thumbnailUrl(record.id, record.thumbnail);
   const p = predictionFor(record, model);
   const agree = agrees(record, model);
   return (

@@ -19,6 +19,8 @@ import { LibraryPanel } from './LibraryPanel';
 import { RescorePanel } from './RescorePanel';
 import { useCases } from './useCases';
 
+const PAGE = 120;
+
 interface Undo {
   records: CaseRecord[];
   text: string;
@@ -31,6 +33,8 @@ export function CasesScreen() {
   const [openId, setOpenId] = useState<string | null>(null);
   const [undo, setUndo] = useState<Undo | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // Hundreds of cards at once make a tablet sluggish; more are shown on request.
+  const [limit, setLimit] = useState(PAGE);
 
   const models = useMemo(() => modelKeysOf(cases), [cases]);
   const model = filters.model && models.includes(filters.model) ? filters.model : (models[0] ?? '');
@@ -229,7 +233,7 @@ export function CasesScreen() {
         <p className="muted">No case matches these filters.</p>
       ) : (
         <ul className="case-grid" data-testid="case-grid">
-          {shown.map((c) => (
+          {shown.slice(0, limit).map((c) => (
             <CaseCard
               key={c.id}
               record={c}
@@ -247,6 +251,16 @@ export function CasesScreen() {
             />
           ))}
         </ul>
+      )}
+      {shown.length > limit && (
+        <button
+          type="button"
+          className="button"
+          data-testid="show-more"
+          onClick={() => setLimit((l) => l + PAGE)}
+        >
+          Show {Math.min(PAGE, shown.length - limit)} more ({shown.length - limit} not shown)
+        </button>
       )}
       <LibraryPanel cases={cases} />
       {open && (

@@ -6,5 +6,7 @@ export { CaseDetail } from './CaseDetail';
 export { StorageBanner } from './StorageBanner';
 export { useCases } from './useCases';
 export { useObjectUrl } from './useObjectUrl';
+export { thumbnailUrl } from './thumbnails';
 export { modelKeyName, modelKeysOf } from './caseFilters';
 export { downloadFile, todayStamp } from './download';
+export { prepareCaseImages, type CaseImages } from './caseImage';
