@@ -1,6 +1,7 @@
 // The app shell: header with the active model and backend, screen navigation, and the fixed safety line.
 
 import { useState } from 'react';
+import { BatchScreen } from '../features/batch';
 import { CasesScreen, StorageBanner } from '../features/cases';
 import { ClassifyScreen } from '../features/classify';
 import { DashboardScreen } from '../features/dashboard';
@@ -8,10 +9,11 @@ import { SettingsScreen } from '../features/settings';
 import { OfflineStatus } from '../pwa';
 import { InferenceProvider, activeModel, useInference } from './InferenceContext';
 
-type Screen = 'classify' | 'cases' | 'dashboard' | 'settings';
+type Screen = 'classify' | 'batch' | 'cases' | 'dashboard' | 'settings';
 
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'classify', label: 'Classify' },
+  { id: 'batch', label: 'Batch' },
   { id: 'cases', label: 'Cases' },
   { id: 'dashboard', label: 'Dashboard' },
   { id: 'settings', label: 'Settings' },
@@ -75,6 +77,8 @@ function Shell() {
       <main className="app-main">
         {screen === 'classify' ? (
           <ClassifyScreen />
+        ) : screen === 'batch' ? (
+          <BatchScreen />
         ) : screen === 'cases' ? (
           <CasesScreen />
         ) : screen === 'dashboard' ? (

@@ -2,3 +2,5 @@
 export * from './inputProblem';
 export * from './sniff';
 export * from './decodeBrowser';
+export * from './folder';
+export * from './folderLabels';

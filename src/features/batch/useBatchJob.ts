@@ -1,0 +1,209 @@
+// The batch run's state machine: choose a folder, plan, score with stored progress, cancel, resume, save as cases.
+// The run lives outside React, so it carries on while the user looks at another screen.
+
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { activeModel, useInference } from '../../app/InferenceContext';
+import type { LoadedModelInfo, InferenceClient } from '../../inference';
+import { holdUpdates } from '../../pwa';
+import { frameFileKey, type ChosenFolder, type FolderFile } from '../../sources';
+import {
+  batchJobRows,
+  deleteBatchJob,
+  saveBatchJob,
+  saveBatchRows,
+  unfinishedBatchJob,
+  type BatchJob,
+} from '../../store/batchJobs';
+import { batchMetricsSource, type BatchRow } from './batchReport';
+import { publishBatchSource } from './batchSource';
+import { chunkSizeFor, planBatch, runBatch, type BatchProgress } from './runBatch';
+import { saveBatchAsCases, type SaveAsCasesOutcome } from './saveAsCases';
+
+export type BatchPhase = 'idle' | 'listing' | 'running' | 'cancelled' | 'finished';
+
+export interface BatchState {
+  phase: BatchPhase;
+  folder: ChosenFolder | null;
+  /** Every row so far (earlier sessions' stored rows first when resumed); grows in place, see `version`. */
+  rows: BatchRow[];
+  /** Bumps when rows change, so screens re-render without copying thousands of rows per chunk. */
+  version: number;
+  progress: BatchProgress | null;
+  /** Frames skipped because an interrupted run had scored them (same path, size, modification time). */
+  resumedFrames: number;
+  /** An interrupted run this device remembers, offered for resuming. */
+  offer: BatchJob | null;
+  error: string | null;
+  saving: { done: number; total: number } | null;
+  saved: SaveAsCasesOutcome | null;
+}
+
+let state: BatchState = {
+  phase: 'idle',
+  folder: null,
+  rows: [],
+  version: 0,
+  progress: null,
+  resumedFrames: 0,
+  offer: null,
+  error: null,
+  saving: null,
+  saved: null,
+};
+const listeners = new Set<() => void>();
+let abort: AbortController | null = null;
+let job: BatchJob | null = null;
+let offerChecked = false;
+
+function update(change: Partial<BatchState>): void {
+  state = { ...state, ...change };
+  for (const l of listeners) l();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+const stripForStore = (jobId: string, r: BatchRow) => ({
+  jobId,
+  ...r,
+  status: r.status as 'scored' | 'failed',
+});
+
+async function checkOffer(): Promise<void> {
+  if (offerChecked) return;
+  offerChecked = true;
+  try {
+    const offer = await unfinishedBatchJob();
+    // A tab closed mid-run left it 'running'; it is interrupted now.
+    if (offer && state.phase === 'idle') update({ offer });
+  } catch {
+    // Storage trouble is shown by the storage banner; scoring still works without resume.
+  }
+}
+
+async function startBatch(
+  folder: ChosenFolder,
+  client: InferenceClient,
+  info: LoadedModelInfo,
+): Promise<void> {
+  if (state.phase === 'running' || state.phase === 'listing') return;
+  const modelKey = `${info.metadata.id}@${info.metadata.version}`;
+  const controller = new AbortController();
+  abort = controller;
+  const release = holdUpdates(`Scoring the folder “${folder.name}”`);
+  try {
+    update({ phase: 'listing', folder, error: null, saved: null, progress: null, resumedFrames: 0 });
+    // Resume when the remembered run used this folder name and this model version.
+    const previous = state.offer ?? (job?.state === 'cancelled' ? job : null);
+    let current: BatchJob;
+    let earlier: BatchRow[] = [];
+    if (previous && previous.folderName === folder.name && previous.modelKey === modelKey) {
+      current = { ...previous, state: 'running', updatedAt: Date.now() };
+      earlier = (await batchJobRows(previous.id)).map(({ jobId: _jobId, ...row }) => row);
+    } else {
+      // A new run replaces what the device remembered; its results were exportable until now.
+      for (const old of [previous, job]) if (old) await deleteBatchJob(old.id).catch(() => undefined);
+      current = {
+        id: crypto.randomUUID(),
+        folderName: folder.name,
+        modelKey,
+        startedAt: Date.now(),
+        updatedAt: Date.now(),
+        total: 0,
+        done: 0,
+        state: 'running',
+      };
+    }
+    const present = new Set(folder.files.map((f) => frameFileKey(f.path, f.size, f.lastModified)));
+    // Stored rows of files that changed or went away since are dropped: changed files are scored again.
+    earlier = earlier.filter((r) => present.has(frameFileKey(r.path, r.size, r.lastModified)));
+    const plan = planBatch(folder, new Set(earlier.map((r) => frameFileKey(r.path, r.size, r.lastModified))));
+    current = { ...current, total: earlier.length + plan.todo.length, done: earlier.length };
+    job = current;
+    await saveBatchJob(current);
+    update({
+      phase: 'running',
+      rows: [...earlier, ...plan.skipped],
+      version: state.version + 1,
+      resumedFrames: plan.alreadyDone,
+      offer: null,
+    });
+    const outcome = await runBatch({
+      client,
+      folderName: folder.name,
+      todo: plan.todo,
+      chunkSize: chunkSizeFor(info.backend),
+      signal: controller.signal,
+      onRows: async (rows) => {
+        state.rows.push(...rows);
+        current = { ...current, done: current.done + rows.length, updatedAt: Date.now() };
+        job = current;
+        update({ version: state.version + 1 });
+        await saveBatchRows(
+          current,
+          rows.map((r) => stripForStore(current.id, r)),
+        );
+      },
+      onProgress: (progress) => update({ progress }),
+    });
+    current = { ...current, state: outcome, updatedAt: Date.now() };
+    job = current;
+    await saveBatchJob(current);
+    publishBatchSource(batchMetricsSource(`Batch: ${folder.name}`, state.rows));
+    update({ phase: outcome, offer: outcome === 'cancelled' ? current : null });
+  } catch (error) {
+    update({ phase: 'cancelled', error: (error as Error).message });
+  } finally {
+    release();
+    abort = null;
+  }
+}
+
+async function saveAll(): Promise<void> {
+  const folder = state.folder;
+  if (!folder || state.saving) return;
+  const files = new Map<string, FolderFile>(folder.files.map((f) => [f.path, f]));
+  const release = holdUpdates('Saving the batch as cases');
+  try {
+    update({ saving: { done: 0, total: 0 }, saved: null });
+    const saved = await saveBatchAsCases(folder.name, state.rows, files, (done, total) =>
+      update({ saving: { done, total } }),
+    );
+    update({ saved, saving: null });
+  } catch (error) {
+    update({ saving: null, error: (error as Error).message });
+  } finally {
+    release();
+  }
+}
+
+async function discardOffer(): Promise<void> {
+  const offer = state.offer;
+  if (offer) await deleteBatchJob(offer.id).catch(() => undefined);
+  if (job?.id === offer?.id) job = null;
+  update({ offer: null });
+}
+
+export function useBatchJob() {
+  const { client, status } = useInference();
+  const info = activeModel(status);
+  const snapshot = useSyncExternalStore(subscribe, () => state);
+  useEffect(() => void checkOffer(), []);
+  const start = useCallback(
+    (folder: ChosenFolder) => {
+      if (client && info) void startBatch(folder, client, info);
+    },
+    [client, info],
+  );
+  const cancel = useCallback(() => abort?.abort(), []);
+  return {
+    state: snapshot,
+    modelReady: !!client && !!info,
+    start,
+    cancel,
+    discardOffer: () => void discardOffer(),
+    saveAsCases: () => void saveAll(),
+  };
+}

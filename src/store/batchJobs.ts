@@ -1,0 +1,138 @@
+// Batch-scoring progress on the device: which files of a folder were scored and their results, so a reload can resume.
+// Its own small database beside the case library: progress rows are many, disposable and never backed up,
+// and keeping them apart means a batch never needs (or blocks) a case-library schema upgrade.
+
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { BackendName, ClassId, Rect } from '../domain';
+import { reportStorageProblem, toStorageError } from './storageProblem';
+
+export const BATCH_DB_NAME = 'lus-signs-batch';
+const BATCH_DB_VERSION = 1;
+
+/** One batch run over a chosen folder with one model version. */
+export interface BatchJob {
+  id: string;
+  /** The chosen folder's name: a resumed run must be given the same folder again. */
+  folderName: string;
+  modelKey: string;
+  startedAt: number;
+  updatedAt: number;
+  /** Frames to score when the run started (images not yet scored). */
+  total: number;
+  done: number;
+  state: 'running' | 'cancelled' | 'finished';
+}
+
+/** A scored or unreadable file of a batch, as stored. Skipped files are not stored: they are found again. */
+export interface BatchJobRow {
+  jobId: string;
+  path: string;
+  size: number;
+  lastModified: number;
+  label: ClassId | null;
+  labelWarning?: string;
+  status: 'scored' | 'failed';
+  score?: {
+    probabilities: Record<ClassId, number>;
+    top: ClassId;
+    lowConfidence: boolean;
+    backend: BackendName;
+    modelId: string;
+    modelVersion: string;
+    crop: Rect;
+    frameWidth: number;
+    frameHeight: number;
+  };
+  code?: string;
+  reason?: string;
+  ms: number;
+}
+
+interface BatchDb extends DBSchema {
+  jobs: { key: string; value: BatchJob; indexes: { 'by-updated': number } };
+  rows: { key: [string, string]; value: BatchJobRow; indexes: { 'by-job': string } };
+}
+
+let connection: Promise<IDBPDatabase<BatchDb>> | null = null;
+
+function batchDb(): Promise<IDBPDatabase<BatchDb>> {
+  connection ??= openDB<BatchDb>(BATCH_DB_NAME, BATCH_DB_VERSION, {
+    upgrade(db) {
+      db.createObjectStore('jobs', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
+      db.createObjectStore('rows', { keyPath: ['jobId', 'path'] }).createIndex('by-job', 'jobId');
+    },
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase).close();
+      connection = null;
+    },
+    terminated() {
+      connection = null;
+    },
+  }).catch((error: unknown) => {
+    connection = null;
+    throw error;
+  });
+  return connection;
+}
+
+async function guarded<T>(doing: string, work: (db: IDBPDatabase<BatchDb>) => Promise<T>): Promise<T> {
+  try {
+    return await work(await batchDb());
+  } catch (error) {
+    const problem = toStorageError(error, doing);
+    reportStorageProblem({ kind: problem.kind, message: problem.message });
+    // Firefox can leave a database read-only after a failed write until it is reopened.
+    const open = connection;
+    connection = null;
+    void open?.then((db) => db.close()).catch(() => undefined);
+    throw problem;
+  }
+}
+
+export function saveBatchJob(job: BatchJob): Promise<void> {
+  return guarded('save the batch progress', async (db) => {
+    await db.put('jobs', job);
+  });
+}
+
+/**
+ * Stores one chunk's results and the job's progress in one small transaction (iOS aborts long ones when
+ * the app goes to the background), so what is stored always matches the progress count.
+ */
+export function saveBatchRows(job: BatchJob, rows: readonly BatchJobRow[]): Promise<void> {
+  return guarded('save the batch results', async (db) => {
+    const tx = db.transaction(['jobs', 'rows'], 'readwrite');
+    await Promise.all([
+      ...rows.map((row) => tx.objectStore('rows').put(row)),
+      tx.objectStore('jobs').put(job),
+      tx.done,
+    ]);
+  });
+}
+
+/** The most recent run that did not finish, if any: the screen offers to resume it. */
+export function unfinishedBatchJob(): Promise<BatchJob | undefined> {
+  return guarded('read the batch progress', async (db) => {
+    const jobs = await db.getAllFromIndex('jobs', 'by-updated');
+    return jobs.reverse().find((j) => j.state !== 'finished');
+  });
+}
+
+export function batchJobRows(jobId: string): Promise<BatchJobRow[]> {
+  return guarded('read the batch results', (db) => db.getAllFromIndex('rows', 'by-job', jobId));
+}
+
+/** Forgets a run and its rows (after it finished and was exported, or when the user discards it). */
+export function deleteBatchJob(jobId: string): Promise<void> {
+  return guarded('delete the batch progress', async (db) => {
+    const tx = db.transaction(['jobs', 'rows'], 'readwrite');
+    const done = tx.done;
+    done.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
+    const keys = await tx.objectStore('rows').index('by-job').getAllKeys(jobId);
+    await Promise.all([
+      ...keys.map((key) => tx.objectStore('rows').delete(key)),
+      tx.objectStore('jobs').delete(jobId),
+      done,
+    ]);
+  });
+}
