@@ -17,7 +17,14 @@ import {
   type ModelSource,
 } from '../inference';
 import { backendPreference } from './settings';
-import { bundledModelUrl, chosenModelId, readModelRegistry, type ModelRegistry } from './modelRegistry';
+import { readImportedModel } from '../store';
+import {
+  IMPORTED_PREFIX,
+  bundledModelUrl,
+  chosenModelId,
+  readModelRegistry,
+  type ModelRegistry,
+} from './modelRegistry';
 
 export type ModelStatus =
   | { state: 'loading'; message: string }
@@ -32,7 +39,7 @@ interface InferenceState {
   /** model.json address of the active model when it came from a URL (for the offline check). */
   activeModelUrl: string | null;
   /** Loads another model; on failure the model already loaded stays active and the error is shown. */
-  loadModel: (source: ModelSource, preference?: BackendPreference) => Promise<void>;
+  loadModel: (source: ModelSource, preference?: BackendPreference) => Promise<boolean>;
 }
 
 const Context = createContext<InferenceState | null>(null);
@@ -51,6 +58,7 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
       lastGood.current = info;
       setActiveModelUrl(source.kind === 'url' ? source.url : null);
       setStatus({ state: 'ready', info });
+      return true;
     } catch (error) {
       const message = (error as Error).message;
       setStatus(
@@ -62,6 +70,7 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
             }
           : { state: 'failed', message },
       );
+      return false;
     }
   }, []);
 
@@ -75,7 +84,20 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
         if (cancelled) return;
         setRegistry(found);
         const id = chosenModelId(found.registry);
-        const entry = found.registry.models.find((m) => m.id === id)!;
+        if (id.startsWith(IMPORTED_PREFIX)) {
+          // A hospital's own model, kept on the device; if it has gone, fall back to the bundled default.
+          try {
+            const key = id.slice(IMPORTED_PREFIX.length);
+            const files = await readImportedModel(key);
+            await load(c, { kind: 'files', label: key, ...files }, backendPreference());
+            return;
+          } catch {
+            // fall through to the default below
+          }
+        }
+        const entry =
+          found.registry.models.find((m) => m.id === id) ??
+          found.registry.models.find((m) => m.id === found.registry.default)!;
         await load(c, { kind: 'url', url: bundledModelUrl(found.base, entry) }, backendPreference());
       } catch (error) {
         if (!cancelled) setStatus({ state: 'failed', message: (error as Error).message });
@@ -89,7 +111,7 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
 
   const loadModel = useCallback(
     async (source: ModelSource, preference?: BackendPreference) => {
-      if (client) await load(client, source, preference ?? backendPreference());
+      return client ? load(client, source, preference ?? backendPreference()) : false;
     },
     [client, load],
   );

@@ -24,6 +24,8 @@ export async function readModelRegistry(
 }
 
 const CHOSEN_KEY = 'lus-signs.model';
+/** Chosen-model ids of models imported onto the device start with this. */
+export const IMPORTED_PREFIX = 'imported:';
 
 /** ?model=ID wins (tests use the fixture this way), then the user's last choice, then the default. */
 export function chosenModelId(registry: ModelRegistry): string {
@@ -31,6 +33,7 @@ export function chosenModelId(registry: ModelRegistry): string {
   const fromUrl = new URLSearchParams(location.search).get('model');
   if (listed(fromUrl)) return fromUrl!;
   const saved = localStorage.getItem(CHOSEN_KEY);
+  if (saved?.startsWith(IMPORTED_PREFIX)) return saved;
   return listed(saved) ? saved! : registry.default;
 }
 

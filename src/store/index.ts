@@ -9,3 +9,4 @@ export { sha256Hex } from './hash';
 export { BACKUP_FORMAT, BACKUP_VERSION, BackupProblem, decodeBackup, encodeBackup } from './backup';
 export { casesCsv } from './caseCsv';
 export { DB_NAME, DB_VERSION } from './db';
+export * from './modelStore';

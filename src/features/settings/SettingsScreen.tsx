@@ -5,7 +5,7 @@ import { greyToRgba } from '../../domain';
 import { makeTestFrame } from '../../domain/testFrames';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { BACKEND_CHOICES, backendPreference, saveBackendPreference } from '../../app/settings';
-import { bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
+import { ModelManager } from '../models';
 import type { BackendPreference } from '../../inference';
 
 const LABELS: Record<BackendPreference, string> = {
@@ -25,7 +25,7 @@ interface SpeedCheck {
 const SPEED_RUNS = 10;
 
 export function SettingsScreen() {
-  const { status, client, registry, loadModel } = useInference();
+  const { status, client } = useInference();
   const [choice, setChoice] = useState<BackendPreference>(backendPreference());
   const [speed, setSpeed] = useState<SpeedCheck | 'running' | null>(null);
   const info = activeModel(status);
@@ -62,40 +62,7 @@ export function SettingsScreen() {
   return (
     <section className="panel settings" aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
-      {registry && (
-        <fieldset className="choice-group">
-          <legend>Model</legend>
-          <ul className="model-list">
-            {registry.registry.models.map((m) => {
-              const active = info?.metadata.id === m.id;
-              return (
-                <li key={m.id} className="model-row" data-testid={`model-${m.id}`}>
-                  <span>
-                    {m.id}
-                    {registry.registry.default === m.id && <span className="muted"> (default)</span>}
-                  </span>
-                  {active ? (
-                    <strong>In use</strong>
-                  ) : (
-                    <button
-                      type="button"
-                      className="button"
-                      disabled={status.state === 'loading'}
-                      onClick={() => {
-                        void loadModel({ kind: 'url', url: bundledModelUrl(registry.base, m) }).then(() =>
-                          rememberModelChoice(m.id),
-                        );
-                      }}
-                    >
-                      Use this model
-                    </button>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-        </fieldset>
-      )}
+      <ModelManager />
       <fieldset className="choice-group">
         <legend>Compute backend</legend>
         {BACKEND_CHOICES.map((b) => (

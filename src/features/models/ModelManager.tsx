@@ -1,0 +1,253 @@
+// Model management: bundled and imported models, importing a hospital's model (folder or .zip), switching, deleting.
+
+import { unzipSync } from 'fflate';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { activeModel, useInference } from '../../app/InferenceContext';
+import { IMPORTED_PREFIX, bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
+import {
+  ModelImportProblem,
+  collectModelFiles,
+  deleteImportedModel,
+  listImportedModels,
+  readImportedModel,
+  saveImportedModel,
+  type StoredModel,
+} from '../../store';
+
+function formatBytes(n: number): string {
+  return n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+async function filesToEntries(files: File[]): Promise<Array<{ path: string; bytes: ArrayBuffer }>> {
+  if (files.length === 1 && files[0]!.name.toLowerCase().endsWith('.zip')) {
+    let unpacked: Record<string, Uint8Array>;
+    try {
+      unpacked = unzipSync(new Uint8Array(await files[0]!.arrayBuffer()));
+    } catch {
+      throw new ModelImportProblem(`${files[0]!.name} is not a readable .zip file.`);
+    }
+    return Object.entries(unpacked)
+      .filter(([path]) => !path.endsWith('/'))
+      .map(([path, data]) => ({ path, bytes: data.slice().buffer }));
+  }
+  return Promise.all(
+    files.map(async (f) => ({
+      path: (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name,
+      bytes: await f.arrayBuffer(),
+    })),
+  );
+}
+
+export function ModelManager() {
+  const { status, registry, loadModel } = useInference();
+  const info = activeModel(status);
+  const [imported, setImported] = useState<StoredModel[]>([]);
+  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const zipInput = useRef<HTMLInputElement>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setImported(await listImportedModels());
+    } catch (error) {
+      setMessage({ kind: 'error', text: (error as Error).message });
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const importFiles = async (files: File[]) => {
+    if (files.length === 0) return;
+    setBusy(true);
+    setMessage(null);
+    try {
+      const modelFiles = collectModelFiles(await filesToEntries(files));
+      // Load first: only a model that actually runs here is kept, and a failure leaves the active model alone.
+      const ok = await loadModel({ kind: 'files', label: 'import', ...modelFiles });
+      if (!ok) {
+        setMessage({ kind: 'error', text: 'The model was not imported: see the message above.' });
+        return;
+      }
+      const stored = await saveImportedModel(modelFiles);
+      rememberModelChoice(`${IMPORTED_PREFIX}${stored.key}`);
+      setMessage({
+        kind: 'ok',
+        text: `Imported ${stored.metadata.displayName} v${stored.metadata.version}; it is now in use and works offline.`,
+      });
+      await refresh();
+    } catch (error) {
+      setMessage({
+        kind: 'error',
+        text:
+          error instanceof ModelImportProblem
+            ? error.message
+            : `The model could not be imported: ${(error as Error).message}`,
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const switchToImported = async (model: StoredModel) => {
+    setBusy(true);
+    try {
+      const files = await readImportedModel(model.key);
+      if (await loadModel({ kind: 'files', label: model.key, ...files }))
+        rememberModelChoice(`${IMPORTED_PREFIX}${model.key}`);
+    } catch (error) {
+      setMessage({ kind: 'error', text: (error as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (model: StoredModel) => {
+    if (!window.confirm(`Delete ${model.metadata.displayName} v${model.metadata.version} from this device?`))
+      return;
+    await deleteImportedModel(model.key);
+    await refresh();
+  };
+
+  const isActive = (id: string, version?: string) =>
+    info?.metadata.id === id && (!version || info.metadata.version === version);
+  const disabled = busy || status.state === 'loading';
+
+  return (
+    <section className="choice-group models" aria-labelledby="models-title">
+      <h3 id="models-title">Models</h3>
+      <ul className="model-list">
+        {registry?.registry.models.map((m) => (
+          <li key={m.id} className="model-row" data-testid={`model-${m.id}`}>
+            <span>
+              {m.id}{' '}
+              <span className="muted">(bundled{registry.registry.default === m.id ? ', default' : ''})</span>
+            </span>
+            {isActive(m.id) ? (
+              <strong>In use</strong>
+            ) : (
+              <button
+                type="button"
+                className="button"
+                disabled={disabled}
+                onClick={() => {
+                  void loadModel({ kind: 'url', url: bundledModelUrl(registry.base, m) }).then(
+                    (ok) => ok && rememberModelChoice(m.id),
+                  );
+                }}
+              >
+                Use this model
+              </button>
+            )}
+          </li>
+        ))}
+        {imported.map((m) => (
+          <li key={m.key} className="model-row" data-testid={`imported-${m.key}`}>
+            <span>
+              {m.metadata.displayName} v{m.metadata.version}{' '}
+              <span className="muted">
+                (imported, {m.metadata.architecture}, {formatBytes(m.bytes)}, licence:{' '}
+                {m.metadata.provenance.licence})
+              </span>
+            </span>
+            <span className="row-actions">
+              {isActive(m.metadata.id, m.metadata.version) ? (
+                <strong>In use</strong>
+              ) : (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={disabled}
+                  onClick={() => void switchToImported(m)}
+                >
+                  Use this model
+                </button>
+              )}
+              <button
+                type="button"
+                className="button"
+                disabled={disabled || isActive(m.metadata.id, m.metadata.version)}
+                onClick={() => void remove(m)}
+              >
+                Delete
+              </button>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <div className="import-row">
+        <button
+          type="button"
+          className="button primary"
+          disabled={disabled}
+          onClick={() => folderInput.current?.click()}
+        >
+          Import a model folder
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={disabled}
+          onClick={() => zipInput.current?.click()}
+        >
+          Import a .zip
+        </button>
+        <input
+          ref={folderInput}
+          data-testid="import-model-folder"
+          type="file"
+          hidden
+          multiple
+          {...{ webkitdirectory: '' }}
+          onChange={(e) => {
+            void importFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+        <input
+          ref={zipInput}
+          data-testid="import-model-zip"
+          type="file"
+          accept=".zip,application/zip"
+          hidden
+          onChange={(e) => {
+            void importFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+      </div>
+      <p className="muted">
+        A model exported with training/export_tfjs.py (model.json and its weight files). It is checked against
+        the metadata contract, tried, and only then kept on this device.
+      </p>
+      {message && (
+        <p
+          className={message.kind === 'error' ? 'banner error' : 'banner ok'}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          data-testid="import-message"
+        >
+          {message.text}
+        </p>
+      )}
+      {info && (
+        <details className="model-card" data-testid="model-card">
+          <summary>
+            About {info.metadata.displayName} v{info.metadata.version}
+          </summary>
+          <dl>
+            <dt>Architecture</dt>
+            <dd>
+              {info.metadata.architecture}, input {info.metadata.input.width}×{info.metadata.input.height}
+            </dd>
+            <dt>Trained on</dt>
+            <dd>{info.metadata.provenance.trainedOn}</dd>
+            <dt>Licence</dt>
+            <dd>{info.metadata.provenance.licence}</dd>
+          </dl>
+          {info.metadata.modelCard && <pre className="model-card-text">{info.metadata.modelCard}</pre>}
+        </details>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,2 @@
+// Public surface of model management.
+export { ModelManager } from './ModelManager';
