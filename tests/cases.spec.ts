@@ -3,10 +3,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FRAMES, GENERATED } from './helpers/fixtures';
-import { dropFile, openApp } from './helpers/app';
+import { dropFile } from './helpers/app';
 import {
   download,
+  openLibraryApp,
   openTab,
+  reloadApp,
   restoreBackup,
   saveFrameAsCase,
   writeGeneratedLibrary,
@@ -20,7 +22,7 @@ test('eight labelled cases saved from Classify survive a reload; the same frame 
   page,
 }) => {
   test.setTimeout(300_000);
-  await openApp(page, { backend: 'wasm' });
+  await openLibraryApp(page);
   const plan: Array<[string, string, string]> = [
     ['scan-1.png', '1', 'EX-1'],
     ['scan-2.png', '2', 'EX-1'],
@@ -44,8 +46,7 @@ test('eight labelled cases saved from Classify survive a reload; the same frame 
   const again = await saveFrameAsCase(page, frame('scan-1.png'), '4', { reader: 'CD' });
   expect(again).toContain('Already in the library: label changed from A-lines to Lung consolidation');
 
-  await page.reload();
-  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await reloadApp(page);
   await openTab(page, 'Cases');
   await expect(cards(page)).toHaveCount(8);
   await expect(caseCount(page)).toHaveAttribute('data-count', '8');
@@ -75,7 +76,7 @@ test('filters, relabel with history, delete with undo, bulk select and delete a 
   const lib = await writeGeneratedLibrary('library-30', 30, [
     { modelId: 'fixture-tiny', modelVersion: '1.0.0', skill: 0.7 },
   ]);
-  await openApp(page, { backend: 'wasm' });
+  await openLibraryApp(page);
   await restoreBackup(page, lib.path);
   await expect(cards(page)).toHaveCount(30);
 
@@ -142,7 +143,7 @@ test('re-scoring shows progress, cancels, resumes after a reload, and keeps the 
 }) => {
   test.setTimeout(600_000);
   const total = 300;
-  await openApp(page, { backend: 'wasm' });
+  await openLibraryApp(page);
   const lib = await writeGeneratedLibrary('rescore-300', total, [
     { modelId: 'fixture-tiny', modelVersion: '0.9.0', skill: 0.6 },
   ]);
@@ -161,8 +162,7 @@ test('re-scoring shows progress, cancels, resumes after a reload, and keeps the 
   expect(doneAtCancel).toBeLessThan(total);
 
   // After a reload the run is offered for resuming where it stopped.
-  await page.reload();
-  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await reloadApp(page);
   await openTab(page, 'Cases');
   await expect(status).toHaveAttribute('data-done', String(doneAtCancel));
   await page.getByTestId('rescore-resume').click();
@@ -196,7 +196,7 @@ test('backup → delete all → restore gives the same cases and histories; a fo
   const lib = await writeGeneratedLibrary('backup-12', 12, [
     { modelId: 'fixture-tiny', modelVersion: '1.0.0', skill: 0.7 },
   ]);
-  await openApp(page, { backend: 'wasm' });
+  await openLibraryApp(page);
   await restoreBackup(page, lib.path);
   await expect(cards(page)).toHaveCount(12);
   // One case gets a second label so there is a real history to keep.
@@ -246,7 +246,7 @@ test('when storage is full, saving says what to do and the cases already stored 
   const lib = await writeGeneratedLibrary('quota-12', 12, [
     { modelId: 'fixture-tiny', modelVersion: '1.0.0', skill: 0.7 },
   ]);
-  await openApp(page, { backend: 'wasm' });
+  await openLibraryApp(page);
   await restoreBackup(page, lib.path);
   await expect(cards(page)).toHaveCount(12);
   const csvBefore = (await download(page, () => page.getByTestId('cases-csv').click())).bytes.toString(

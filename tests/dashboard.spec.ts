@@ -14,9 +14,9 @@ import {
   filterSource,
   labelledPredictions,
 } from '../src/features/dashboard/metricsSource';
-import { openApp } from './helpers/app';
 import {
   download,
+  openLibraryApp,
   openTab,
   restoreBackup,
   writeGeneratedLibrary,
@@ -79,7 +79,7 @@ async function expectTable(page: Page, prefix: string, r: MetricsReport): Promis
 test('the dashboard shows the same numbers as the unit-tested metrics, for two versions side by side', async ({
   page,
 }) => {
-  await openApp(page, { backend: 'wasm' });
+  await openLibraryApp(page);
   await restoreBackup(page, lib.path);
   await openTab(page, 'Dashboard');
   await page.getByTestId('dash-model-a').selectOption(V2);
@@ -96,7 +96,7 @@ test('the dashboard shows the same numbers as the unit-tested metrics, for two v
 });
 
 test('a confusion-matrix cell lists exactly the cases behind it, and one opens', async ({ page }) => {
-  await openApp(page, { backend: 'wasm' });
+  await openLibraryApp(page);
   await restoreBackup(page, lib.path);
   await openTab(page, 'Dashboard');
   await page.getByTestId('dash-model-a').selectOption(V1);
@@ -126,7 +126,7 @@ test('a confusion-matrix cell lists exactly the cases behind it, and one opens',
 });
 
 test('filters by exam and zone recompute every number; print hides the controls', async ({ page }) => {
-  await openApp(page, { backend: 'wasm' });
+  await openLibraryApp(page);
   await restoreBackup(page, lib.path);
   await openTab(page, 'Dashboard');
   await page.getByTestId('dash-model-a').selectOption(V2);

@@ -143,3 +143,30 @@ export async function saveFrameAsCase(
   await expect(outcome).toBeVisible({ timeout: 30_000 });
   return (await outcome.textContent()) ?? '';
 }
+
+/**
+ * Opens the app on WASM. On this shared two-core machine the first WebAssembly compile of a fresh browser
+ * can overrun the backend probe's 10 s timeout ("The wasm backend failed to initialise"); that start-up
+ * failure is retried once so the case-library specs test the library, not the machine's load.
+ */
+export async function openLibraryApp(page: Page): Promise<void> {
+  await page.goto('/?model=fixture-tiny&backend=wasm');
+  await waitForModel(page);
+}
+
+async function waitForModel(page: Page): Promise<void> {
+  const ready = page.getByTestId('backend');
+  const failed = page.getByTestId('model-error');
+  await expect(ready.or(failed)).toBeVisible({ timeout: 90_000 });
+  if (await failed.isVisible()) {
+    await expect(failed).toContainText('failed to initialise');
+    await page.reload();
+    await expect(ready).toBeVisible({ timeout: 90_000 });
+  }
+}
+
+/** Reloads the page and waits for the model, with the same single retry as openLibraryApp. */
+export async function reloadApp(page: Page): Promise<void> {
+  await page.reload();
+  await waitForModel(page);
+}
