@@ -219,7 +219,9 @@ async function score(argv: string[]): Promise<number> {
   );
   if (todo.length === 0 && rows.length === 0 && !shard) throw new RunError(`no files found in ${folder}`);
 
-  const started = performance.now();
+  // Timing starts when the first worker has its model: frames/s is the scoring rate, not start-up.
+  let started = performance.now();
+  let firstLoaded = false;
   let done = 0;
   let lastProgress = 0;
   const progress = (force = false) => {
@@ -261,6 +263,8 @@ async function score(argv: string[]): Promise<number> {
           return;
         }
         if (msg.kind === 'loaded') {
+          if (!firstLoaded) started = performance.now();
+          firstLoaded = true;
           modelName = `${msg.modelId}@${msg.modelVersion}`;
           feed();
           return;
@@ -297,9 +301,10 @@ async function score(argv: string[]): Promise<number> {
   const csv = batchCsv(rows);
   const counts = batchCounts(rows);
   const seconds = (performance.now() - started) / 1000;
-  const summary = `${counts.scored} scored, ${counts.failed} could not be read, ${counts.skipped} skipped in ${seconds.toFixed(1)} s (${(counts.scored / Math.max(seconds, 1e-3)).toFixed(1)} frames/s)`;
+  const summary = `${counts.scored} scored, ${counts.failed} could not be read, ${counts.skipped} skipped in ${seconds.toFixed(1)} s (${(counts.scored / Math.max(seconds, 1e-3)).toFixed(1)} frames/s), peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
   const report: string[] = [summary];
-  for (const r of rows) if (r.status === 'failed') report.push(`  ${r.path}: ${r.reason}`);
+  for (const r of [...rows].sort((a, b) => comparePaths(a.path, b.path)))
+    if (r.status === 'failed') report.push(`  ${r.path}: ${r.reason}`);
   const metrics = batchMetrics(rows);
   if (metrics) report.push('', metricsText(metrics, modelName || modelDir));
   else
