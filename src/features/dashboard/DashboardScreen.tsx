@@ -1,6 +1,6 @@
 // The metrics dashboard: Table 1, confusion heat map (cells open their cases), ROC, calibration, counts; two versions side by side.
 
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   CLASS_IDS,
   CLASS_NAMES,
@@ -10,8 +10,9 @@ import {
   metricsReport,
   type MetricsReport,
 } from '../../domain';
-import { CaseDetail, downloadFile, modelKeyName, todayStamp, useCases, useObjectUrl } from '../cases';
+import { CaseDetail, downloadFile, modelKeyName, thumbnailUrl, todayStamp, useCases } from '../cases';
 import { zoneLabel, type CaseRecord } from '../../store';
+import { latestBatchSource, onBatchSourceChange } from '../batch';
 import { CalibrationChart, RocChart } from './charts';
 import { ConfusionHeatmap, type CellChoice } from './ConfusionHeatmap';
 import {
@@ -26,7 +27,7 @@ import {
 import { Table1 } from './Table1';
 
 function CaseThumb({ record, onOpen }: { record: CaseRecord; onOpen: () => void }) {
-  const url = useObjectUrl(record.thumbnail);
+  const url = thumbnailUrl(record.id, record.thumbnail);
   return (
     <li data-testid="cell-case" data-case-id={record.id}>
       <button type="button" className="cell-case" onClick={onOpen}>
@@ -152,7 +153,12 @@ function ModelColumn({
 
 export function DashboardScreen() {
   const { cases, loading } = useCases();
-  const source = useMemo(() => caseLibrarySource(cases), [cases]);
+  const library = useMemo(() => caseLibrarySource(cases), [cases]);
+  // A finished batch offers its labelled results as a second source, beside the stored cases.
+  const [batch, setBatch] = useState<MetricsSource | null>(latestBatchSource());
+  useEffect(() => onBatchSourceChange(setBatch), []);
+  const [sourceId, setSourceId] = useState('case-library');
+  const source = batch && sourceId === batch.id ? batch : library;
   const records = useMemo(() => new Map(cases.map((c) => [c.id, c])), [cases]);
   const [filters, setFilters] = useState<DashboardFilters>(NO_DASHBOARD_FILTERS);
   const [modelA, setModelA] = useState('');
@@ -189,6 +195,15 @@ export function DashboardScreen() {
         </p>
       </div>
       <form className="filters no-print" aria-label="Dashboard filters" onSubmit={(e) => e.preventDefault()}>
+        {batch && (
+          <label className="field model-field">
+            <span>Data</span>
+            <select data-testid="dash-source" value={source.id} onChange={(e) => setSourceId(e.target.value)}>
+              <option value={library.id}>{library.name}</option>
+              <option value={batch.id}>{batch.name}</option>
+            </select>
+          </label>
+        )}
         <label className="field model-field">
           <span>Model</span>
           <select data-testid="dash-model-a" value={a} onChange={(e) => setModelA(e.target.value)}>
