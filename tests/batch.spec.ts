@@ -131,6 +131,14 @@ test('a chosen folder is scored: table, reasons, CSV equal to the command line, 
         String(printed[i]![j]),
       );
 
+  // The dashboard offers the batch's labelled results as a data source, with the same numbers.
+  await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+  await page.getByTestId('dash-source').selectOption({ label: 'Batch: ward-audit' });
+  await expect(page.getByTestId('a-coverage')).toHaveAttribute('data-scored', '40');
+  await expect(page.getByTestId('a-total-accuracy')).toHaveAttribute('data-value', String(accuracy));
+  await page.getByRole('button', { name: 'Batch', exact: true }).click();
+  await expect(page.getByTestId('batch')).toHaveAttribute('data-phase', 'finished');
+
   // Save all as cases, twice: the content hash keeps the second run from adding anything.
   await page.getByTestId('batch-save-cases').click();
   await expect(page.getByTestId('batch-save-result')).toHaveAttribute('data-created', '40', {

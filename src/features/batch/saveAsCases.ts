@@ -9,8 +9,7 @@ import {
   sha256Hex,
   type StoredPrediction,
 } from '../../store';
-// The cases feature's index does not export this yet (asked of its owner); it is the one way a case image is made.
-import { prepareCaseImages } from '../cases/caseImage';
+import { prepareCaseImages } from '../cases';
 import type { BatchRow } from './batchReport';
 
 export interface SaveAsCasesOutcome {

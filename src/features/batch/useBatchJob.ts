@@ -130,6 +130,7 @@ async function startBatch(
       resumedFrames: plan.alreadyDone,
       offer: null,
     });
+    let lastPublished = performance.now();
     const outcome = await runBatch({
       client,
       folderName: folder.name,
@@ -138,6 +139,11 @@ async function startBatch(
       signal: controller.signal,
       onRows: async (rows) => {
         state.rows.push(...rows);
+        // Labelled results reach the dashboard while the batch runs, at most every two seconds.
+        if (performance.now() - lastPublished > 2000) {
+          lastPublished = performance.now();
+          publishBatchSource(batchMetricsSource(`Batch: ${folder.name}`, state.rows));
+        }
         current = { ...current, done: current.done + rows.length, updatedAt: Date.now() };
         job = current;
         update({ version: state.version + 1 });
