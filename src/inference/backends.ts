@@ -10,6 +10,7 @@ export const LADDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
 
 /** A backend that has not initialised in this time is treated as unavailable (setBackend can hang on iOS). */
 const PROBE_TIMEOUT_MS = 10_000;
+const WASM_TIMEOUT_MS = 60_000;
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -88,7 +89,9 @@ export async function inspectBackend(backend: BackendName): Promise<BackendProbe
 
 /** Makes `backend` the active TF.js backend, within the probe timeout. */
 export async function activateBackend(backend: BackendName): Promise<void> {
-  const ok = await withTimeout(tf.setBackend(backend), PROBE_TIMEOUT_MS, `The ${backend} backend`);
+  // WASM is the last rung: give it longer (a cold compile on a busy tablet) rather than fail outright.
+  const limit = backend === 'wasm' ? WASM_TIMEOUT_MS : PROBE_TIMEOUT_MS;
+  const ok = await withTimeout(tf.setBackend(backend), limit, `The ${backend} backend`);
   if (!ok) throw new Error(`The ${backend} backend failed to initialise`);
   await tf.ready();
 }
