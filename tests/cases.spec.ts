@@ -68,6 +68,16 @@ test('eight labelled cases saved from Classify survive a reload; the same frame 
   await expect(detail.getByTestId('label-history')).toContainText('AB: labelled A-lines');
   await expect(detail.getByTestId('label-history')).toContainText('CD: A-lines → Lung consolidation');
   await expect(detail.getByTestId('case-predictions')).toContainText('fixture-tiny v1.0.0');
+  await page.getByTestId('case-close').click();
+
+  // The library setting keeps the whole scanner screen instead: a different stored image, so a new case.
+  await page.getByTestId('keep-full-frame').check();
+  const full = await saveFrameAsCase(page, frame('scan-2.png'), '2');
+  expect(full).toContain('the whole frame');
+  await openTab(page, 'Cases');
+  await expect(cards(page)).toHaveCount(9);
+  await page.locator('[data-testid="case-card"][data-source="scan-2.png"] .case-open').first().click();
+  await expect(page.getByTestId('case-detail')).toContainText('Whole frame, 640×480');
 });
 
 test('filters, relabel with history, delete with undo, bulk select and delete a whole exam', async ({
