@@ -28,6 +28,13 @@ export function OfflineStatus({ modelJsonUrl }: { modelJsonUrl: string | null })
   const [readiness, setReadiness] = useState<OfflineReadiness | null>(null);
   const holds = useSyncExternalStore(subscribeHolds, () => holdsSnapshot);
 
+  // A version the user put off ("Later") is still waiting when the app is reopened: ask again.
+  useEffect(() => {
+    void navigator.serviceWorker?.getRegistration().then((registration) => {
+      if (registration?.waiting && navigator.serviceWorker.controller) setNeedRefresh(true);
+    });
+  }, [setNeedRefresh]);
+
   useEffect(() => {
     if (!modelJsonUrl) return;
     let cancelled = false;
@@ -70,7 +77,14 @@ export function OfflineStatus({ modelJsonUrl }: { modelJsonUrl: string | null })
             type="button"
             className="button primary"
             disabled={holds.length > 0}
-            onClick={() => void updateServiceWorker(true)}
+            onClick={() => {
+              // The user agreed: reload once the new version controls the page, also when that version was
+              // found by the browser's own periodic check rather than at start-up.
+              navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), {
+                once: true,
+              });
+              void updateServiceWorker(true);
+            }}
           >
             Update now
           </button>
