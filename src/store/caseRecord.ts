@@ -73,24 +73,13 @@ export interface CaseRecord {
   predictions: Record<string, StoredPrediction>;
 }
 
-/** What a screen hands over to save a case; the store computes the id and the timestamps. */
-export interface NewCase {
-  source: string;
-  image: Blob;
-  imageKind: ImageKind;
-  imageWidth: number;
-  imageHeight: number;
-  thumbnail: Blob;
-  crop: Rect;
-  frameWidth: number;
-  frameHeight: number;
-  label: ClinicianLabel;
-  reader: string;
-  examId: string;
-  zone: string;
-  notes: string;
+/**
+ * What a screen hands over to save a case: the record without what the store derives (id, timestamps,
+ * label history, predictions keyed by model), plus at most one prediction.
+ */
+export type NewCase = Omit<CaseRecord, 'id' | 'created' | 'updated' | 'labelHistory' | 'predictions'> & {
   prediction?: StoredPrediction;
-}
+};
 
 export interface LibrarySettings {
   /** Keep the whole scanner screen instead of the cropped region (it may show patient names). */
