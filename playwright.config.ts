@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Another port lets a second checkout (a clean-clone CI check) run beside a developer's server.
 const port = Number(process.env.LUS_PORT ?? 4173);
+// Another build folder lets several people test their own builds of one working tree side by side.
+const dist = process.env.LUS_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests',
@@ -34,7 +36,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `npx vite preview --port ${port} --strictPort`,
+    command: `npx vite preview --port ${port} --strictPort --outDir ${dist}`,
     url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

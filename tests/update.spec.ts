@@ -6,7 +6,7 @@ import { openApp } from './helpers/app';
 
 test.use({ serviceWorkers: 'allow' });
 
-const SW = join(import.meta.dirname, '..', 'dist', 'sw.js');
+const SW = join(import.meta.dirname, '..', process.env.LUS_DIST ?? 'dist', 'sw.js');
 
 let release = 0;
 

@@ -126,6 +126,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--checkpoint-minutes", type=float, default=15.0)
     ap.add_argument("--resume", action="store_true", help="continue from <out>/last.pt if it exists")
+    ap.add_argument("--reschedule", action="store_true",
+                    help="with --resume: accept a checkpoint made with another epoch count; the learning-rate "
+                         "schedule continues on the new total (for shortening a run that cannot finish in time)")
     ap.add_argument("--limit-per-class", type=int, help="smoke runs: use only N frames per class")
     ap.add_argument("--max-steps", type=int, help="smoke runs: stop after N optimiser steps in total")
     args = ap.parse_args()
@@ -225,8 +228,17 @@ def main() -> None:
         return
     if args.resume and last.exists():
         state = torch.load(str(last), map_location="cpu")
-        if state["config"]["recipe"]["totalSteps"] != total_steps or state["config"]["input"]["size"] != size:
-            raise SystemExit(f"{last} was made with another recipe; remove it or use another --out")
+        old_total = state["config"]["recipe"]["totalSteps"]
+        if state["config"]["input"]["size"] != size:
+            raise SystemExit(f"{last} was made at another input size; remove it or use another --out")
+        if old_total != total_steps:
+            if not args.reschedule or state["step"] > total_steps:
+                raise SystemExit(f"{last} was made with another recipe ({old_total} steps); remove it, use another "
+                                 "--out, or pass --reschedule")
+            log(f"[{args.stage}] rescheduled: {old_total} → {total_steps} steps in total")
+        # The history of reschedules travels with the run so the model card can tell the real recipe.
+        config["rescheduledFrom"] = state["config"].get("rescheduledFrom", []) + (
+            [{"totalSteps": old_total, "atStep": state["step"]}] if old_total != total_steps else [])
         model.load_state_dict(state["model"])
         optimiser.load_state_dict(state["optimiser"])
         epoch, pos, step, history = state["epoch"], state["position"], state["step"], state["history"]
