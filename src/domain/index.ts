@@ -9,5 +9,3 @@ export * from './motionRoi';
 export * from './liveReadout';
 export * from './result';
 export * from './metrics';
-export * from './gate';
-export * from './heatMap';
