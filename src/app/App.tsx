@@ -6,7 +6,7 @@ import { CasesScreen, StorageBanner } from '../features/cases';
 import { ClassifyScreen } from '../features/classify';
 import { DashboardScreen } from '../features/dashboard';
 import { SettingsScreen } from '../features/settings';
-import { OfflineStatus } from '../pwa';
+import { HomeScreenHint, OfflineStatus } from '../pwa';
 import { InferenceProvider, activeModel, useInference } from './InferenceContext';
 
 type Screen = 'classify' | 'batch' | 'cases' | 'dashboard' | 'settings';
@@ -74,6 +74,7 @@ function Shell() {
         </div>
       )}
       <StorageBanner />
+      <HomeScreenHint />
       <main className="app-main">
         {screen === 'classify' ? (
           <ClassifyScreen />

@@ -2,3 +2,4 @@
 export { OfflineStatus } from './OfflineStatus';
 export { holdUpdates } from './updateGuard';
 export { checkModelOffline } from './offlineReadiness';
+export { HomeScreenHint } from './HomeScreenHint';
