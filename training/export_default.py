@@ -75,6 +75,16 @@ def gate_statistics(features: np.ndarray, components: int = 16) -> dict:
     }
 
 
+def set_model_card(model_json: Path, card: str | None) -> None:
+    """Replaces the card in place: the weights and every other metadata field stay byte for byte the same."""
+    if card is None:
+        raise SystemExit("no model card to store: write docs/model-card.md first (or pass --model-card)")
+    doc = json.loads(model_json.read_text())
+    doc["userDefinedMetadata"]["lusSigns"]["modelCard"] = card
+    model_json.write_text(json.dumps(doc, separators=(",", ":")))
+    log(f"export: model card ({len(card)} characters) stored in {model_json}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", required=True, help="fine-tuned model.pt (config.json beside it)")
@@ -87,7 +97,16 @@ def main() -> None:
     ap.add_argument("--gate-phantoms", type=int, default=250, help="training phantoms per class for the gate statistics")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-register", action="store_true", help="do not touch public/models/index.json")
+    ap.add_argument("--model-card", default=str(REPO / "docs" / "model-card.md"),
+                    help="Markdown model card stored in the metadata (the app shows it); skipped if missing")
+    ap.add_argument("--card-only", action="store_true",
+                    help="only replace the model card in an exported model.json (after the card is edited)")
     args = ap.parse_args()
+    card_path = Path(args.model_card)
+    model_card = card_path.read_text() if card_path.exists() else None
+    if args.card_only:
+        set_model_card(Path(args.out) / "model.json", model_card)
+        return
     torch.set_num_threads(args.threads)
     device = pick_device()
 
@@ -155,6 +174,7 @@ def main() -> None:
         validation=validation,
         gate=gate,
         notes="Decision support only; not validated prospectively on patients. See docs/model-card.md.",
+        model_card=model_card,
     )
     result = export_tfjs(model, args.out, architecture=ARCHITECTURE, description=description, classes=CLASSES,
                          input_size=size, features=True, quantize=quantize, overwrite=True)
