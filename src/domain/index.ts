@@ -9,3 +9,5 @@ export * from './motionRoi';
 export * from './liveReadout';
 export * from './result';
 export * from './metrics';
+export * from './gate';
+export * from './heatMap';

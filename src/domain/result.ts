@@ -1,6 +1,8 @@
 // What a classification says about one frame, and how the read-out phrases it.
 
 import { CLASS_IDS, CLASS_NAMES, type ClassId } from './classes';
+import type { GateVerdict } from './gate';
+import type { HeatMap } from './heatMap';
 import type { Rect } from './image';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -24,6 +26,12 @@ export interface FrameResult {
   frameHeight: number;
   /** True when ROI detection chose the crop; false when the user or caller gave it. */
   cropDetected: boolean;
+  /** The input gate's verdict: pass, or refuse with the reason in plain words. Absent only in old records. */
+  gate?: GateVerdict;
+  /** Class-activation heat map from the same model run; absent when the model has no feature output. */
+  heatMap?: HeatMap;
+  /** Why there is no heat map ("this model has no feature-map output"), when there is none. */
+  heatMapNote?: string;
 }
 
 /** Orders probabilities, finds the top class and runner-up, and flags low confidence. */

@@ -52,6 +52,8 @@ export type FrameOutcome =
 export interface ClassifyOptions {
   /** Lets the client cancel a long call (AbortSignal cannot cross the worker boundary itself). */
   jobId?: string;
+  /** Class-activation heat maps from the same run (default true); false measures the read-out alone. */
+  explain?: boolean;
 }
 
 export interface InferenceApi {

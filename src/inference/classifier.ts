@@ -1,6 +1,15 @@
 // Classifies batches of frames with the active model: prepares each frame, runs batches, reports bad input per frame.
 
-import { summariseProbabilities, type FrameResult } from '../domain';
+import {
+  featureScore,
+  gateVerdict,
+  parseGateReference,
+  summariseProbabilities,
+  toClassOrder,
+  type FrameResult,
+  type GateReference,
+  type ModelMetadata,
+} from '../domain';
 import { InputProblem } from '../sources';
 import type {
   BackendPreference,
@@ -17,9 +26,11 @@ import { prepareFrame, type PreparedFrame } from './framePipeline';
 export class FrameClassifier {
   private readonly engine = new InferenceEngine();
   private readonly cancelled = new Set<string>();
+  private gate: { metadata: ModelMetadata; reference: GateReference | null } | null = null;
 
   async load(source: ModelSource, preference: BackendPreference): Promise<LoadedModelInfo> {
     const result = await this.engine.load(source, preference);
+    this.gate = { metadata: result.metadata, reference: parseGateReference(result.metadata.gate) };
     return { ...result, wasmThreads: result.backend === 'wasm' ? wasmThreadCount() : 0, context: 'worker' };
   }
 
@@ -72,6 +83,7 @@ export class FrameClassifier {
           batch = await engine.classifyPrepared(
             n === slice.length ? data : data.subarray(0, n * frameSize),
             n,
+            { explain: options.explain !== false },
           );
         } catch (error) {
           for (const { index, frame } of prepared) {
@@ -84,8 +96,21 @@ export class FrameClassifier {
           }
           continue;
         }
+        const reference = this.gate?.metadata === metadata ? this.gate.reference : null;
+        const heatMapNote = engine.canExplain
+          ? options.explain === false
+            ? 'Heat maps were switched off for this run.'
+            : undefined
+          : 'No heat map: this model has no feature-map output.';
         prepared.forEach(({ index, frame }, i) => {
           const probabilities = batch.probabilities[i]!;
+          const pooled = batch.pooled?.[i];
+          // The model check needs reference statistics with a calibrated threshold of the right size.
+          const feature =
+            reference?.threshold !== undefined && pooled && pooled.length === reference.featureCount
+              ? { score: featureScore(reference, pooled), threshold: reference.threshold }
+              : null;
+          const activations = batch.activations?.[i];
           const result: FrameResult = {
             probabilities,
             ...summariseProbabilities(probabilities, metadata.lowConfidenceThreshold),
@@ -98,7 +123,20 @@ export class FrameClassifier {
             cropDetected: frame.cropDetected,
             frameWidth: frame.frameWidth,
             frameHeight: frame.frameHeight,
+            gate: gateVerdict(frame.imageRefusal, frame.evidence, feature),
           };
+          if (activations && batch.cells) {
+            result.heatMap = {
+              width: batch.cells.width,
+              height: batch.cells.height,
+              values: toClassOrder(activations, metadata.classes),
+              inputWidth: input.width,
+              inputHeight: input.height,
+              content: frame.content,
+            };
+          } else if (heatMapNote) {
+            result.heatMapNote = heatMapNote;
+          }
           outcomes[index] = { ok: true, result };
         });
       }
@@ -114,6 +152,11 @@ export class FrameClassifier {
 
   tensorCount(): number {
     return this.engine.tensorCount();
+  }
+
+  /** Model executions since the model loaded (one per batch, heat maps and gate included). */
+  executionCount(): number {
+    return this.engine.executions;
   }
 
   dispose(): void {

@@ -9,6 +9,12 @@ import { readModelArtifacts } from './modelArtifacts';
 
 export interface BatchOutput {
   probabilities: Array<Record<ClassId, number>>;
+  /** Per frame: raw class activations [cells × classes] in the model's class order, when asked for. */
+  activations?: Float32Array[];
+  /** Feature-map cells down and across, with activations. */
+  cells?: { height: number; width: number };
+  /** Per frame: pooled features (the input gate's model check), when the model outputs them. */
+  pooled?: Float32Array[];
   /** Model execution time for the whole batch. */
   ms: number;
   backend: BackendName;
@@ -33,6 +39,10 @@ export class InferenceEngine {
   private model: tf.GraphModel | null = null;
   private metadata: ModelMetadata | null = null;
   private backend: BackendName = 'wasm';
+  /** The classifier's kernel [channels, classes] from the loaded weights: heat maps need no second run. */
+  private camKernel: tf.Tensor2D | null = null;
+  /** Model executions since load, counted so a test can prove heat maps and the gate cost no extra run. */
+  executions = 0;
 
   get activeBackend(): BackendName {
     return this.backend;
@@ -182,6 +192,8 @@ export class InferenceEngine {
     this.model?.dispose();
     this.model = model;
     this.metadata = metadata;
+    this.camKernel = findCamKernel(model, metadata);
+    this.executions = 0;
     return { metadata, backend: chosen, probes, loadMs, warmupMs, weightBytes, medianRunMs };
   }
 
@@ -193,17 +205,45 @@ export class InferenceEngine {
    * Runs prepared NHWC data for n frames. On a GPU failure (device or context lost) steps down the
    * ladder once and re-runs, so the result still arrives and records the backend that produced it.
    */
-  async classifyPrepared(data: Float32Array, n: number): Promise<BatchOutput> {
+  /** Whether heat maps can be computed for the loaded model (feature-map output and classifier weights). */
+  get canExplain(): boolean {
+    return this.camKernel !== null && this.metadata?.outputs.featureMap !== undefined;
+  }
+
+  async classifyPrepared(
+    data: Float32Array,
+    n: number,
+    options: { explain?: boolean } = {},
+  ): Promise<BatchOutput> {
     const model = this.model;
     const metadata = this.metadata;
     if (!model || !metadata) throw new Error('No model is loaded.');
     const { height, width } = metadata.input;
+    const explain = options.explain !== false && this.canExplain;
+    const pooledName = metadata.outputs.pooledFeatures;
     const attempt = async (): Promise<BatchOutput> => {
       const t0 = now();
       const input = tf.tensor4d(data, [n, height, width, 3]);
       let output: tf.Tensor | null = null;
+      let extras: { activations?: tf.Tensor4D; pooled?: tf.Tensor } = {};
       try {
-        output = this.runOnce(model, metadata, input);
+        // One execution for everything: probabilities, pooled features and the feature map together.
+        const names = [metadata.outputs.probabilities];
+        if (pooledName) names.push(pooledName);
+        if (explain) names.push(metadata.outputs.featureMap!);
+        this.executions++;
+        const executed = model.execute({ [metadata.input.name]: input }, names);
+        // A single requested output comes back as a tensor, not a list of one.
+        const outs = Array.isArray(executed) ? executed : [executed];
+        output = outs[0]!;
+        const pooled = pooledName ? outs[1] : undefined;
+        const features = explain ? (outs[names.length - 1] as tf.Tensor4D) : undefined;
+        extras = {
+          ...(pooled ? { pooled } : {}),
+          // CAM on the backend: [n·h·w, channels] × [channels, classes], then back to [n, h, w, classes].
+          ...(features ? { activations: this.activations(features) } : {}),
+        };
+        if (features && features !== extras.activations) features.dispose();
         const values = await output.data();
         const k = metadata.classes.length;
         const probabilities: Array<Record<ClassId, number>> = [];
@@ -215,10 +255,26 @@ export class InferenceEngine {
           for (const id of CLASS_IDS) row[id] ??= 0;
           probabilities.push(row);
         }
-        return { probabilities, ms: now() - t0, backend: this.backend };
+        const result: BatchOutput = { probabilities, ms: 0, backend: this.backend };
+        if (extras.pooled) {
+          const pooled = (await extras.pooled.data()) as Float32Array;
+          const c = pooled.length / n;
+          result.pooled = Array.from({ length: n }, (_, i) => pooled.slice(i * c, (i + 1) * c));
+        }
+        if (extras.activations) {
+          const [, h, w, k] = extras.activations.shape;
+          const cam = (await extras.activations.data()) as Float32Array;
+          const size = h * w * k;
+          result.cells = { height: h, width: w };
+          result.activations = Array.from({ length: n }, (_, i) => cam.slice(i * size, (i + 1) * size));
+        }
+        result.ms = now() - t0;
+        return result;
       } finally {
         input.dispose();
         output?.dispose();
+        extras.pooled?.dispose();
+        extras.activations?.dispose();
       }
     };
     try {
@@ -232,6 +288,15 @@ export class InferenceEngine {
     }
   }
 
+  private activations(features: tf.Tensor4D): tf.Tensor4D {
+    const kernel = this.camKernel!;
+    return tf.tidy(() => {
+      const [n, h, w, c] = features.shape;
+      const flat = features.reshape([n * h * w, c]);
+      return tf.matMul(flat, kernel).reshape([n, h, w, kernel.shape[1]]);
+    });
+  }
+
   tensorCount(): number {
     return tf.memory().numTensors;
   }
@@ -240,7 +305,17 @@ export class InferenceEngine {
     this.model?.dispose();
     this.model = null;
     this.metadata = null;
+    this.camKernel = null;
   }
+}
+
+/** The classifier kernel named in the metadata, if the model carries one of the right shape. */
+function findCamKernel(model: tf.GraphModel, metadata: ModelMetadata): tf.Tensor2D | null {
+  const name = metadata.classifier?.kernel;
+  if (!name || !metadata.outputs.featureMap) return null;
+  const tensor = model.weights[name]?.[0];
+  if (!tensor || tensor.rank !== 2 || tensor.shape[1] !== metadata.classes.length) return null;
+  return tensor as tf.Tensor2D;
 }
 
 export function wasmThreadCount(): number {

@@ -2,12 +2,19 @@
 
 import {
   clampCrop,
+  colourEvidence,
   detectUltrasoundRegion,
+  judgeColour,
+  judgeImage,
   prepareModelInput,
   rgbaToGrey,
+  textureEvidence,
+  type GateReasonCode,
   type GreyImage,
+  type ImageEvidence,
   type ModelInputSpec,
   type Rect,
+  type RgbaImage,
 } from '../domain';
 import { InputProblem, decodeImageBlob } from '../sources';
 import type { FrameInput } from './api';
@@ -20,6 +27,11 @@ export interface PreparedFrame {
   frameWidth: number;
   frameHeight: number;
   prepareMs: number;
+  /** Where the crop landed in the model input (heat maps are drawn back through it). */
+  content: Rect;
+  /** The input gate's image checks: what they measured and the first check that failed. */
+  evidence: ImageEvidence;
+  imageRefusal: GateReasonCode | null;
 }
 
 /**
@@ -34,21 +46,24 @@ export async function prepareFrame(
 ): Promise<PreparedFrame> {
   const t0 = performance.now();
   const name = frame.name ?? 'The frame';
-  let grey: GreyImage;
+  let rgba: RgbaImage;
   let originalWidth: number;
   let originalHeight: number;
   if (frame.file) {
     const decoded = await decodeImageBlob(frame.file, name);
-    grey = rgbaToGrey(decoded.image);
+    rgba = decoded.image;
     originalWidth = decoded.originalWidth;
     originalHeight = decoded.originalHeight;
   } else if (frame.pixels) {
-    grey = rgbaToGrey(frame.pixels);
+    rgba = frame.pixels;
     originalWidth = frame.pixels.width;
     originalHeight = frame.pixels.height;
   } else {
     throw new InputProblem('unreadable', `${name} has neither a file nor pixels.`);
   }
+  // Colour is judged before the frame turns grey: a photograph or a Doppler box would vanish into luma.
+  const grey: GreyImage = rgbaToGrey(rgba);
+  const colourOfFrame = judgeColour(colourEvidence(rgba, null));
   // A huge frame was decoded smaller; crops travel in the original's pixels.
   const sx = grey.width / originalWidth;
   const sy = grey.height / originalHeight;
@@ -58,23 +73,34 @@ export async function prepareFrame(
     crop = clampCrop(frame.crop, originalWidth, originalHeight);
   } else {
     const roi = detectUltrasoundRegion(grey);
-    if (!roi.found) throw new InputProblem(roi.reason, `${name}: ${roi.message}`);
-    crop = {
-      x: roi.rect.x / sx,
-      y: roi.rect.y / sy,
-      width: roi.rect.width / sx,
-      height: roi.rect.height / sy,
-    };
-    crop = clampCrop(crop, originalWidth, originalHeight);
-    cropDetected = true;
+    if (roi.found) {
+      crop = {
+        x: roi.rect.x / sx,
+        y: roi.rect.y / sy,
+        width: roi.rect.width / sx,
+        height: roi.rect.height / sy,
+      };
+      crop = clampCrop(crop, originalWidth, originalHeight);
+      cropDetected = true;
+    } else if (colourOfFrame === 'colour-photo') {
+      // A photograph is refused by the gate with its own reason; the whole frame is read so the
+      // probabilities can still be shown on request, marked unreliable.
+      crop = { x: 0, y: 0, width: originalWidth, height: originalHeight };
+    } else {
+      throw new InputProblem(roi.reason, `${name}: ${roi.message}`);
+    }
   }
   const workCrop = clampCrop(
     { x: crop.x * sx, y: crop.y * sy, width: crop.width * sx, height: crop.height * sy },
     grey.width,
     grey.height,
   );
-  prepareModelInput(grey, workCrop, input, out, offset);
+  const { placement } = prepareModelInput(grey, workCrop, input, out, offset);
+  const evidence: ImageEvidence = { ...colourEvidence(rgba, workCrop), ...textureEvidence(grey, workCrop) };
   return {
+    content: placement.content,
+    evidence,
+    imageRefusal: judgeImage(evidence),
     name,
     crop,
     cropDetected,

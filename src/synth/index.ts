@@ -1,6 +1,6 @@
 // Public surface of the phantom generator: draw parameters, render stills (optionally in a scanner screen) and cine.
 import type { ClassId } from '../domain/classes.ts';
-import type { GreyImage, Rect } from '../domain/image.ts';
+import type { GreyImage, Rect, RgbaImage } from '../domain/image.ts';
 import { createBeamGrid } from './geometry.ts';
 import { drawScatterers, formBeamImage, type ScatterField } from './formation.ts';
 import { drawOverlays, letterboxArea, overlayFontScale, overlayImageArea } from './overlays.ts';
@@ -9,6 +9,7 @@ import { captureDegrade, photometric, postProcess } from './postprocess.ts';
 import { placeSector, scanConvert } from './scanConvert.ts';
 import { buildScene, LABEL, type Motion, STILL } from './scene.ts';
 import { composeScreen } from './screen.ts';
+import { generateNegative, type NegativeKind } from './negatives.ts';
 
 export { GENERATOR_VERSION, drawPhantomParams, PROBE_MIX } from './params.ts';
 export type {
@@ -146,4 +147,29 @@ function masksFromLabels(labels: Uint8Array): PhantomMasks {
     if (l & LABEL.consolidation) masks.consolidation[k] = 1;
   }
   return masks;
+}
+
+export { NEGATIVE_KINDS, cardiacPhantom, type NegativeKind } from './negatives.ts';
+
+/**
+ * A frame the input gate must refuse, of the given kind. Colour-Doppler frames are lung phantoms (any
+ * sign, from the seed) under a colour box, so the caller never has to build the phantom.
+ */
+export function generateNegativeFrame(
+  kind: NegativeKind,
+  width: number,
+  height: number,
+  seed: number,
+): RgbaImage {
+  if (kind !== 'colour-doppler') return generateNegative({ kind, width, height, seed });
+  const classes: ClassId[] = ['a_lines', 'b_lines', 'pleural_effusion', 'consolidation'];
+  const classId = classes[seed % classes.length]!;
+  const lung = generatePhantom({ classId, width, height, seed: seed + 7919 });
+  return generateNegative({
+    kind,
+    width,
+    height,
+    seed,
+    lungFrame: { data: lung.image.data, width, height, classId },
+  });
 }

@@ -1,0 +1,415 @@
+// The input gate: decides whether a frame looks like a lung-ultrasound B-mode image the model can read, and says why not in plain words.
+//
+// Two parts. Cheap image checks run on the pixels before the model (colour, speckle, text, noise) and
+// need no model. The model-based part measures how far the frame's pooled features lie from the training
+// distribution, with reference statistics and a calibrated threshold from the model's metadata (`gate`).
+
+import type { GreyImage, Rect, RgbaImage } from './image';
+
+export type GateReasonCode =
+  | 'colour-photo'
+  | 'colour-doppler'
+  | 'text-screenshot'
+  | 'noise'
+  | 'no-speckle'
+  | 'uniform'
+  | 'no-ultrasound'
+  | 'unfamiliar';
+
+/** What the refusal says, for a tired reader at 3 a.m.: what it looks like, and what to do. */
+export const GATE_MESSAGES: Record<GateReasonCode, string> = {
+  'colour-photo': 'This looks like a colour photograph, not an ultrasound image.',
+  'colour-doppler': 'Colour overlay present; freeze a plain B-mode frame.',
+  'text-screenshot': 'This looks like a screenshot of text or a form, not an ultrasound image.',
+  noise: 'This looks like random noise, not an ultrasound image.',
+  'no-speckle':
+    'No ultrasound texture in this image (it may be an X-ray, a drawing or a heavily smoothed copy).',
+  uniform: 'The frame is almost uniform: no ultrasound image in it.',
+  'no-ultrasound': 'No ultrasound image found in this frame.',
+  unfamiliar: 'This image is unlike anything the model was trained on (not a lung view?).',
+};
+
+/** Numbers the image checks looked at; kept with the verdict so a refusal can be explained and audited. */
+export interface ImageEvidence {
+  /** Share of the whole frame's pixels that are clearly coloured (not grey). */
+  colourShare: number;
+  /** Share of the crop's pixels that are strongly coloured (red, blue, yellow flow colours). */
+  colourInImageShare: number;
+  /** Share of the crop that is brighter than the black background. */
+  brightShare: number;
+  /** Correlation of horizontally adjacent pixels: speckle grains span pixels, independent noise does not. */
+  neighbourCorrelation: number;
+  /** Median 3×3 grey range over bright pixels: speckle varies, X-rays and drawings are smooth. */
+  medianLocalRange: number;
+  /** Share of adjacent pixel pairs in the crop that differ by at most one grey level. */
+  flatShare: number;
+  /** Among pairs that differ, the share that jump by sharpStep or more: text strokes on a flat page. */
+  sharpEdgeShare: number;
+  /** Median 3×3 range on the crop scaled to 96 px across (speckle at a coarse scale). */
+  coarseRange: number;
+  /** coarseRange over the median grey of the bright pixels. */
+  coarseContrast: number;
+}
+
+export interface GateVerdict {
+  pass: boolean;
+  reason?: GateReasonCode;
+  /** Plain words: the refusal, or what was checked. */
+  message: string;
+  /** True when the model-based part took part (the model carries gate statistics and a threshold). */
+  modelChecked: boolean;
+  /** Normalised distance of the pooled features from the training distribution (about 1 inside it). */
+  featureScore?: number;
+  featureThreshold?: number;
+  evidence?: ImageEvidence;
+}
+
+/** Thresholds of the image checks, chosen on phantoms, the real frames and generated negatives (docs/input-gate.md). */
+export const IMAGE_CHECKS = {
+  /** max(R,G,B) − min(R,G,B) at or above which a pixel is coloured. */
+  chroma: 40,
+  /** A frame this coloured is a photograph (Doppler boxes cover far less of the screen). */
+  photoColourShare: 0.25,
+  /** Flow colour in this share of the ultrasound image means a Doppler box. */
+  dopplerShare: 0.01,
+  /** Grey level at or below which a pixel is background (outside the sector). */
+  dark: 12,
+  /** Below this adjacent-pixel correlation the texture is independent noise, not speckle. */
+  minNeighbourCorrelation: 0.25,
+  /** Below this median 3×3 range there is no speckle. */
+  minLocalRange: 6,
+  /** Text and forms: mostly flat, and most of what changes changes abruptly. */
+  textFlatShare: 0.7,
+  textSharpEdgeShare: 0.5,
+  /** Speckle changes gradually; independent noise jumps between almost every pair of pixels. */
+  noiseSharpEdgeShare: 0.5,
+  /** A jump of this many grey levels between adjacent pixels is an edge, not speckle. */
+  sharpStep: 64,
+  /** Below this coarse-scale median range there is no speckle (X-ray, drawing). */
+  minCoarseRange: 8,
+  /** Coarse-scale range relative to the median bright level: speckle is multiplicative, film grain is not. */
+  minCoarseContrast: 0.12,
+} as const;
+
+/** At most this many pixels are examined per check, whatever the frame size. */
+const SAMPLE_BUDGET = 120_000;
+/** Width of the coarse view used for the X-ray check. */
+const COARSE_SIDE = 96;
+
+/** Colour evidence on the full RGBA frame and inside the crop; before anything turns it grey. */
+export function colourEvidence(
+  image: RgbaImage,
+  crop: Rect | null,
+): Pick<ImageEvidence, 'colourShare' | 'colourInImageShare'> {
+  const { width, height, data } = image;
+  const step = Math.max(1, Math.round(Math.sqrt((width * height) / SAMPLE_BUDGET)));
+  let coloured = 0;
+  let total = 0;
+  let inCrop = 0;
+  let inCropColoured = 0;
+  const cx0 = crop ? crop.x : 0;
+  const cy0 = crop ? crop.y : 0;
+  const cx1 = crop ? crop.x + crop.width : width;
+  const cy1 = crop ? crop.y + crop.height : height;
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0; x < width; x += step) {
+      const i = (y * width + x) * 4;
+      const r = data[i]!;
+      const g = data[i + 1]!;
+      const b = data[i + 2]!;
+      const chroma = Math.max(r, g, b) - Math.min(r, g, b);
+      const isColoured = chroma >= IMAGE_CHECKS.chroma;
+      total++;
+      if (isColoured) coloured++;
+      if (x >= cx0 && x < cx1 && y >= cy0 && y < cy1) {
+        inCrop++;
+        // Flow colours are saturated: strong chroma, not a faint tint of the grey scale.
+        if (chroma >= 2 * IMAGE_CHECKS.chroma) inCropColoured++;
+      }
+    }
+  }
+  return {
+    colourShare: total ? coloured / total : 0,
+    colourInImageShare: inCrop ? inCropColoured / inCrop : 0,
+  };
+}
+
+/** Texture evidence inside the crop, on the grey frame at its own resolution (speckle grain is a few pixels). */
+export function textureEvidence(
+  grey: GreyImage,
+  crop: Rect,
+): Pick<
+  ImageEvidence,
+  | 'brightShare'
+  | 'neighbourCorrelation'
+  | 'medianLocalRange'
+  | 'flatShare'
+  | 'sharpEdgeShare'
+  | 'coarseRange'
+  | 'coarseContrast'
+> {
+  const { width, data } = grey;
+  const x0 = Math.max(1, Math.floor(crop.x));
+  const y0 = Math.max(1, Math.floor(crop.y));
+  const x1 = Math.min(grey.width - 1, Math.floor(crop.x + crop.width));
+  const y1 = Math.min(grey.height - 1, Math.floor(crop.y + crop.height));
+  const area = Math.max(1, (x1 - x0) * (y1 - y0));
+  const rowStep = Math.max(1, Math.round(area / SAMPLE_BUDGET));
+  const dark = IMAGE_CHECKS.dark;
+  let seen = 0;
+  let bright = 0;
+  const ranges = new Uint32Array(256);
+  const levels = new Uint32Array(256);
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  let saa = 0;
+  let sbb = 0;
+  let sab = 0;
+  let pairs = 0;
+  let flatPairs = 0;
+  let sharpPairs = 0;
+  for (let y = y0; y < y1; y += rowStep) {
+    for (let x = x0; x < x1; x++) {
+      seen++;
+      const v = data[y * width + x]!;
+      if (x + 1 < x1) {
+        const diff = Math.abs(data[y * width + x + 1]! - v);
+        pairs++;
+        if (diff <= 1) flatPairs++;
+        else if (diff >= IMAGE_CHECKS.sharpStep) sharpPairs++;
+      }
+      if (v <= dark) continue;
+      bright++;
+      levels[v]!++;
+      let lo = 255;
+      let hi = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const u = data[(y + dy) * width + x + dx]!;
+          if (u < lo) lo = u;
+          if (u > hi) hi = u;
+        }
+      }
+      ranges[hi - lo]!++;
+      const w = data[y * width + x + 1]!;
+      if (x + 1 < x1 && w > dark) {
+        n++;
+        sa += v;
+        sb += w;
+        saa += v * v;
+        sbb += w * w;
+        sab += v * w;
+      }
+    }
+  }
+  let correlation = 0;
+  if (n > 1) {
+    const cov = sab / n - (sa / n) * (sb / n);
+    const va = saa / n - (sa / n) ** 2;
+    const vb = sbb / n - (sb / n) ** 2;
+    // No variation among bright pixels (salt and pepper): nothing like speckle's smooth grain.
+    correlation = va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
+  }
+  const coarseRange = coarseLocalRange(grey, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+  return {
+    coarseRange,
+    coarseContrast: coarseRange / Math.max(1, median(levels, bright)),
+    brightShare: seen ? bright / seen : 0,
+    neighbourCorrelation: correlation,
+    medianLocalRange: median(ranges, bright),
+    flatShare: pairs ? flatPairs / pairs : 1,
+    sharpEdgeShare: pairs - flatPairs > 0 ? sharpPairs / (pairs - flatPairs) : 0,
+  };
+}
+
+function median(histogram: Uint32Array, count: number): number {
+  if (!count) return 0;
+  for (let acc = 0, r = 0; r < histogram.length; r++) {
+    acc += histogram[r]!;
+    if (acc * 2 >= count) return r;
+  }
+  return histogram.length - 1;
+}
+
+/**
+ * Median 3×3 range on the crop scaled to COARSE_SIDE pixels across: speckle survives this scale even in
+ * smoothed or upscaled exports, while an X-ray's soft shadows and a drawing's fills do not.
+ */
+function coarseLocalRange(grey: GreyImage, crop: Rect): number {
+  const scale = Math.max(1, Math.max(crop.width, crop.height) / COARSE_SIDE);
+  const w = Math.max(3, Math.floor(crop.width / scale));
+  const h = Math.max(3, Math.floor(crop.height / scale));
+  const small = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      // Box average over the source pixels this cell covers.
+      const sx0 = Math.floor(crop.x + x * scale);
+      const sy0 = Math.floor(crop.y + y * scale);
+      const sx1 = Math.max(sx0 + 1, Math.floor(crop.x + (x + 1) * scale));
+      const sy1 = Math.max(sy0 + 1, Math.floor(crop.y + (y + 1) * scale));
+      let acc = 0;
+      for (let yy = sy0; yy < sy1; yy++)
+        for (let xx = sx0; xx < sx1; xx++) acc += grey.data[yy * grey.width + xx]!;
+      small[y * w + x] = acc / ((sx1 - sx0) * (sy1 - sy0));
+    }
+  }
+  const ranges = new Uint32Array(256);
+  let count = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      if (small[y * w + x]! <= IMAGE_CHECKS.dark) continue;
+      let lo = 255;
+      let hi = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const u = small[(y + dy) * w + x + dx]!;
+          if (u < lo) lo = u;
+          if (u > hi) hi = u;
+        }
+      }
+      ranges[Math.min(255, Math.round(hi - lo))]!++;
+      count++;
+    }
+  }
+  return median(ranges, count);
+}
+
+/** Colour checks alone: they can refuse a frame before any ultrasound region is looked for. */
+export function judgeColour(
+  e: Pick<ImageEvidence, 'colourShare' | 'colourInImageShare'>,
+): GateReasonCode | null {
+  if (e.colourShare >= IMAGE_CHECKS.photoColourShare) return 'colour-photo';
+  if (e.colourInImageShare >= IMAGE_CHECKS.dopplerShare) return 'colour-doppler';
+  return null;
+}
+
+/** The image checks' verdict: the first failed check, or null when the frame looks like B-mode ultrasound. */
+export function judgeImage(e: ImageEvidence): GateReasonCode | null {
+  if (e.colourShare >= IMAGE_CHECKS.photoColourShare) return 'colour-photo';
+  // Before Doppler: a form's coloured button must not read as a colour box.
+  if (e.flatShare >= IMAGE_CHECKS.textFlatShare && e.sharpEdgeShare >= IMAGE_CHECKS.textSharpEdgeShare)
+    return 'text-screenshot';
+  if (e.colourInImageShare >= IMAGE_CHECKS.dopplerShare) return 'colour-doppler';
+  if (
+    e.neighbourCorrelation < IMAGE_CHECKS.minNeighbourCorrelation ||
+    e.sharpEdgeShare >= IMAGE_CHECKS.noiseSharpEdgeShare
+  )
+    return 'noise';
+  if (e.coarseContrast < IMAGE_CHECKS.minCoarseContrast) return 'no-speckle';
+  if (e.coarseRange < IMAGE_CHECKS.minCoarseRange) return 'no-speckle';
+  return null;
+}
+
+/** Reference statistics of the pooled features, as training/export_default.py gate_statistics writes them. */
+export interface GateReference {
+  featureCount: number;
+  mean: Float64Array;
+  /** Leading principal directions, each of featureCount values (unit length). */
+  components: Float64Array[];
+  componentVariances: Float64Array;
+  /** Average variance left outside the principal directions. */
+  residualVariance: number;
+  /** Calibrated refusal threshold on featureScore; absent until `npm run gate:calibrate` has run. */
+  threshold?: number;
+}
+
+function numbers(value: unknown, length?: number): Float64Array | null {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'number' || !Number.isFinite(v))) return null;
+  if (length !== undefined && value.length !== length) return null;
+  return Float64Array.from(value as number[]);
+}
+
+/** Reads the metadata's `gate` field; null (with the model part switched off) when it is absent or malformed. */
+export function parseGateReference(gate: Record<string, unknown> | undefined): GateReference | null {
+  if (!gate || gate.kind !== 'pooled-features') return null;
+  const mean = numbers(gate.mean);
+  if (!mean || mean.length === 0) return null;
+  const d = mean.length;
+  const raw = gate.principalComponents;
+  if (!Array.isArray(raw)) return null;
+  const components = raw.map((c) => numbers(c, d));
+  if (components.some((c) => c === null)) return null;
+  const componentVariances = numbers(gate.principalVariances, components.length);
+  const residual = gate.residualVariance;
+  if (!componentVariances || typeof residual !== 'number' || !(residual > 0)) return null;
+  const threshold = gate.threshold;
+  return {
+    featureCount: d,
+    mean,
+    components: components as Float64Array[],
+    componentVariances,
+    residualVariance: residual,
+    ...(typeof threshold === 'number' && threshold > 0 ? { threshold } : {}),
+  };
+}
+
+/**
+ * Low-rank Mahalanobis distance of one pooled-feature vector, divided by the feature count so that
+ * frames like the training data score about 1: squared projections on the principal directions over
+ * their variances, plus what is left over the residual variance.
+ */
+export function featureScore(ref: GateReference, pooled: ArrayLike<number>, offset = 0): number {
+  const d = ref.featureCount;
+  const z = new Float64Array(d);
+  let total = 0;
+  for (let j = 0; j < d; j++) {
+    z[j] = pooled[offset + j]! - ref.mean[j]!;
+    total += z[j]! * z[j]!;
+  }
+  let explained = 0;
+  let score = 0;
+  ref.components.forEach((u, i) => {
+    let p = 0;
+    for (let j = 0; j < d; j++) p += u[j]! * z[j]!;
+    explained += p * p;
+    score += (p * p) / Math.max(1e-12, ref.componentVariances[i]!);
+  });
+  score += Math.max(0, total - explained) / ref.residualVariance;
+  return score / d;
+}
+
+/** Combines the image checks and the feature score into the verdict every result carries. */
+export function gateVerdict(
+  imageReason: GateReasonCode | null,
+  evidence: ImageEvidence | undefined,
+  feature: { score: number; threshold: number } | null,
+): GateVerdict {
+  const modelChecked = feature !== null;
+  const scores = feature ? { featureScore: feature.score, featureThreshold: feature.threshold } : {};
+  const withEvidence = evidence ? { evidence } : {};
+  if (imageReason) {
+    return {
+      pass: false,
+      reason: imageReason,
+      message: GATE_MESSAGES[imageReason],
+      modelChecked,
+      ...scores,
+      ...withEvidence,
+    };
+  }
+  if (feature && !(feature.score <= feature.threshold)) {
+    return {
+      pass: false,
+      reason: 'unfamiliar',
+      message: GATE_MESSAGES.unfamiliar,
+      modelChecked,
+      ...scores,
+      ...withEvidence,
+    };
+  }
+  return {
+    pass: true,
+    message: modelChecked
+      ? 'Looks like a lung-ultrasound frame (image checks and model check passed).'
+      : 'Looks like an ultrasound frame (image checks only: this model has no calibrated gate statistics).',
+    modelChecked,
+    ...scores,
+    ...withEvidence,
+  };
+}
+
+/** A refusal for a frame in which no ultrasound region was found at all (ROI detection's own reasons). */
+export function regionRefusal(reason: 'uniform' | 'no-ultrasound'): GateVerdict {
+  return { pass: false, reason, message: GATE_MESSAGES[reason], modelChecked: false };
+}
