@@ -2,14 +2,60 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import type { Plugin } from 'vite';
+
+/** The Emscripten factory of TF.js's threaded WASM build; its source text is what each pthread worker runs. */
+const THREADED_FACTORY =
+  /@tensorflow[\\/]tfjs-backend-wasm[\\/]wasm-out[\\/]tfjs-backend-wasm-threaded-simd\.js$/;
+
+/**
+ * Makes TF.js's multi-threaded WASM build survive bundling, and use every core.
+ *
+ * The backend starts each pthread worker from a Blob holding `factory.toString()`, so the factory must not
+ * refer to anything outside itself. It refers to one thing: `_scriptDir`, a variable of the wrapper around
+ * it, read as `typeof _scriptDir !== "undefined" && _scriptDir`. Unbundled, the guard makes that safe in
+ * the worker; the minifier knows the variable is declared and rewrites the guard to `e !== void 0 && e`,
+ * which throws "e is not defined" in the worker, and the backend then never answers. In a browser worker
+ * `_scriptDir` is always undefined (no document.currentScript, no __filename), so using undefined in its
+ * place inside the factory changes nothing there and leaves the factory self-contained. (The factory's
+ * `require()` calls become a bundler helper outside it too, but they run only under Node.)
+ */
+export function tfjsWasmThreadsSurviveBundling(): Plugin {
+  const replacements: Array<[string, string]> = [
+    ['if(typeof _scriptDir !== "undefined" && _scriptDir){scriptDirectory=_scriptDir}', ''],
+    ['"urlOrBlob":Module["mainScriptUrlOrBlob"]||_scriptDir,', '"urlOrBlob":Module["mainScriptUrlOrBlob"],'],
+    // The backend caps its thread pool at half the logical cores, assuming two hyperthreads per core
+    // (backend.cc: `num_cores = emscripten_num_logical_cores() / 2`), whatever setThreadsCount asks. On a
+    // 2-core machine that is one thread; on an 8-core ARM tablet (no SMT), four. Doubling the count it is
+    // given makes the cap the real number of logical cores; configureBundledWasm chooses the count.
+    ['return navigator["hardwareConcurrency"]}', 'return 2*navigator["hardwareConcurrency"]}'],
+  ];
+  return {
+    name: 'lus-tfjs-wasm-threads',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!THREADED_FACTORY.test(id.split('?')[0]!)) return null;
+      let out = code;
+      for (const [from, to] of replacements) {
+        // A new tfjs release that moved these lines must fail the build, not ship a hanging backend.
+        if (!out.includes(from)) throw new Error(`tfjs-backend-wasm changed: "${from}" not found in ${id}`);
+        out = out.replace(from, to);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
 
 /**
  * Nothing may leave the device: every fetch, script, worker and image comes from the app's own origin.
  * 'wasm-unsafe-eval' lets the WASM backend compile; inline styles are React's style attributes.
+ * Scripts from blob: URLs: each of multi-threaded WASM's pthread workers runs `importScripts()` on a Blob
+ * of the backend's factory made by the inference worker (the policy a worker's Blob children inherit);
+ * a blob: URL can only be minted by this origin's own code, so no other origin gets in.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self' blob: 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
   "connect-src 'self'",
   "img-src 'self' blob: data:",
@@ -35,6 +81,7 @@ const LARGEST_PRECACHED_FILE = 6 * 1024 * 1024;
 
 export default defineConfig({
   plugins: [
+    tfjsWasmThreadsSurviveBundling(),
     react(),
     VitePWA({
       // Updates wait for the user's consent: never reload under a sonographer's feet.
@@ -66,7 +113,8 @@ export default defineConfig({
       },
     }),
   ],
-  worker: { format: 'es' },
+  // The inference worker is bundled separately: it needs the same fix for the threads it starts.
+  worker: { format: 'es', plugins: () => [tfjsWasmThreadsSurviveBundling()] },
   server: { headers, host: 'localhost' },
   preview: { headers, host: 'localhost' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -3,6 +3,6 @@ import { FrameClassifier } from './classifier';
 import { configureBundledWasm } from './wasmAssets';
 
 export function createMainThreadClassifier(): FrameClassifier {
-  configureBundledWasm();
+  configureBundledWasm({ threads: false });
   return new FrameClassifier();
 }

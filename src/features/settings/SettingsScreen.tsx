@@ -113,8 +113,23 @@ export function SettingsScreen() {
             <span data-testid="settings-context">
               {info.context === 'worker' ? 'background worker' : 'page (main thread)'}
             </span>
-            {info.backend === 'wasm' && <> with {info.wasmThreads} thread(s)</>}. Model loaded in{' '}
-            {info.loadMs.toFixed(0)} ms, warmed up in {info.warmupMs.toFixed(0)} ms.
+            {info.backend === 'wasm' && (
+              <>
+                {' '}
+                with{' '}
+                <span data-testid="settings-wasm-threads" data-threads={info.wasmThreads}>
+                  {info.wasmThreads} {info.wasmThreads === 1 ? 'thread' : 'threads'}
+                </span>
+                {info.wasmThreads === 1 && !globalThis.crossOriginIsolated && (
+                  <>
+                    {' '}
+                    (the page is not cross-origin isolated, so WebAssembly cannot share memory between
+                    threads)
+                  </>
+                )}
+              </>
+            )}
+            . Model loaded in {info.loadMs.toFixed(0)} ms, warmed up in {info.warmupMs.toFixed(0)} ms.
           </p>
           <button
             type="button"
