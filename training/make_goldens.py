@@ -141,6 +141,13 @@ def torch_outputs(model: nn.Module, x: torch.Tensor):
     return probs, {key: torch.cat(parts) for key, parts in captured.items()}
 
 
+def class_activation_maps(features: torch.Tensor, fc_weight: torch.Tensor) -> np.ndarray:
+    """CAM reference in PyTorch (float64): layer4 output [N, C, H, W] times the fc weights [classes, C],
+    NHWC-ordered [N, H, W, classes], without the bias (a per-class constant that CAM leaves out)."""
+    cam = torch.einsum("nchw,kc->nhwk", features.detach().double(), fc_weight.detach().double())
+    return cam.numpy()
+
+
 def float_list(array: np.ndarray) -> list:
     # The exact double value of each float32, so JSON readers get the very same bits back.
     return [float(v) for v in np.asarray(array, dtype=np.float32).ravel()]
@@ -237,6 +244,9 @@ def build_net(out: Path, name: str, architecture: str, size: int, features: bool
         (net_dir / "pooled.f32").write_bytes(captured["pooled"].numpy().astype("<f4").tobytes())
         entry["featureMap"] = {"file": f"{name}/features.f32", "shape": list(fmap.shape)}
         entry["pooled"] = {"file": f"{name}/pooled.f32", "shape": list(captured["pooled"].shape)}
+        cam = class_activation_maps(captured["features"], model.fc.weight)
+        (net_dir / "cam.f32").write_bytes(cam.astype("<f4").tobytes())
+        entry["cam"] = {"file": f"{name}/cam.f32", "shape": list(cam.shape)}
     (net_dir / "expected.json").write_text(json.dumps(expected))
     report[name] = net_report
     classes = probs.argmax(1).bincount(minlength=len(SIGN_CLASSES)).tolist()

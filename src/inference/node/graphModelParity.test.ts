@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metadataFromModelJson } from '../../domain/modelMetadata';
+import { InferenceEngine } from '../engine';
+import { readGraphModelFolder } from './diskModel';
 import { loadGraphModelFromDir, useWasmBackendInNode, type DiskGraphModel } from './index';
 import {
   compareProbabilities,
@@ -107,6 +109,56 @@ if (!goldens.ok) {
     beforeAll(async () => {
       await useWasmBackendInNode();
     }, 60_000);
+
+    for (const net of goldens.manifest.nets.filter((n) => n.features)) {
+      it(`${net.name}: the engine's class-activation maps equal PyTorch's within 1e-3`, async () => {
+        // Goldens from before heat maps lack the CAM reference: regenerate rather than pass silently.
+        expect(net.cam, 'no CAM reference in the goldens: run `npm run parity:goldens`').toBeDefined();
+        const dir = goldenPath(net.models.float32);
+        const { modelJson } = await readGraphModelFolder(dir);
+        const shards: Record<string, ArrayBuffer> = {};
+        const { readFileSync } = await import('node:fs');
+        const manifest = modelJson.weightsManifest as Array<{ paths: string[] }>;
+        for (const file of manifest.flatMap((g) => g.paths)) {
+          const bytes = readFileSync(`${dir}/${file}`);
+          shards[file] = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        }
+        const engine = new InferenceEngine();
+        await engine.load(
+          { kind: 'files', label: net.name, modelJson: JSON.stringify(modelJson), shards },
+          'wasm',
+        );
+        const inputs = readFloat32(net.inputs);
+        const frame = net.height * net.width * 3;
+        const expected = readFloat32(net.cam!.file);
+        const [, h, w, k] = net.cam!.shape as [number, number, number, number];
+        let maxDiff = 0;
+        let maxRef = 0;
+        const before = engine.executions;
+        for (let start = 0; start < net.inputCount; start += BATCH) {
+          const count = Math.min(BATCH, net.inputCount - start);
+          const out = await engine.classifyPrepared(
+            inputs.slice(start * frame, (start + count) * frame),
+            count,
+          );
+          expect(out.cells).toEqual({ height: h, width: w });
+          out.activations!.forEach((cam, i) => {
+            const offset = (start + i) * h * w * k;
+            cam.forEach((v, j) => {
+              maxDiff = Math.max(maxDiff, Math.abs(v - expected[offset + j]!));
+              maxRef = Math.max(maxRef, Math.abs(expected[offset + j]!));
+            });
+          });
+        }
+        expect(engine.executions - before).toBe(Math.ceil(net.inputCount / BATCH));
+        engine.dispose();
+        console.info(
+          `${net.name} CAM vs PyTorch: max |Δ| ${maxDiff.toExponential(2)} (largest |CAM| ${maxRef.toFixed(2)})`,
+        );
+        expect(maxRef).toBeGreaterThan(0);
+        expect(maxDiff).toBeLessThanOrEqual(1e-3);
+      }, 300_000);
+    }
 
     for (const net of goldens.manifest.nets) {
       describe(net.name, () => {

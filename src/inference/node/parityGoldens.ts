@@ -26,6 +26,8 @@ export interface GoldenNet {
   features: boolean;
   featureMap?: GoldenArray;
   pooled?: GoldenArray;
+  /** PyTorch class-activation maps [input, h, w, class] (layer4 output × fc weights, float64, no bias). */
+  cam?: GoldenArray;
 }
 
 export interface GoldenExpectations {
