@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { BatchScreen } from '../features/batch';
+import { CaptureScreen } from '../features/capture';
 import { CasesScreen, StorageBanner } from '../features/cases';
 import { ClassifyScreen } from '../features/classify';
 import { DashboardScreen } from '../features/dashboard';
@@ -9,10 +10,11 @@ import { SettingsScreen } from '../features/settings';
 import { HomeScreenHint, OfflineStatus } from '../pwa';
 import { InferenceProvider, activeModel, useInference } from './InferenceContext';
 
-type Screen = 'classify' | 'batch' | 'cases' | 'dashboard' | 'settings';
+type Screen = 'classify' | 'capture' | 'batch' | 'cases' | 'dashboard' | 'settings';
 
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'classify', label: 'Classify' },
+  { id: 'capture', label: 'Capture' },
   { id: 'batch', label: 'Batch' },
   { id: 'cases', label: 'Cases' },
   { id: 'dashboard', label: 'Dashboard' },
@@ -78,6 +80,8 @@ function Shell() {
       <main className="app-main">
         {screen === 'classify' ? (
           <ClassifyScreen />
+        ) : screen === 'capture' ? (
+          <CaptureScreen />
         ) : screen === 'batch' ? (
           <BatchScreen />
         ) : screen === 'cases' ? (

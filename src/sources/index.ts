@@ -4,3 +4,4 @@ export * from './sniff';
 export * from './decodeBrowser';
 export * from './folder';
 export * from './folderLabels';
+export * from './captureDevice';

@@ -1,10 +1,12 @@
 // Shows the frame with the region the model reads; the user can move or resize it (pointer or keyboard).
 
-import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import type { Rect } from '../../domain';
 
 interface Props {
-  imageUrl: string;
+  imageUrl?: string;
+  /** Shown instead of an image (the live video of the capture screen); it must fill the box. */
+  media?: ReactNode;
   frameWidth: number;
   frameHeight: number;
   crop: Rect;
@@ -13,7 +15,7 @@ interface Props {
 
 type DragMode = 'move' | 'resize';
 
-export function CropEditor({ imageUrl, frameWidth, frameHeight, crop, onCropChange }: Props) {
+export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onCropChange }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const [draft, setDraft] = useState<Rect | null>(null);
   const drag = useRef<{ mode: DragMode; startX: number; startY: number; start: Rect } | null>(null);
@@ -82,7 +84,7 @@ export function CropEditor({ imageUrl, frameWidth, frameHeight, crop, onCropChan
   const pct = (v: number, total: number) => `${(v / total) * 100}%`;
   return (
     <div className="crop-editor" ref={boxRef} style={{ aspectRatio: `${frameWidth} / ${frameHeight}` }}>
-      <img src={imageUrl} alt="The frame being read" draggable={false} />
+      {media ?? <img src={imageUrl} alt="The frame being read" draggable={false} />}
       <div
         className="crop-rect"
         data-testid="crop-rect"

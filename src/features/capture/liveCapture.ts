@@ -1,0 +1,342 @@
+// The live loop over a capture card's video: finds the image region, watches for blank or frozen images, and
+// classifies the newest frame whenever the model is free (frames that arrive meanwhile are dropped, never queued).
+
+import {
+  ActivityMonitor,
+  LiveReadout,
+  MotionAccumulator,
+  detectMovingRegion,
+  detectUltrasoundRegion,
+  motionWorkSize,
+  rgbaToGrey,
+  type GreyImage,
+  type ImageActivity,
+  type Rect,
+  type SectorShape,
+  type SmoothedReadout,
+  type TrendPoint,
+} from '../../domain';
+import type { InferenceClient } from '../../inference';
+
+/** How long the screen is watched before the region is decided: enough for speckle to move. */
+export const ROI_WATCH_MS = 3000;
+/** Longest side of the region handed to the model in live mode; Freeze sends the full-resolution frame. */
+const LIVE_SIDE = 448;
+
+export type RoiSearch =
+  | { state: 'watching'; progress: number }
+  | { state: 'found'; rect: Rect; setBy: 'auto' | 'user'; shape: SectorShape | null }
+  | { state: 'not-found'; message: string };
+
+export interface LiveStats {
+  /** Model read-outs per second over the last few seconds. */
+  classifiedPerSecond: number;
+  /** Frames the card delivered per second. */
+  videoPerSecond: number;
+  /** Video frames not classified because the model was still busy (dropped on purpose). */
+  dropped: number;
+  classified: number;
+  lastInferenceMs: number;
+  backend: string;
+}
+
+export interface LiveHandlers {
+  onRoi: (search: RoiSearch) => void;
+  onActivity: (activity: ImageActivity) => void;
+  onReadout: (readout: SmoothedReadout | null, trend: readonly TrendPoint[]) => void;
+  onStats: (stats: LiveStats) => void;
+  onError: (message: string) => void;
+  /** The track ended without the user stopping it: unplugged card, scanner switched off. */
+  onEnded: () => void;
+}
+
+type FrameCallbackVideo = HTMLVideoElement & {
+  requestVideoFrameCallback?: (cb: () => void) => number;
+  cancelVideoFrameCallback?: (handle: number) => void;
+};
+
+function context2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('This browser cannot read video pixels (no 2D canvas).');
+  return ctx;
+}
+
+export class LiveCapture {
+  private readonly video: FrameCallbackVideo;
+  private readonly track: MediaStreamTrack;
+  private readonly client: InferenceClient;
+  private readonly handlers: LiveHandlers;
+  private readonly small = document.createElement('canvas');
+  private readonly crop = document.createElement('canvas');
+  private readonly full = document.createElement('canvas');
+  private readonly activity = new ActivityMonitor();
+  private readonly readout = new LiveReadout();
+  private motion: MotionAccumulator | null = null;
+  private watchStart = 0;
+  private roi: Rect | null = null;
+  private handle: number | null = null;
+  private stopped = false;
+  private inFlight = false;
+  private paused = false;
+  private lastActivity: ImageActivity = 'starting';
+  private readonly classifiedAt: number[] = [];
+  private readonly videoAt: number[] = [];
+  private statsAt = 0;
+  private stats: LiveStats = {
+    classifiedPerSecond: 0,
+    videoPerSecond: 0,
+    dropped: 0,
+    classified: 0,
+    lastInferenceMs: 0,
+    backend: '',
+  };
+  /** Whether classification runs continuously (the region search and activity watch run regardless). */
+  continuous = true;
+
+  constructor(
+    video: HTMLVideoElement,
+    track: MediaStreamTrack,
+    client: InferenceClient,
+    handlers: LiveHandlers,
+  ) {
+    this.video = video;
+    this.track = track;
+    this.client = client;
+    this.handlers = handlers;
+  }
+
+  get frameWidth(): number {
+    return this.video.videoWidth;
+  }
+
+  get frameHeight(): number {
+    return this.video.videoHeight;
+  }
+
+  start(roi: { rect: Rect; setBy: 'auto' | 'user' } | null): void {
+    if (roi) this.setRoi(roi.rect, roi.setBy, null);
+    else this.findRegion();
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.handle !== null) {
+      if (this.video.cancelVideoFrameCallback) this.video.cancelVideoFrameCallback(this.handle);
+      else cancelAnimationFrame(this.handle);
+    }
+    this.handle = null;
+  }
+
+  /** Freeze keeps the loop from classifying; the video keeps playing underneath. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+
+  /** Starts watching the screen afresh for the moving image. */
+  findRegion(): void {
+    const { width, height } = motionWorkSize(this.frameWidth || 640, this.frameHeight || 480);
+    this.motion = new MotionAccumulator(width, height);
+    this.watchStart = performance.now();
+    this.roi = null;
+    this.readout.clear();
+    this.handlers.onReadout(null, []);
+    this.handlers.onRoi({ state: 'watching', progress: 0 });
+  }
+
+  setRoi(rect: Rect, setBy: 'auto' | 'user', shape: SectorShape | null): void {
+    this.roi = rect;
+    this.motion = null;
+    this.readout.clear();
+    this.activity.reset();
+    this.handlers.onReadout(null, []);
+    this.handlers.onRoi({ state: 'found', rect, setBy, shape });
+  }
+
+  /** The current frame at full resolution as a PNG file, for Freeze. */
+  async grabFullFrame(name: string): Promise<File> {
+    const canvas = this.full;
+    canvas.width = this.frameWidth;
+    canvas.height = this.frameHeight;
+    context2d(canvas).drawImage(this.video, 0, 0);
+    const blob = await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob(
+        (b) => (b ? resolve(b) : reject(new Error('The frame could not be encoded.'))),
+        'image/png',
+      ),
+    );
+    return new File([blob], name, { type: 'image/png' });
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    // One callback per new video frame where the browser offers it; animation frames otherwise.
+    this.handle = this.video.requestVideoFrameCallback
+      ? this.video.requestVideoFrameCallback(() => this.onFrame())
+      : requestAnimationFrame(() => this.onFrame());
+  }
+
+  private onFrame(): void {
+    if (this.stopped) return;
+    // Some browsers end a track without an 'ended' event; the state itself never lies.
+    if (this.track.readyState === 'ended') {
+      this.stop();
+      this.handlers.onEnded();
+      return;
+    }
+    try {
+      this.step();
+    } catch (error) {
+      this.handlers.onError((error as Error).message);
+    }
+    this.schedule();
+  }
+
+  private grabSmall(): GreyImage | null {
+    const w = this.frameWidth;
+    const h = this.frameHeight;
+    if (!w || !h) return null;
+    const size = motionWorkSize(w, h);
+    if (this.small.width !== size.width || this.small.height !== size.height) {
+      this.small.width = size.width;
+      this.small.height = size.height;
+    }
+    const ctx = context2d(this.small);
+    ctx.drawImage(this.video, 0, 0, size.width, size.height);
+    return rgbaToGrey(ctx.getImageData(0, 0, size.width, size.height));
+  }
+
+  private grabFullGrey(): GreyImage {
+    const canvas = this.full;
+    canvas.width = this.frameWidth;
+    canvas.height = this.frameHeight;
+    const ctx = context2d(canvas);
+    ctx.drawImage(this.video, 0, 0);
+    return rgbaToGrey(ctx.getImageData(0, 0, canvas.width, canvas.height));
+  }
+
+  private step(): void {
+    const now = performance.now();
+    this.videoAt.push(now);
+    const small = this.grabSmall();
+    if (!small) return;
+    if (this.motion) {
+      if (this.motion.width !== small.width || this.motion.height !== small.height) {
+        this.motion = new MotionAccumulator(small.width, small.height);
+        this.watchStart = now;
+      }
+      this.motion.add(small);
+      const elapsed = now - this.watchStart;
+      if (elapsed < ROI_WATCH_MS) {
+        this.handlers.onRoi({ state: 'watching', progress: elapsed / ROI_WATCH_MS });
+        return;
+      }
+      this.decideRegion(elapsed);
+      return;
+    }
+    if (!this.roi) return;
+    const sx = small.width / this.frameWidth;
+    const sy = small.height / this.frameHeight;
+    // Two work pixels in from each edge: blurred screen background at the border would look like image.
+    const activity = this.activity.update(now, small, {
+      x: this.roi.x * sx + 2,
+      y: this.roi.y * sy + 2,
+      width: Math.max(1, this.roi.width * sx - 4),
+      height: Math.max(1, this.roi.height * sy - 4),
+    });
+    if (activity !== this.lastActivity) {
+      this.lastActivity = activity;
+      if (activity === 'blank') {
+        this.readout.clear();
+        this.handlers.onReadout(null, []);
+      }
+      this.handlers.onActivity(activity);
+    }
+    if (this.inFlight) {
+      this.stats.dropped++;
+    } else if (this.continuous && !this.paused && activity !== 'blank' && activity !== 'frozen') {
+      this.classifyLatest(this.roi);
+    }
+    this.publishStats(now);
+  }
+
+  private decideRegion(elapsed: number): void {
+    const motion = this.motion!;
+    const full = this.grabFullGrey();
+    const moving = detectMovingRegion(motion, full.width, full.height, full);
+    if (moving.found) {
+      this.setRoi(moving.rect, 'auto', moving.shape);
+      return;
+    }
+    // Too few distinct frames (a scanner frozen for a moment): keep watching a while before guessing.
+    if (moving.reason === 'too-few-frames' && elapsed < 3 * ROI_WATCH_MS) return;
+    // Nothing moved (a frozen scanner): the single-frame texture detector is the next best guess.
+    const still = detectUltrasoundRegion(full);
+    if (still.found) {
+      this.setRoi(still.rect, 'auto', null);
+      return;
+    }
+    this.motion = null;
+    this.handlers.onRoi({ state: 'not-found', message: moving.message });
+  }
+
+  private classifyLatest(roi: Rect): void {
+    const scale = Math.min(1, LIVE_SIDE / Math.max(roi.width, roi.height));
+    const w = Math.max(1, Math.round(roi.width * scale));
+    const h = Math.max(1, Math.round(roi.height * scale));
+    if (this.crop.width !== w || this.crop.height !== h) {
+      this.crop.width = w;
+      this.crop.height = h;
+    }
+    const ctx = context2d(this.crop);
+    ctx.imageSmoothingQuality = 'medium';
+    ctx.drawImage(this.video, roi.x, roi.y, roi.width, roi.height, 0, 0, w, h);
+    const pixels = ctx.getImageData(0, 0, w, h);
+    this.inFlight = true;
+    const roiAtStart = roi;
+    this.client
+      .classify([
+        {
+          pixels: { width: w, height: h, data: pixels.data },
+          name: 'Live frame',
+          crop: { x: 0, y: 0, width: w, height: h },
+        },
+      ])
+      .then(([outcome]) => {
+        // A result for a region the user has since moved would mislead: drop it.
+        if (this.stopped || this.roi !== roiAtStart || !outcome) return;
+        if (!outcome.ok) {
+          this.handlers.onError(outcome.message);
+          return;
+        }
+        const at = performance.now();
+        this.classifiedAt.push(at);
+        this.stats.classified++;
+        this.stats.lastInferenceMs = outcome.result.inferenceMs;
+        this.stats.backend = outcome.result.backend;
+        const smoothed = this.readout.add({ at, probabilities: outcome.result.probabilities });
+        this.handlers.onReadout(smoothed, this.readout.trend());
+      })
+      .catch((error: Error) => {
+        if (!this.stopped) this.handlers.onError(`The model could not read the live frame: ${error.message}`);
+      })
+      .finally(() => {
+        this.inFlight = false;
+      });
+  }
+
+  private publishStats(now: number): void {
+    // Twice a second is enough for people and keeps React from re-rendering at the video's frame rate.
+    if (now - this.statsAt < 500) return;
+    this.statsAt = now;
+    const since = now - 3000;
+    while (this.classifiedAt.length && this.classifiedAt[0]! < since) this.classifiedAt.shift();
+    while (this.videoAt.length && this.videoAt[0]! < since) this.videoAt.shift();
+    const span = (list: number[]) => (list.length > 1 ? (now - list[0]!) / 1000 : 0);
+    this.stats.classifiedPerSecond = span(this.classifiedAt)
+      ? this.classifiedAt.length / span(this.classifiedAt)
+      : 0;
+    this.stats.videoPerSecond = span(this.videoAt) ? this.videoAt.length / span(this.videoAt) : 0;
+    this.handlers.onStats({ ...this.stats });
+  }
+}

@@ -1,0 +1,238 @@
+// Capture screen end to end on Chromium's fake camera playing generator clips of a fake scanner screen:
+// devices, image region within 8 px, continuous reading that never queues, freeze and save, scanner states,
+// and the errors a user can act on (permission denied, unplugged, unsupported resolution, no camera).
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import config from '../playwright.config';
+import { openApp } from './helpers/app';
+import { scannerStatesClip, signClip } from './helpers/captureClips';
+
+const base = config.use?.launchOptions ?? {};
+const baseArgs = base.args ?? [];
+const fakeCamera = (file: string) => [
+  ...baseArgs,
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  `--use-file-for-fake-video-capture=${file}`,
+];
+
+async function openCapture(page: Page): Promise<void> {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Capture', exact: true }).click();
+}
+
+async function startCapture(page: Page): Promise<void> {
+  await page.getByTestId('capture-start').click();
+  await expect(page.getByTestId('capture-video')).toBeVisible();
+}
+
+async function liveRoi(page: Page) {
+  await expect(page.getByTestId('roi-status')).toHaveAttribute('data-state', 'found', { timeout: 30_000 });
+  const text = await page.getByTestId('capture-live').getByTestId('crop-rect').getAttribute('aria-valuetext');
+  const [x, y, width, height] = (text ?? '').match(/\d+/g)!.map(Number);
+  return { x: x!, y: y!, width: width!, height: height! };
+}
+
+const aLines = signClip('a_lines');
+// Playwright allows launch options only per file; the other cameras get browsers of their own below.
+test.use({ launchOptions: { ...base, args: fakeCamera(aLines.path) } });
+
+type PlaywrightFixture = { chromium: { launch: (o: object) => Promise<Browser> } };
+
+/** A page in a browser launched with other camera flags (another clip, denied access, no camera). */
+async function pageWith(
+  playwright: PlaywrightFixture,
+  baseURL: string | undefined,
+  args: string[],
+): Promise<{ page: Page; close: () => Promise<void> }> {
+  const browser = await playwright.chromium.launch({ ...base, args });
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  return { page, close: () => browser.close() };
+}
+
+test.describe('capture from a fake scanner (A-lines clip)', () => {
+  test('finds the image within 8 px, reads continuously without queueing, and remembers card settings', async ({
+    page,
+  }) => {
+    await openCapture(page);
+    await expect(page.getByTestId('capture-device').locator('option')).not.toHaveCount(0);
+    await page.getByTestId('capture-resolution').selectOption('640x480');
+    await startCapture(page);
+    // After access is granted the card is listed by name.
+    await expect(page.getByTestId('capture-device').locator('option:checked')).not.toHaveText(
+      /name shown after/,
+    );
+    await expect(page.getByTestId('roi-status')).toContainText('Finding the ultrasound image');
+    const roi = await liveRoi(page);
+    const truth = aLines.imageRect;
+    const error = Math.max(
+      Math.abs(roi.x - truth.x),
+      Math.abs(roi.y - truth.y),
+      Math.abs(roi.x + roi.width - (truth.x + truth.width)),
+      Math.abs(roi.y + roi.height - (truth.y + truth.height)),
+    );
+    console.log(`ROI found ${JSON.stringify(roi)}, generator ${JSON.stringify(truth)}: ${error} px`);
+    expect(error).toBeLessThanOrEqual(8);
+
+    // Continuous mode: read-outs keep coming, the video outpaces the model, and frames are dropped, not queued.
+    const stats = page.getByTestId('live-stats');
+    await expect(stats).toHaveAttribute('data-classified', /^([5-9]|\d\d+)$/, { timeout: 60_000 });
+    await expect(page.getByTestId('live-readout')).toHaveAttribute('data-state', 'reading');
+    await expect(page.getByTestId('live-sign')).toHaveAttribute(
+      'data-top',
+      /^(a_lines|b_lines|pleural_effusion|consolidation)$/,
+    );
+    await expect(page.getByTestId('confidence-trend')).toBeVisible();
+    const sum = await Promise.all(
+      ['a_lines', 'b_lines', 'pleural_effusion', 'consolidation'].map(async (id) =>
+        Number(await page.getByTestId(`live-prob-${id}`).getAttribute('data-value')),
+      ),
+    );
+    expect(Math.abs(sum.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-3);
+    await expect(stats).toHaveAttribute('data-dropped', /^[1-9]\d*$/);
+    // Never behind: the model is never asked for more than one frame at a time, so read-outs lag by one
+    // model run at most; the count of read-outs grows while frames are dropped.
+    const before = Number(await stats.getAttribute('data-classified'));
+    await expect
+      .poll(async () => Number(await stats.getAttribute('data-classified')), { timeout: 30_000 })
+      .toBeGreaterThan(before);
+
+    // The user moves the region with the keyboard; it is remembered for this card with the resolution.
+    const box = page.getByTestId('capture-live').getByTestId('crop-rect');
+    await box.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('roi-status')).toContainText('set by you');
+    const moved = await liveRoi(page);
+    expect(moved.x).toBeGreaterThan(roi.x);
+    await page.reload();
+    await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+    await page.getByRole('button', { name: 'Capture', exact: true }).click();
+    await expect(page.getByTestId('capture-resolution')).toHaveValue('640x480');
+    await startCapture(page);
+    await expect(page.getByTestId('roi-status')).toContainText('set by you');
+    expect(await liveRoi(page)).toEqual(moved);
+  });
+
+  test('Space freezes the frame, reads it at full resolution, and saves it as a case', async ({ page }) => {
+    await openCapture(page);
+    await startCapture(page);
+    await liveRoi(page);
+    await expect(page.getByTestId('freeze')).toBeEnabled();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('capture-frozen')).toBeVisible();
+    await expect(page.getByTestId('result')).toBeVisible({ timeout: 60_000 });
+    // Full resolution: the frozen frame is the card's whole 640×480 picture, read inside the live region.
+    const crop = await page
+      .getByTestId('capture-frozen')
+      .getByTestId('crop-rect')
+      .getAttribute('aria-valuetext');
+    const [, , w] = (crop ?? '').match(/\d+/g)!.map(Number);
+    expect(Math.abs(w! - aLines.imageRect.width)).toBeLessThanOrEqual(8);
+    await page.keyboard.press('1');
+    await page.getByTestId('reader-initials').fill('AB');
+    await page.getByTestId('exam-id').fill('EX-2024-17');
+    await page.getByTestId('zone').selectOption('blue-R-upper');
+    await page.getByTestId('save-case-button').click();
+    await expect(page.getByTestId('save-outcome')).toContainText('Saved as A-lines');
+    await page.getByTestId('back-to-live').click();
+    await expect(page.getByTestId('capture-live')).toBeVisible();
+    await page.getByRole('button', { name: 'Cases', exact: true }).click();
+    const card = page.getByTestId('case-card');
+    await expect(card).toHaveCount(1);
+    await expect(card).toHaveAttribute('data-source', /^Capture /);
+    await expect(card).toContainText('EX-2024-17');
+  });
+
+  test('unplugging the card (track ended) and a stopped track both say what to do', async ({ page }) => {
+    await openCapture(page);
+    await startCapture(page);
+    await page.evaluate(() => {
+      const video = document.querySelector('video')!;
+      (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
+    });
+    const problem = page.getByTestId('capture-problem');
+    await expect(problem).toHaveAttribute('data-code', 'device-ended');
+    await expect(problem).toContainText('unplugged');
+    await startCapture(page);
+    await expect(problem).toHaveCount(0);
+    await page.evaluate(() => {
+      const video = document.querySelector('video')!;
+      (video.srcObject as MediaStream).getVideoTracks()[0]!.stop();
+    });
+    await expect(problem).toHaveAttribute('data-code', 'device-ended');
+  });
+
+  test('a resolution the card does not offer is named, and another one works', async ({ page }) => {
+    await openCapture(page);
+    await page.getByTestId('capture-resolution').selectOption('1920x1080');
+    await page.getByTestId('capture-start').click();
+    const problem = page.getByTestId('capture-problem');
+    await expect(problem).toHaveAttribute('data-code', 'unsupported-resolution');
+    await expect(problem).toContainText('does not offer 1920×1080');
+    await page.getByTestId('capture-resolution').selectOption('native');
+    await startCapture(page);
+    await expect(problem).toHaveCount(0);
+  });
+});
+
+test.describe('capture from a scanner that freezes and goes blank', () => {
+  test('says "image frozen on the scanner" and "no ultrasound image" when they happen', async ({
+    playwright,
+    baseURL,
+  }) => {
+    const { page, close } = await pageWith(playwright, baseURL, fakeCamera(scannerStatesClip().path));
+    try {
+      await openCapture(page);
+      await startCapture(page);
+      await liveRoi(page);
+      const readout = page.getByTestId('live-readout');
+      await expect(readout).toHaveAttribute('data-state', 'frozen', { timeout: 30_000 });
+      await expect(page.getByTestId('live-sign')).toHaveText('Image frozen on the scanner');
+      await expect(readout).toHaveAttribute('data-state', 'no-image', { timeout: 30_000 });
+      await expect(page.getByTestId('live-sign')).toHaveText('No ultrasound image');
+      // …and the live image comes back.
+      await expect(readout).toHaveAttribute('data-state', /reading|waiting/, { timeout: 30_000 });
+    } finally {
+      await close();
+    }
+  });
+});
+
+test.describe('capture errors a user can act on', () => {
+  test('camera access denied: says how to allow the camera', async ({ playwright, baseURL }) => {
+    const { page, close } = await pageWith(playwright, baseURL, [
+      ...baseArgs,
+      '--use-fake-device-for-media-stream',
+      // Chromium's fake permission prompt answers "block", as a user who tapped Block would.
+      '--use-fake-ui-for-media-stream=deny',
+      `--use-file-for-fake-video-capture=${aLines.path}`,
+    ]);
+    try {
+      await openCapture(page);
+      await page.getByTestId('capture-start').click();
+      const problem = page.getByTestId('capture-problem');
+      await expect(problem).toHaveAttribute('data-code', 'permission-denied');
+      await expect(problem).toContainText('Allow the camera');
+    } finally {
+      await close();
+    }
+  });
+
+  test('no video input at all: says to plug in the capture card', async ({ playwright, baseURL }) => {
+    const { page, close } = await pageWith(playwright, baseURL, [
+      ...baseArgs,
+      '--use-fake-ui-for-media-stream',
+    ]);
+    try {
+      await openCapture(page);
+      const problem = page.getByTestId('capture-problem');
+      await expect(problem).toHaveAttribute('data-code', 'no-camera');
+      await page.getByTestId('capture-start').click();
+      await expect(problem).toHaveAttribute('data-code', 'no-camera');
+      await expect(problem).toContainText('Plug the capture card');
+    } finally {
+      await close();
+    }
+  });
+});

@@ -1,0 +1,87 @@
+// Fake capture-card clips for the capture specs: generator phantoms inside a fake scanner screen, as .y4m
+// files Chromium plays as a camera. Written once into tests/.generated/capture (never committed).
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLASS_IDS, type ClassId } from '../../src/domain/classes';
+import type { GreyImage, Rect } from '../../src/domain/image';
+import { GENERATOR_VERSION, encodeY4m, generateCine } from '../../src/synth';
+import { GENERATED } from './fixtures';
+
+export const CAPTURE_DIR = join(GENERATED, 'capture');
+const WIDTH = 640;
+const HEIGHT = 480;
+const FPS = 15;
+
+export interface CaptureClip {
+  path: string;
+  /** Where the generator put the ultrasound image inside the fake screen. */
+  imageRect: Rect;
+  classId: ClassId;
+}
+
+/** One seed per sign; overlays off so the sign is the only thing that differs between clips. */
+const SIGN_SEEDS: Record<ClassId, number> = {
+  a_lines: 101,
+  b_lines: 102,
+  pleural_effusion: 103,
+  consolidation: 104,
+};
+
+function write(
+  name: string,
+  classId: ClassId,
+  make: () => { frames: GreyImage[]; imageRect: Rect },
+): CaptureClip {
+  mkdirSync(CAPTURE_DIR, { recursive: true });
+  const path = join(CAPTURE_DIR, `${name}-g${GENERATOR_VERSION}.y4m`);
+  const meta = `${path}.json`;
+  if (existsSync(path) && existsSync(meta)) {
+    return { path, classId, imageRect: JSON.parse(readFileSync(meta, 'utf8')) as Rect };
+  }
+  const { frames, imageRect } = make();
+  writeFileSync(path, encodeY4m(frames, FPS));
+  writeFileSync(meta, JSON.stringify(imageRect));
+  return { path, classId, imageRect };
+}
+
+function cine(classId: ClassId, seconds: number) {
+  const clip = generateCine({
+    classId,
+    width: WIDTH,
+    height: HEIGHT,
+    seed: SIGN_SEEDS[classId],
+    seconds,
+    fps: FPS,
+    screen: true,
+    overlays: false,
+  });
+  return { frames: clip.frames, imageRect: clip.imageRect! };
+}
+
+/** Two seconds of live scanning for one sign (Chromium loops the file). */
+export function signClip(classId: ClassId): CaptureClip {
+  return write(`sign-${classId}`, classId, () => cine(classId, 2));
+}
+
+export function allSignClips(): CaptureClip[] {
+  return CLASS_IDS.map(signClip);
+}
+
+/**
+ * A scanner that is live for 2 s, then frozen (the last frame held) for 3 s, then shows a blank image area
+ * for 2 s: the live screen must say "frozen" and "no ultrasound image" in turn.
+ */
+export function scannerStatesClip(): CaptureClip {
+  return write('states', 'a_lines', () => {
+    const live = cine('a_lines', 2);
+    const last = live.frames.at(-1)!;
+    const frozen = Array.from({ length: 3 * FPS }, () => last);
+    const blankFrame: GreyImage = { width: WIDTH, height: HEIGHT, data: new Uint8ClampedArray(last.data) };
+    const r = live.imageRect;
+    for (let y = r.y; y < r.y + r.height; y++)
+      blankFrame.data.fill(0, y * WIDTH + r.x, y * WIDTH + r.x + r.width);
+    const blank = Array.from({ length: 2 * FPS }, () => blankFrame);
+    return { frames: [...live.frames, ...frozen, ...blank], imageRect: r };
+  });
+}
