@@ -49,6 +49,11 @@ export interface ImageEvidence {
   coarseRange: number;
   /** coarseRange over the median grey of the bright pixels. */
   coarseContrast: number;
+  /**
+   * Spread of 8×8 block means over the mean spread inside blocks: an ultrasound image has structure
+   * (depth, pleura, shadows, the sector's edge); a frame of independent noise is the same everywhere.
+   */
+  blockStructure: number;
 }
 
 export interface GateVerdict {
@@ -83,6 +88,8 @@ export const IMAGE_CHECKS = {
   textSharpEdgeShare: 0.5,
   /** Speckle changes gradually; independent noise jumps between almost every pair of pixels. */
   noiseSharpEdgeShare: 0.5,
+  /** Noise is also structureless: block means barely differ compared with the spread inside blocks. */
+  noiseBlockStructure: 0.25,
   /** A jump of this many grey levels between adjacent pixels is an edge, not speckle. */
   sharpStep: 64,
   /** Below this coarse-scale median range there is no speckle (X-ray, drawing). */
@@ -147,6 +154,7 @@ export function textureEvidence(
   | 'sharpEdgeShare'
   | 'coarseRange'
   | 'coarseContrast'
+  | 'blockStructure'
 > {
   const { width, data } = grey;
   const x0 = Math.max(1, Math.floor(crop.x));
@@ -215,12 +223,47 @@ export function textureEvidence(
   return {
     coarseRange,
     coarseContrast: coarseRange / Math.max(1, median(levels, bright)),
+    blockStructure: blockStructure(grey, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }),
     brightShare: seen ? bright / seen : 0,
     neighbourCorrelation: correlation,
     medianLocalRange: median(ranges, bright),
     flatShare: pairs ? flatPairs / pairs : 1,
     sharpEdgeShare: pairs - flatPairs > 0 ? sharpPairs / (pairs - flatPairs) : 0,
   };
+}
+
+function blockStructure(grey: GreyImage, crop: Rect): number {
+  const blocks = 8;
+  const means: number[] = [];
+  let within = 0;
+  for (let by = 0; by < blocks; by++) {
+    for (let bx = 0; bx < blocks; bx++) {
+      const x0 = Math.floor(crop.x + (bx * crop.width) / blocks);
+      const x1 = Math.floor(crop.x + ((bx + 1) * crop.width) / blocks);
+      const y0 = Math.floor(crop.y + (by * crop.height) / blocks);
+      const y1 = Math.floor(crop.y + ((by + 1) * crop.height) / blocks);
+      const step = Math.max(1, Math.floor(Math.sqrt(((x1 - x0) * (y1 - y0)) / 400)));
+      let n = 0;
+      let s = 0;
+      let s2 = 0;
+      for (let y = y0; y < y1; y += step) {
+        for (let x = x0; x < x1; x += step) {
+          const v = grey.data[y * grey.width + x]!;
+          n++;
+          s += v;
+          s2 += v * v;
+        }
+      }
+      if (!n) continue;
+      const m = s / n;
+      means.push(m);
+      within += Math.sqrt(Math.max(0, s2 / n - m * m));
+    }
+  }
+  if (means.length < 2) return 0;
+  const mean = means.reduce((a, b) => a + b, 0) / means.length;
+  const spread = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / means.length);
+  return spread / Math.max(1, within / means.length);
 }
 
 function median(histogram: Uint32Array, count: number): number {
@@ -292,8 +335,9 @@ export function judgeImage(e: ImageEvidence): GateReasonCode | null {
     return 'text-screenshot';
   if (e.colourInImageShare >= IMAGE_CHECKS.dopplerShare) return 'colour-doppler';
   if (
-    e.neighbourCorrelation < IMAGE_CHECKS.minNeighbourCorrelation ||
-    e.sharpEdgeShare >= IMAGE_CHECKS.noiseSharpEdgeShare
+    (e.neighbourCorrelation < IMAGE_CHECKS.minNeighbourCorrelation ||
+      e.sharpEdgeShare >= IMAGE_CHECKS.noiseSharpEdgeShare) &&
+    e.blockStructure < IMAGE_CHECKS.noiseBlockStructure
   )
     return 'noise';
   if (e.coarseContrast < IMAGE_CHECKS.minCoarseContrast) return 'no-speckle';

@@ -7,7 +7,9 @@ import {
   metricsReport,
   type BackendName,
   type ClassId,
+  type GateReasonCode,
   type LabelledPrediction,
+  type PredictionOutcome,
   type MetricsReport,
   type Rect,
 } from '../../domain';
@@ -24,6 +26,24 @@ export interface BatchScore {
   crop: Rect;
   frameWidth: number;
   frameHeight: number;
+  /** The input gate's verdict; absent in rows stored before the gate existed. */
+  gate?: { pass: boolean; reason?: GateReasonCode; message: string };
+}
+
+/** Input problems that mean "no ultrasound image here": the gate's refusals by another route. */
+const REGION_REFUSALS = new Set(['uniform', 'no-ultrasound']);
+
+/** pass, refuse, or '' (not checked: unreadable files, rows from before the gate). */
+export function gateColumn(row: BatchRow): 'pass' | 'refuse' | '' {
+  if (row.score?.gate) return row.score.gate.pass ? 'pass' : 'refuse';
+  if (row.status === 'failed' && row.code && REGION_REFUSALS.has(row.code)) return 'refuse';
+  return '';
+}
+
+/** What the model's outcome counts as in metrics: refused frames are reported in coverage, not scored. */
+function batchOutcome(score: BatchScore): PredictionOutcome {
+  if (score.gate && !score.gate.pass) return { kind: 'refused', reason: score.gate.message };
+  return { kind: 'scored', probabilities: score.probabilities, top: score.top };
 }
 
 /** One file of the folder: scored, failed (bad input, named), or skipped without opening (not an image). */
@@ -80,6 +100,17 @@ export const BATCH_CSV_COLUMNS: ReadonlyArray<{
   { header: 'backend', value: (r) => r.score?.backend ?? '' },
   { header: 'size_bytes', value: (r) => r.size },
   { header: 'reason', value: (r) => r.reason ?? r.labelWarning ?? '' },
+  // The input gate: a refused frame keeps its probabilities (unreliable) so a reviewer can still look.
+  { header: 'gate', value: gateColumn },
+  {
+    header: 'gate_reason',
+    value: (r) =>
+      r.score?.gate && !r.score.gate.pass
+        ? r.score.gate.message
+        : gateColumn(r) === 'refuse'
+          ? (r.reason ?? '')
+          : '',
+  },
 ];
 
 export function batchCsvHeader(): string {
@@ -109,11 +140,7 @@ export function batchLabelledPredictions(rows: readonly BatchRow[]): LabelledPre
   const out: LabelledPrediction[] = [];
   for (const r of rows) {
     if (!r.label || !r.score) continue;
-    out.push({
-      caseId: r.path,
-      truth: r.label,
-      outcome: { kind: 'scored', probabilities: r.score.probabilities, top: r.score.top },
-    });
+    out.push({ caseId: r.path, truth: r.label, outcome: batchOutcome(r.score) });
   }
   return out;
 }
@@ -136,11 +163,7 @@ export function batchMetricsSource(name: string, rows: readonly BatchRow[], at =
       examId: '',
       zone: '',
       outcomes: {
-        [`${r.score.modelId}@${r.score.modelVersion}`]: {
-          kind: 'scored' as const,
-          probabilities: r.score.probabilities,
-          top: r.score.top,
-        },
+        [`${r.score.modelId}@${r.score.modelVersion}`]: batchOutcome(r.score),
       },
     });
   }

@@ -179,6 +179,9 @@ export async function runBatch(options: RunBatchOptions): Promise<'finished' | '
             crop: x.crop,
             frameWidth: x.frameWidth,
             frameHeight: x.frameHeight,
+            ...(x.gate
+              ? { gate: { pass: x.gate.pass, reason: x.gate.reason, message: x.gate.message } }
+              : {}),
           },
         });
       } else if (o.code !== 'cancelled') {

@@ -5,6 +5,7 @@ import { activeModel, useInference } from '../../app/InferenceContext';
 import type { FrameResult, Rect } from '../../domain';
 import type { FrameOutcome } from '../../inference';
 import { SaveCasePanel } from '../cases';
+import { HeatMapControls, HeatMapOverlay, useHeatMapView } from '../explain';
 import { CropEditor } from './CropEditor';
 import { ResultPanel } from './ResultPanel';
 import { useFileIntake } from './useFileIntake';
@@ -23,6 +24,9 @@ export function ClassifyScreen() {
   const [busy, setBusy] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const request = useRef(0);
+  const heat = useHeatMapView();
+  // A refused frame gets no heat map: where the model looked on a photo or a heart means nothing.
+  const explained = result && result.gate?.pass !== false ? result : null;
 
   useEffect(
     () => () => {
@@ -107,13 +111,25 @@ export function ClassifyScreen() {
         <div className="workspace">
           <div className="frame-view">
             {result ? (
-              <CropEditor
-                imageUrl={current.imageUrl}
-                frameWidth={result.frameWidth}
-                frameHeight={result.frameHeight}
-                crop={result.crop}
-                onCropChange={(crop) => void classify(current.file, crop)}
-              />
+              <div className="heat-frame">
+                <CropEditor
+                  imageUrl={current.imageUrl}
+                  frameWidth={result.frameWidth}
+                  frameHeight={result.frameHeight}
+                  crop={result.crop}
+                  onCropChange={(crop) => void classify(current.file, crop)}
+                />
+                {explained?.heatMap && heat.shown && (
+                  <HeatMapOverlay
+                    heatMap={explained.heatMap}
+                    crop={explained.crop}
+                    frameWidth={explained.frameWidth}
+                    frameHeight={explained.frameHeight}
+                    classes={heat.classesFor(explained.top)}
+                    opacity={heat.opacity}
+                  />
+                )}
+              </div>
             ) : (
               <img className="plain-frame" src={current.imageUrl} alt="The frame being read" />
             )}
@@ -134,6 +150,7 @@ export function ClassifyScreen() {
             {result && info && (
               <ResultPanel result={result} threshold={info.metadata.lowConfidenceThreshold} />
             )}
+            {explained && <HeatMapControls result={explained} view={heat} />}
             {result && (
               <SaveCasePanel
                 key={`${current.imageUrl}|${result.crop.x},${result.crop.y},${result.crop.width},${result.crop.height}`}

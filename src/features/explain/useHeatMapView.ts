@@ -1,0 +1,39 @@
+// The heat-map view state one screen keeps: shown or not, opacity, and which signs' maps are drawn.
+import { useState } from 'react';
+import type { ClassId } from '../../domain';
+
+export interface HeatMapView {
+  shown: boolean;
+  /** 0–1, the overlay's opacity over the frame. */
+  opacity: number;
+  /** Signs whose heat is drawn; empty means "the top sign of each result". */
+  classes: ClassId[];
+  setShown: (shown: boolean) => void;
+  setOpacity: (opacity: number) => void;
+  toggleClass: (id: ClassId, top: ClassId) => void;
+  /** The signs to draw for a result whose top sign is `top`. */
+  classesFor: (top: ClassId) => ClassId[];
+}
+
+/**
+ * One view state per screen, kept across frames: a sonographer who turned the map off or chose a sign
+ * should not have to do it again on the next frame.
+ */
+export function useHeatMapView(initial: { shown?: boolean; opacity?: number } = {}): HeatMapView {
+  const [shown, setShown] = useState(initial.shown ?? true);
+  const [opacity, setOpacity] = useState(initial.opacity ?? 0.5);
+  const [classes, setClasses] = useState<ClassId[]>([]);
+  const classesFor = (top: ClassId) => (classes.length ? classes : [top]);
+  const toggleClass = (id: ClassId, top: ClassId) => {
+    const current = classesFor(top);
+    const next = current.includes(id) ? current.filter((c) => c !== id) : [...current, id];
+    // Turning the last sign off hides the map rather than leaving an empty overlay switched on.
+    if (next.length === 0) {
+      setShown(false);
+      return;
+    }
+    setShown(true);
+    setClasses(next);
+  };
+  return { shown, opacity, classes, setShown, setOpacity, toggleClass, classesFor };
+}
