@@ -106,9 +106,13 @@ export class FrameClassifier {
           const probabilities = batch.probabilities[i]!;
           const pooled = batch.pooled?.[i];
           // The model check needs reference statistics with a calibrated threshold of the right size.
+          const score =
+            reference && pooled && pooled.length === reference.featureCount
+              ? featureScore(reference, pooled)
+              : undefined;
           const feature =
-            reference?.threshold !== undefined && pooled && pooled.length === reference.featureCount
-              ? { score: featureScore(reference, pooled), threshold: reference.threshold }
+            score !== undefined && reference?.threshold !== undefined
+              ? { score, threshold: reference.threshold }
               : null;
           const activations = batch.activations?.[i];
           const result: FrameResult = {
@@ -125,6 +129,8 @@ export class FrameClassifier {
             frameHeight: frame.frameHeight,
             gate: gateVerdict(frame.imageRefusal, frame.evidence, feature),
           };
+          // Uncalibrated statistics: the score is kept (the calibration script reads it) but decides nothing.
+          if (!feature && score !== undefined) result.gate!.featureScore = score;
           if (activations && batch.cells) {
             result.heatMap = {
               width: batch.cells.width,

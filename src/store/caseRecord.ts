@@ -27,8 +27,21 @@ export type StoredPrediction =
       lowConfidence: boolean;
       backend: BackendName;
       inferenceMs: number;
+      /** The input gate passed the frame; absent in records made before the gate existed. */
+      gate?: 'passed';
     })
-  | (PredictionBase & { status: 'refused'; code: string; message: string });
+  | (PredictionBase & {
+      status: 'refused';
+      /** Input-problem code, or the input gate's reason (colour-photo, unfamiliar, …). */
+      code: string;
+      message: string;
+      /**
+       * What the model would have said, kept for review only (unreliable: the gate refused the frame).
+       * Absent when the frame could not be read at all. Optional fields: older records stay valid as they are.
+       */
+      probabilities?: Record<ClassId, number>;
+      top?: ClassId;
+    });
 
 /** "fixture-tiny@1.0.0": predictions are keyed by model id and version so versions can be compared. */
 export function modelKey(modelId: string, modelVersion: string): string {

@@ -49,17 +49,30 @@ export async function saveBatchAsCases(
         score.frameHeight,
         settings.keepFullFrame,
       );
-      const prediction: StoredPrediction = {
-        status: 'scored',
-        modelId: score.modelId,
-        modelVersion: score.modelVersion,
-        at: Date.now(),
-        probabilities: score.probabilities,
-        top: score.top,
-        lowConfidence: score.lowConfidence,
-        backend: score.backend,
-        inferenceMs: row.ms,
-      };
+      const prediction: StoredPrediction =
+        score.gate && !score.gate.pass
+          ? {
+              status: 'refused',
+              modelId: score.modelId,
+              modelVersion: score.modelVersion,
+              at: Date.now(),
+              code: score.gate.reason ?? 'refused',
+              message: score.gate.message,
+              probabilities: score.probabilities,
+              top: score.top,
+            }
+          : {
+              ...(score.gate ? { gate: 'passed' as const } : {}),
+              status: 'scored',
+              modelId: score.modelId,
+              modelVersion: score.modelVersion,
+              at: Date.now(),
+              probabilities: score.probabilities,
+              top: score.top,
+              lowConfidence: score.lowConfidence,
+              backend: score.backend,
+              inferenceMs: row.ms,
+            };
       const id = await sha256Hex(images.image);
       if (await getCase(id)) {
         await addPredictions([{ caseId: id, prediction }]);

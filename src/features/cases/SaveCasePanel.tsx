@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from 'react';
 import type { ClinicianLabel, FrameResult } from '../../domain';
-import { readSettings, saveCase, saveSettings, type StoredPrediction } from '../../store';
+import { readSettings, saveCase, saveSettings } from '../../store';
+import { predictionFromResult } from './predictions';
 import { prepareCaseImages } from './caseImage';
 import { LabelButtons } from './LabelButtons';
 import { labelForKey, labelName } from './labelChoices';
@@ -11,20 +12,6 @@ import { ZoneSelect } from './ZoneSelect';
 /** Exam codes are pseudonymous; two words of letters look like a person's name. */
 export function looksLikeName(examId: string): boolean {
   return /^[\p{L}'-]{2,}[ ,]+[\p{L}'-]{2,}$/u.test(examId.trim());
-}
-
-export function predictionFromResult(result: FrameResult, at = Date.now()): StoredPrediction {
-  return {
-    status: 'scored',
-    modelId: result.modelId,
-    modelVersion: result.modelVersion,
-    at,
-    probabilities: result.probabilities,
-    top: result.top,
-    lowConfidence: result.lowConfidence,
-    backend: result.backend,
-    inferenceMs: result.inferenceMs,
-  };
 }
 
 type Outcome = { kind: 'saved'; text: string } | { kind: 'problem'; text: string };

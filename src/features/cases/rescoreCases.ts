@@ -10,6 +10,7 @@ import {
   type RescoreJob,
   type StoredPrediction,
 } from '../../store';
+import { predictionFromResult } from './predictions';
 
 /** Frames per worker call: big enough to amortise the call, small enough that Cancel answers quickly. */
 export const DEFAULT_BATCH = 8;
@@ -50,20 +51,7 @@ function frameFor(record: CaseRecord): FrameInput {
 }
 
 function toPrediction(outcome: FrameOutcome, modelId: string, modelVersion: string): StoredPrediction | null {
-  if (outcome.ok) {
-    const r = outcome.result;
-    return {
-      status: 'scored',
-      modelId: r.modelId,
-      modelVersion: r.modelVersion,
-      at: Date.now(),
-      probabilities: r.probabilities,
-      top: r.top,
-      lowConfidence: r.lowConfidence,
-      backend: r.backend,
-      inferenceMs: r.inferenceMs,
-    };
-  }
+  if (outcome.ok) return predictionFromResult(outcome.result);
   if (outcome.code === 'cancelled' || outcome.code === 'inference-failed') return null;
   // The frame was refused (input gate or unreadable image): kept so coverage can count it.
   return {
