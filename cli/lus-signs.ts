@@ -21,7 +21,7 @@ import { metricsText } from './metricsText.ts';
 import type { FileOutcome, ScoreFile, WorkerReply, WorkerRequest } from './score-worker.ts';
 import { inShard, parseShard, type Shard } from './shard.ts';
 
-const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv] [--batch N] [--shard i/n] [--workers 1|2]
+const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv] [--batch N] [--shard i/n] [--workers 1|2] [--explain DIR]
 
   <folder>      scored recursively; folders named after a sign (a_lines, B-lines, PE, LC, …) label the frames below them
   --model DIR   a TF.js graph-model folder (model.json + shards); default: the app's default bundled model
@@ -29,6 +29,8 @@ const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv]
   --batch N     frames per inference call (default 4, the engine's WASM batch size)
   --shard i/n   score only shard i of n (1-based); a file's shard is FNV-1a(path) mod n, so n shards cover the folder once
   --workers N   worker threads, each running single-threaded WASM (default 2)
+  --explain DIR write each frame with its top sign's heat map as DIR/<path>.heat.png (refused frames:
+                <path>.refused.heat.png); the CSV's gate and gate_reason columns say which frames were refused
 
 exit status: 0 finished (unreadable files are listed in the CSV with the reason), 1 could not score (bad model,
 no images, worker failure), 2 bad command line or missing folder`;
@@ -155,6 +157,7 @@ async function score(argv: string[]): Promise<number> {
       batch: { type: 'string' },
       shard: { type: 'string' },
       workers: { type: 'string' },
+      explain: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -182,6 +185,7 @@ async function score(argv: string[]): Promise<number> {
     }
   }
 
+  const explainDir = values.explain === undefined ? undefined : resolve(values.explain);
   // The model is checked here, once, so a broken folder gives one clear message instead of one per worker.
   const modelDir = resolve(values.model ?? defaultModelDir());
   let modelJsonText: string;
@@ -291,7 +295,11 @@ async function score(argv: string[]): Promise<number> {
       });
       worker.on('error', (error) => reject(new RunError(`a scoring worker crashed: ${error.message}`)));
       worker.on('exit', () => resolveWorker());
-      send({ kind: 'load', source: { kind: 'files', label: modelDir, modelJson: modelJsonText, shards } });
+      send({
+        kind: 'load',
+        source: { kind: 'files', label: modelDir, modelJson: modelJsonText, shards },
+        ...(explainDir ? { explainDir } : {}),
+      });
     });
 
   await Promise.all(Array.from({ length: Math.max(1, Math.min(workerCount, chunks.length)) }, runWorker));

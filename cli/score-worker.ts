@@ -6,6 +6,7 @@ import { FrameClassifier } from '../src/inference/classifier.ts';
 import { useWasmBackendInNode } from '../src/inference/node/index.ts';
 import { InputProblem } from '../src/sources/inputProblem.ts';
 import { decodeImageBuffer } from '../src/sources/node/decodeNode.ts';
+import { explainPath, writeExplainPng } from './explainPng.ts';
 
 export interface ScoreFile {
   /** Absolute path on disk. */
@@ -15,7 +16,7 @@ export interface ScoreFile {
 }
 
 export type WorkerRequest =
-  | { kind: 'load'; source: Extract<ModelSource, { kind: 'files' }> }
+  | { kind: 'load'; source: Extract<ModelSource, { kind: 'files' }>; explainDir?: string }
   | { kind: 'chunk'; id: number; files: ScoreFile[] }
   | { kind: 'stop' };
 
@@ -34,7 +35,10 @@ export type FileOutcome =
         crop: { x: number; y: number; width: number; height: number };
         frameWidth: number;
         frameHeight: number;
+        gate?: { pass: boolean; reason?: string; message: string };
       };
+      /** The heat-map PNG written for --explain, if any. */
+      explained?: string;
     }
   | { path: string; ok: false; ms: number; code: string; reason: string };
 
@@ -90,6 +94,7 @@ function decodeChunk(files: ScoreFile[]): Promise<Decoded[]> {
 
 const port = parentPort!;
 const classifier = new FrameClassifier();
+let explainDir: string | undefined;
 // Chunks queue here; the next one starts decoding before the current one is classified.
 const queue: Array<{ id: number; decoding: Promise<Decoded[]> }> = [];
 let busy = false;
@@ -103,7 +108,13 @@ async function drain(): Promise<void> {
       const decoded = await decoding;
       queue.shift();
       const inputs = decoded.filter((d) => d.input);
-      const outcomes = inputs.length ? await classifier.classify(inputs.map((d) => d.input!)) : [];
+      // Heat maps come from the same model run; without --explain they are not computed at all.
+      const outcomes = inputs.length
+        ? await classifier.classify(
+            inputs.map((d) => d.input!),
+            { explain: explainDir !== undefined },
+          )
+        : [];
       const results: FileOutcome[] = [];
       let k = 0;
       for (const d of decoded) {
@@ -114,7 +125,13 @@ async function drain(): Promise<void> {
         const o = outcomes[k++]!;
         if (o.ok) {
           const r = o.result;
+          let explained: string | undefined;
+          if (explainDir && r.heatMap && d.input?.pixels) {
+            explained = explainPath(explainDir, d.path, r.gate?.pass === false);
+            await writeExplainPng(explained, d.input.pixels, r);
+          }
           results.push({
+            ...(explained ? { explained } : {}),
             path: d.path,
             ok: true,
             ms: d.ms + r.totalMs,
@@ -128,6 +145,9 @@ async function drain(): Promise<void> {
               crop: r.crop,
               frameWidth: r.frameWidth,
               frameHeight: r.frameHeight,
+              ...(r.gate
+                ? { gate: { pass: r.gate.pass, reason: r.gate.reason, message: r.gate.message } }
+                : {}),
             },
           });
         } else {
@@ -150,6 +170,7 @@ port.on('message', (msg: WorkerRequest) => {
   if (msg.kind === 'load') {
     (async () => {
       await useWasmBackendInNode();
+      explainDir = msg.explainDir;
       const info = await classifier.load(msg.source, 'wasm');
       port.postMessage({
         kind: 'loaded',
