@@ -122,6 +122,7 @@ test.describe('capture from a fake scanner (A-lines clip)', () => {
     await page.keyboard.press('Space');
     await expect(page.getByTestId('capture-frozen')).toBeVisible();
     await expect(page.getByTestId('result')).toBeVisible({ timeout: 60_000 });
+    await page.screenshot({ path: test.info().outputPath('frozen.png') });
     // Full resolution: the frozen frame is the card's whole 640×480 picture, read inside the live region.
     const crop = await page
       .getByTestId('capture-frozen')

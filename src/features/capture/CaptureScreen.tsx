@@ -215,8 +215,14 @@ export function CaptureScreen() {
     if (loopRef.current) loopRef.current.continuous = continuous;
   }, [continuous, capture]);
 
+  const inputSide = info ? Math.max(info.metadata.input.height, info.metadata.input.width) : 448;
+  useEffect(() => {
+    // Twice the model's input side keeps live frames sharp enough without reading back the whole region.
+    if (loopRef.current) loopRef.current.liveSide = Math.min(448, Math.max(128, 2 * inputSide));
+  }, [inputSide, capture, roi]);
+
   const classifyFrozen = useCallback(
-    async (file: File, crop?: Rect) => {
+    async (file: File, crop?: Rect, foundAutomatically = false) => {
       if (!client) return;
       setFrozen((f) => (f ? { ...f, busy: true, problem: null } : f));
       try {
@@ -224,7 +230,13 @@ export function CaptureScreen() {
         setFrozen((f) =>
           f && f.file === file
             ? outcome?.ok
-              ? { ...f, busy: false, result: outcome.result, problem: null }
+              ? {
+                  ...f,
+                  busy: false,
+                  // The live region came from motion detection: say so, though the worker was handed a crop.
+                  result: { ...outcome.result, cropDetected: foundAutomatically },
+                  problem: null,
+                }
               : {
                   ...f,
                   busy: false,
@@ -259,7 +271,7 @@ export function CaptureScreen() {
     const url = URL.createObjectURL(file);
     setFrozen({ file, url, result: null, problem: null, busy: true });
     const region = roi?.state === 'found' ? roi.rect : undefined;
-    await classifyFrozen(file, region);
+    await classifyFrozen(file, region, roi?.state === 'found' && roi.setBy === 'auto');
   }, [capture, roi, classifyFrozen]);
 
   const backToLive = useCallback(() => {

@@ -127,11 +127,12 @@ export function LiveReadoutPanel(props: Props) {
           data-classified={stats.classified}
           data-per-second={stats.classifiedPerSecond.toFixed(2)}
           data-dropped={stats.dropped}
+          data-video-per-second={stats.videoPerSecond.toFixed(2)}
         >
-          {stats.classifiedPerSecond.toFixed(1)} read-outs/s
-          {stats.backend ? ` on ${stats.backend.toUpperCase()}` : ''} · video{' '}
-          {stats.videoPerSecond.toFixed(0)} frames/s · {stats.dropped} frames skipped while the model was busy
-          (it reads the newest, never falls behind)
+          {stats.classifiedPerSecond.toFixed(1)} read-outs a second
+          {stats.backend ? ` on ${stats.backend.toUpperCase()}` : ''} from video at{' '}
+          {stats.videoPerSecond.toFixed(0)} frames/s; {stats.dropped} frames skipped so the read-out is always
+          of the newest frame.
         </p>
       )}
     </section>

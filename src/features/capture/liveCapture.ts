@@ -5,9 +5,12 @@ import {
   ActivityMonitor,
   LiveReadout,
   MotionAccumulator,
+  cropGrey,
   detectMovingRegion,
   detectUltrasoundRegion,
+  greyToRgba,
   motionWorkSize,
+  resizeGrey,
   rgbaToGrey,
   type GreyImage,
   type ImageActivity,
@@ -20,8 +23,13 @@ import type { InferenceClient } from '../../inference';
 
 /** How long the screen is watched before the region is decided: enough for speckle to move. */
 export const ROI_WATCH_MS = 3000;
-/** Longest side of the region handed to the model in live mode; Freeze sends the full-resolution frame. */
-const LIVE_SIDE = 448;
+/**
+ * Reading pixels back from a video frame costs tens of milliseconds on the main thread on weak machines, so
+ * the screen is sampled sparingly: often enough for speckle statistics while finding the image, and a few
+ * times a second to notice a blank or frozen scanner (compared every 500 ms anyway).
+ */
+const SEARCH_SAMPLE_MS = 100;
+const WATCH_SAMPLE_MS = 250;
 
 export type RoiSearch =
   | { state: 'watching'; progress: number }
@@ -50,6 +58,10 @@ export interface LiveHandlers {
   onEnded: () => void;
 }
 
+type TrackProcessorConstructor = new (init: { track: MediaStreamTrack }) => {
+  readable: ReadableStream<VideoFrame>;
+};
+
 type FrameCallbackVideo = HTMLVideoElement & {
   requestVideoFrameCallback?: (cb: () => void) => number;
   cancelVideoFrameCallback?: (handle: number) => void;
@@ -66,8 +78,6 @@ export class LiveCapture {
   private readonly track: MediaStreamTrack;
   private readonly client: InferenceClient;
   private readonly handlers: LiveHandlers;
-  private readonly small = document.createElement('canvas');
-  private readonly crop = document.createElement('canvas');
   private readonly full = document.createElement('canvas');
   private readonly activity = new ActivityMonitor();
   private readonly readout = new LiveReadout();
@@ -82,6 +92,17 @@ export class LiveCapture {
   private readonly classifiedAt: number[] = [];
   private readonly videoAt: number[] = [];
   private statsAt = 0;
+  private sampledAt = -Infinity;
+  private grabbing = false;
+  /** Set once frames turn out not to be YUV, or the browser cannot hand them over: canvas read-back. */
+  private canvasOnly = false;
+  private frames: { clone: MediaStreamTrack; reader: ReadableStreamDefaultReader<VideoFrame> } | null = null;
+  private newest: VideoFrame | null = null;
+  /**
+   * Longest side of the region handed to the model in live mode: the model's input side is all it reads, and
+   * a smaller read-back is cheaper. Freeze sends the full-resolution frame.
+   */
+  liveSide = 448;
   private stats: LiveStats = {
     classifiedPerSecond: 0,
     videoPerSecond: 0,
@@ -121,6 +142,13 @@ export class LiveCapture {
 
   stop(): void {
     this.stopped = true;
+    if (this.frames) {
+      void this.frames.reader.cancel().catch(() => undefined);
+      this.frames.clone.stop();
+      this.frames = null;
+    }
+    this.newest?.close();
+    this.newest = null;
     if (this.handle !== null) {
       if (this.video.cancelVideoFrameCallback) this.video.cancelVideoFrameCallback(this.handle);
       else cancelAnimationFrame(this.handle);
@@ -192,18 +220,82 @@ export class LiveCapture {
     this.schedule();
   }
 
-  private grabSmall(): GreyImage | null {
+  /**
+   * The newest frame as grey at full resolution: the luma plane of the track's own frame where the browser
+   * offers MediaStreamTrackProcessor, else the video drawn into a canvas and read back (slower: it stalls the
+   * page while the GPU copy comes back).
+   */
+  private async grabGrey(): Promise<GreyImage | null> {
     const w = this.frameWidth;
     const h = this.frameHeight;
     if (!w || !h) return null;
-    const size = motionWorkSize(w, h);
-    if (this.small.width !== size.width || this.small.height !== size.height) {
-      this.small.width = size.width;
-      this.small.height = size.height;
+    const luma = await this.grabLuma().catch(() => null);
+    if (luma || !this.canvasOnly) return luma; // null: no new frame since the last one, nothing to do
+    return this.grabFullGrey();
+  }
+
+  private async grabLuma(): Promise<GreyImage | null> {
+    if (this.canvasOnly) return null;
+    if (!this.frames) this.openFrameReader();
+    const frame = this.newest;
+    if (!frame) return null;
+    this.newest = null;
+    try {
+      const format = frame.format ?? '';
+      if (!/^(I420|I420A|I422|I444|NV12)$/.test(format)) {
+        // RGB frames (some capture cards): the canvas path converts those just as well.
+        this.canvasOnly = true;
+        return null;
+      }
+      const rect = frame.visibleRect!;
+      const buffer = new Uint8Array(frame.allocationSize({ rect }));
+      const [y] = await frame.copyTo(buffer, { rect });
+      const width = rect.width;
+      const height = rect.height;
+      const data = new Uint8ClampedArray(width * height);
+      // Limited-range video puts black at 16 and white at 235; stretch it as a canvas would.
+      const full = frame.colorSpace?.fullRange === true;
+      const lut = new Uint8ClampedArray(256);
+      for (let v = 0; v < 256; v++) lut[v] = full ? v : Math.round(((v - 16) * 255) / 219);
+      for (let row = 0; row < height; row++) {
+        const from = y!.offset + row * y!.stride;
+        for (let x = 0; x < width; x++) data[row * width + x] = lut[buffer[from + x]!]!;
+      }
+      return { width, height, data };
+    } finally {
+      frame.close();
     }
-    const ctx = context2d(this.small);
-    ctx.drawImage(this.video, 0, 0, size.width, size.height);
-    return rgbaToGrey(ctx.getImageData(0, 0, size.width, size.height));
+  }
+
+  /**
+   * Frames straight from the track (MediaStreamTrackProcessor) live in ordinary memory: copying one is a
+   * memcpy. A frame taken from the <video> element lives on the GPU, and reading it back stalls the page.
+   */
+  private openFrameReader(): void {
+    const Processor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessorConstructor })
+      .MediaStreamTrackProcessor;
+    if (!Processor) {
+      this.canvasOnly = true;
+      return;
+    }
+    const clone = this.track.clone();
+    const reader = new Processor({ track: clone }).readable.getReader();
+    this.frames = { clone, reader };
+    const pump = async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || this.stopped) {
+          value?.close();
+          break;
+        }
+        // Only the newest frame is kept: older ones are dropped here, never queued.
+        this.newest?.close();
+        this.newest = value;
+      }
+    };
+    pump().catch(() => {
+      this.canvasOnly = true;
+    });
   }
 
   private grabFullGrey(): GreyImage {
@@ -218,51 +310,78 @@ export class LiveCapture {
   private step(): void {
     const now = performance.now();
     this.videoAt.push(now);
-    const small = this.grabSmall();
-    if (!small) return;
-    if (this.motion) {
-      if (this.motion.width !== small.width || this.motion.height !== small.height) {
-        this.motion = new MotionAccumulator(small.width, small.height);
-        this.watchStart = now;
-      }
-      this.motion.add(small);
-      const elapsed = now - this.watchStart;
-      if (elapsed < ROI_WATCH_MS) {
-        this.handlers.onRoi({ state: 'watching', progress: elapsed / ROI_WATCH_MS });
-        return;
-      }
-      this.decideRegion(elapsed);
-      return;
-    }
-    if (!this.roi) return;
-    const sx = small.width / this.frameWidth;
-    const sy = small.height / this.frameHeight;
-    // Two work pixels in from each edge: blurred screen background at the border would look like image.
-    const activity = this.activity.update(now, small, {
-      x: this.roi.x * sx + 2,
-      y: this.roi.y * sy + 2,
-      width: Math.max(1, this.roi.width * sx - 4),
-      height: Math.max(1, this.roi.height * sy - 4),
-    });
-    if (activity !== this.lastActivity) {
-      this.lastActivity = activity;
-      if (activity === 'blank') {
-        this.readout.clear();
-        this.handlers.onReadout(null, []);
-      }
-      this.handlers.onActivity(activity);
-    }
-    if (this.inFlight) {
-      this.stats.dropped++;
-    } else if (this.continuous && !this.paused && activity !== 'blank' && activity !== 'frozen') {
-      this.classifyLatest(this.roi);
-    }
+    if (this.inFlight) this.stats.dropped++;
     this.publishStats(now);
+    // One read-back at a time; a frame that arrives meanwhile is skipped like any other.
+    if (this.grabbing) return;
+    const wantsClassify =
+      this.continuous &&
+      !this.paused &&
+      !this.inFlight &&
+      this.roi !== null &&
+      this.lastActivity !== 'blank' &&
+      this.lastActivity !== 'frozen';
+    const due = now - this.sampledAt >= (this.motion ? SEARCH_SAMPLE_MS : WATCH_SAMPLE_MS);
+    if (!due && !wantsClassify) return;
+    this.grabbing = true;
+    this.grabGrey()
+      .then((grey) => {
+        if (grey && !this.stopped) this.process(grey, performance.now(), due);
+      })
+      .catch((error: Error) => this.handlers.onError(error.message))
+      .finally(() => {
+        this.grabbing = false;
+      });
   }
 
-  private decideRegion(elapsed: number): void {
+  private process(grey: GreyImage, now: number, sample: boolean): void {
+    if (sample) {
+      this.sampledAt = now;
+      const size = motionWorkSize(grey.width, grey.height);
+      const small = resizeGrey(grey, size.width, size.height);
+      if (this.motion) {
+        if (this.motion.width !== small.width || this.motion.height !== small.height) {
+          this.motion = new MotionAccumulator(small.width, small.height);
+          this.watchStart = now;
+        }
+        this.motion.add(small);
+        const elapsed = now - this.watchStart;
+        if (elapsed < ROI_WATCH_MS)
+          this.handlers.onRoi({ state: 'watching', progress: elapsed / ROI_WATCH_MS });
+        else this.decideRegion(grey, elapsed);
+        return;
+      }
+      if (!this.roi) return;
+      const sx = small.width / grey.width;
+      const sy = small.height / grey.height;
+      // Two work pixels in from each edge: blurred screen background at the border would look like image.
+      const activity = this.activity.update(now, small, {
+        x: this.roi.x * sx + 2,
+        y: this.roi.y * sy + 2,
+        width: Math.max(1, this.roi.width * sx - 4),
+        height: Math.max(1, this.roi.height * sy - 4),
+      });
+      if (activity !== this.lastActivity) {
+        this.lastActivity = activity;
+        if (activity === 'blank') {
+          this.readout.clear();
+          this.handlers.onReadout(null, []);
+        }
+        this.handlers.onActivity(activity);
+      }
+    }
+    const ready =
+      this.continuous &&
+      !this.paused &&
+      !this.inFlight &&
+      this.roi !== null &&
+      this.lastActivity !== 'blank' &&
+      this.lastActivity !== 'frozen';
+    if (ready) this.classifyLatest(grey, this.roi!);
+  }
+
+  private decideRegion(full: GreyImage, elapsed: number): void {
     const motion = this.motion!;
-    const full = this.grabFullGrey();
     const moving = detectMovingRegion(motion, full.width, full.height, full);
     if (moving.found) {
       this.setRoi(moving.rect, 'auto', moving.shape);
@@ -280,28 +399,17 @@ export class LiveCapture {
     this.handlers.onRoi({ state: 'not-found', message: moving.message });
   }
 
-  private classifyLatest(roi: Rect): void {
-    const scale = Math.min(1, LIVE_SIDE / Math.max(roi.width, roi.height));
-    const w = Math.max(1, Math.round(roi.width * scale));
-    const h = Math.max(1, Math.round(roi.height * scale));
-    if (this.crop.width !== w || this.crop.height !== h) {
-      this.crop.width = w;
-      this.crop.height = h;
-    }
-    const ctx = context2d(this.crop);
-    ctx.imageSmoothingQuality = 'medium';
-    ctx.drawImage(this.video, roi.x, roi.y, roi.width, roi.height, 0, 0, w, h);
-    const pixels = ctx.getImageData(0, 0, w, h);
+  private classifyLatest(grey: GreyImage, roi: Rect): void {
+    const scale = Math.min(1, this.liveSide / Math.max(roi.width, roi.height));
+    const region = cropGrey(grey, roi);
+    const w = Math.max(1, Math.round(region.width * scale));
+    const h = Math.max(1, Math.round(region.height * scale));
+    // Area-averaged shrink (the same resampling the worker uses), then grey as RGBA for the worker's input.
+    const pixels = greyToRgba(resizeGrey(region, w, h));
     this.inFlight = true;
     const roiAtStart = roi;
     this.client
-      .classify([
-        {
-          pixels: { width: w, height: h, data: pixels.data },
-          name: 'Live frame',
-          crop: { x: 0, y: 0, width: w, height: h },
-        },
-      ])
+      .classify([{ pixels, name: 'Live frame', crop: { x: 0, y: 0, width: w, height: h } }])
       .then(([outcome]) => {
         // A result for a region the user has since moved would mislead: drop it.
         if (this.stopped || this.roi !== roiAtStart || !outcome) return;
