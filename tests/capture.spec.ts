@@ -1,54 +1,21 @@
 // Capture screen end to end on Chromium's fake camera playing generator clips of a fake scanner screen:
 // devices, image region within 8 px, continuous reading that never queues, freeze and save, scanner states,
 // and the errors a user can act on (permission denied, unplugged, unsupported resolution, no camera).
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import config from '../playwright.config';
-import { openApp } from './helpers/app';
+import { expect, test } from '@playwright/test';
+import {
+  baseArgs,
+  baseLaunch,
+  fakeCamera,
+  liveRoi,
+  openCapture,
+  pageWith,
+  startCapture,
+} from './helpers/capture';
 import { scannerStatesClip, signClip } from './helpers/captureClips';
-
-const base = config.use?.launchOptions ?? {};
-const baseArgs = base.args ?? [];
-const fakeCamera = (file: string) => [
-  ...baseArgs,
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  `--use-file-for-fake-video-capture=${file}`,
-];
-
-async function openCapture(page: Page): Promise<void> {
-  await openApp(page);
-  await page.getByRole('button', { name: 'Capture', exact: true }).click();
-}
-
-async function startCapture(page: Page): Promise<void> {
-  await page.getByTestId('capture-start').click();
-  await expect(page.getByTestId('capture-video')).toBeVisible();
-}
-
-async function liveRoi(page: Page) {
-  await expect(page.getByTestId('roi-status')).toHaveAttribute('data-state', 'found', { timeout: 30_000 });
-  const text = await page.getByTestId('capture-live').getByTestId('crop-rect').getAttribute('aria-valuetext');
-  const [x, y, width, height] = (text ?? '').match(/\d+/g)!.map(Number);
-  return { x: x!, y: y!, width: width!, height: height! };
-}
 
 const aLines = signClip('a_lines');
 // Playwright allows launch options only per file; the other cameras get browsers of their own below.
-test.use({ launchOptions: { ...base, args: fakeCamera(aLines.path) } });
-
-type PlaywrightFixture = { chromium: { launch: (o: object) => Promise<Browser> } };
-
-/** A page in a browser launched with other camera flags (another clip, denied access, no camera). */
-async function pageWith(
-  playwright: PlaywrightFixture,
-  baseURL: string | undefined,
-  args: string[],
-): Promise<{ page: Page; close: () => Promise<void> }> {
-  const browser = await playwright.chromium.launch({ ...base, args });
-  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
-  const page = await context.newPage();
-  return { page, close: () => browser.close() };
-}
+test.use({ launchOptions: { ...baseLaunch, args: fakeCamera(aLines.path) } });
 
 test.describe('capture from a fake scanner (A-lines clip)', () => {
   test('finds the image within 8 px, reads continuously without queueing, and remembers card settings', async ({
