@@ -92,10 +92,15 @@ export const IMAGE_CHECKS = {
   noiseBlockStructure: 0.25,
   /** A jump of this many grey levels between adjacent pixels is an edge, not speckle. */
   sharpStep: 64,
-  /** Below this coarse-scale median range there is no speckle (X-ray, drawing). */
-  minCoarseRange: 8,
-  /** Coarse-scale range relative to the median bright level: speckle is multiplicative, film grain is not. */
-  minCoarseContrast: 0.12,
+  /** Below this coarse-scale median range, or this contrast, there is no speckle at all (drawings, blank fills). */
+  minCoarseRange: 3,
+  minCoarseContrast: 0.07,
+  /**
+   * An X-ray fills its whole crop with tissue grey (no black outside a sector) and is smooth at the coarse
+   * scale; ultrasound that fills its crop (linear probes) still shows speckle contrast above this.
+   */
+  filledShare: 0.97,
+  filledMinCoarseContrast: 0.15,
 } as const;
 
 /** At most this many pixels are examined per check, whatever the frame size. */
@@ -340,8 +345,10 @@ export function judgeImage(e: ImageEvidence): GateReasonCode | null {
     e.blockStructure < IMAGE_CHECKS.noiseBlockStructure
   )
     return 'noise';
-  if (e.coarseContrast < IMAGE_CHECKS.minCoarseContrast) return 'no-speckle';
-  if (e.coarseRange < IMAGE_CHECKS.minCoarseRange) return 'no-speckle';
+  if (e.coarseRange < IMAGE_CHECKS.minCoarseRange || e.coarseContrast < IMAGE_CHECKS.minCoarseContrast)
+    return 'no-speckle';
+  if (e.brightShare >= IMAGE_CHECKS.filledShare && e.coarseContrast < IMAGE_CHECKS.filledMinCoarseContrast)
+    return 'no-speckle';
   return null;
 }
 

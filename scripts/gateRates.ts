@@ -1,0 +1,235 @@
+// Input-gate rates on fixed sets: held-out phantoms and real frames (must pass) and each generated negative kind (must be refused); shared by the calibration script and the CI subset test.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CLASS_IDS, greyToRgba, type GateReasonCode, type RgbaImage } from '../src/domain';
+import type { FrameInput, ModelSource } from '../src/inference/api';
+import { FrameClassifier } from '../src/inference/classifier';
+import { useWasmBackendInNode } from '../src/inference/node';
+import { decodeImageBuffer } from '../src/sources/node/decodeNode';
+import { NEGATIVE_KINDS, generateNegativeFrame, generatePhantom, type NegativeKind } from '../src/synth';
+
+export const REAL_DIR = resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'pocus-lus');
+export const MODELS_DIR = resolve(import.meta.dirname, '..', 'public', 'models');
+/**
+ * The held-out phantom test set exactly as training/run_all.sh makes it (`npm run synth -- --seed 2`,
+ * 320×240, overlays random, augmented): the model never trained on these seeds.
+ */
+const HELD_OUT_SYNTH_SEED = 2;
+
+export type SetName = 'phantoms' | 'real' | NegativeKind;
+export const MUST_PASS: SetName[] = ['phantoms', 'real'];
+
+export interface FrameVerdict {
+  set: SetName;
+  name: string;
+  pass: boolean;
+  reason?: GateReasonCode | 'input-problem';
+  /** The model-based score, when the model carries gate statistics (calibrated or not). */
+  featureScore?: number;
+  /** Whether the image checks alone refused it. */
+  imageRefused: boolean;
+}
+
+/** The default model's folder, from public/models/index.json. */
+export function defaultModelDir(): string {
+  const index = JSON.parse(readFileSync(join(MODELS_DIR, 'index.json'), 'utf8')) as {
+    default: string;
+    models: Array<{ id: string; path: string }>;
+  };
+  const entry = index.models.find((m) => m.id === index.default)!;
+  return join(MODELS_DIR, entry.path.replace(/\/model\.json$/, ''));
+}
+
+export function modelSource(dir: string): Extract<ModelSource, { kind: 'files' }> {
+  const modelJson = readFileSync(join(dir, 'model.json'), 'utf8');
+  const manifest = (JSON.parse(modelJson) as { weightsManifest: Array<{ paths: string[] }> }).weightsManifest;
+  const shards: Record<string, ArrayBuffer> = {};
+  for (const file of manifest.flatMap((g) => g.paths)) {
+    const bytes = readFileSync(join(dir, file));
+    shards[file] = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  }
+  return { kind: 'files', label: dir, modelJson, shards };
+}
+
+export function heldOutPhantom(i: number): FrameInput {
+  const c = i % 4;
+  const n = Math.floor(i / 4);
+  const classId = CLASS_IDS[c]!;
+  // cli/synth.ts's seed formula, so phantom i is the file phantoms-test/<class>_<n>.png.
+  const seed = (HELD_OUT_SYNTH_SEED * 7_919 + c * 1_000_003 + n * 4 + c) >>> 0;
+  const p = generatePhantom({ classId, width: 320, height: 240, seed, overlays: 'random' });
+  return { pixels: greyToRgba(p.image), name: `phantom-${classId}-${n}` };
+}
+
+/** Real frames, spread over the four signs (every k-th file of each folder, in name order). */
+export function realFrameFiles(limit?: number): string[] {
+  const files = CLASS_IDS.flatMap((sign) =>
+    readdirSync(join(REAL_DIR, sign))
+      .filter((n) => /\.(jpe?g|png)$/i.test(n))
+      .sort()
+      .map((n) => join(REAL_DIR, sign, n)),
+  );
+  if (!limit || limit >= files.length) return files;
+  const step = files.length / limit;
+  return Array.from({ length: limit }, (_, i) => files[Math.floor(i * step)]!);
+}
+
+export function negativeFrame(kind: NegativeKind, i: number): FrameInput {
+  const sizes: Array<[number, number]> = [
+    [400, 300],
+    [640, 480],
+    [512, 512],
+    [320, 240],
+  ];
+  const [w, h] = sizes[i % sizes.length]!;
+  const pixels: RgbaImage = generateNegativeFrame(kind, w, h, 90_000 + i * 13);
+  return { pixels, name: `${kind}-${i}` };
+}
+
+export interface RateOptions {
+  modelDir: string;
+  phantoms: number;
+  real: number | undefined;
+  negatives: number;
+  kinds?: readonly NegativeKind[];
+  onProgress?: (set: SetName, done: number, total: number) => void;
+}
+
+/** Classifies every set with the app's own classify path (WASM in Node) and returns one verdict per frame. */
+export async function runGateSets(
+  options: RateOptions,
+): Promise<{ verdicts: FrameVerdict[]; modelId: string; msPerFrame: number }> {
+  await useWasmBackendInNode();
+  const classifier = new FrameClassifier();
+  const info = await classifier.load(modelSource(options.modelDir), 'wasm');
+  const verdicts: FrameVerdict[] = [];
+  const t0 = performance.now();
+  let frames = 0;
+  const run = async (set: SetName, inputs: Array<() => Promise<FrameInput> | FrameInput>) => {
+    for (let start = 0; start < inputs.length; start += 8) {
+      const batch = await Promise.all(inputs.slice(start, start + 8).map((f) => f()));
+      const outcomes = await classifier.classify(batch, { explain: false });
+      outcomes.forEach((o, i) => {
+        const name = batch[i]!.name ?? `${set}-${start + i}`;
+        if (!o.ok) {
+          verdicts.push({ set, name, pass: false, reason: 'input-problem', imageRefused: true });
+          return;
+        }
+        const g = o.result.gate!;
+        verdicts.push({
+          set,
+          name,
+          pass: g.pass,
+          ...(g.reason ? { reason: g.reason } : {}),
+          ...(g.featureScore !== undefined ? { featureScore: g.featureScore } : {}),
+          imageRefused: !g.pass && g.reason !== 'unfamiliar',
+        });
+      });
+      frames += batch.length;
+      options.onProgress?.(set, Math.min(inputs.length, start + 8), inputs.length);
+    }
+  };
+  await run(
+    'phantoms',
+    Array.from({ length: options.phantoms }, (_, i) => () => heldOutPhantom(i)),
+  );
+  if (existsSync(REAL_DIR)) {
+    const files = realFrameFiles(options.real);
+    await run(
+      'real',
+      files.map((file) => async () => {
+        const decoded = await decodeImageBuffer(readFileSync(file), file);
+        return { pixels: decoded.image, name: file.slice(REAL_DIR.length + 1) };
+      }),
+    );
+  }
+  for (const kind of options.kinds ?? NEGATIVE_KINDS) {
+    await run(
+      kind,
+      Array.from({ length: options.negatives }, (_, i) => () => negativeFrame(kind, i)),
+    );
+  }
+  const msPerFrame = (performance.now() - t0) / Math.max(1, frames);
+  classifier.dispose();
+  return { verdicts, modelId: `${info.metadata.id}@${info.metadata.version}`, msPerFrame };
+}
+
+export interface SetRate {
+  set: SetName;
+  frames: number;
+  passed: number;
+  refused: number;
+  /** Pass rate for sets that must pass, refusal rate for negatives. */
+  rate: number;
+  reasons: Record<string, number>;
+}
+
+/** Rates with a given feature threshold applied (or the verdicts as they came, for threshold undefined). */
+export function rates(verdicts: readonly FrameVerdict[], threshold?: number): SetRate[] {
+  const sets = [...new Set(verdicts.map((v) => v.set))];
+  return sets.map((set) => {
+    const mine = verdicts.filter((v) => v.set === set);
+    const reasons: Record<string, number> = {};
+    let passed = 0;
+    for (const v of mine) {
+      const refusedByModel =
+        threshold !== undefined &&
+        !v.imageRefused &&
+        v.featureScore !== undefined &&
+        !(v.featureScore <= threshold);
+      const pass = threshold === undefined ? v.pass : !v.imageRefused && !refusedByModel;
+      if (pass) passed++;
+      else {
+        const reason = v.imageRefused ? (v.reason ?? 'refused') : 'unfamiliar';
+        reasons[reason] = (reasons[reason] ?? 0) + 1;
+      }
+    }
+    const refused = mine.length - passed;
+    const mustPass = MUST_PASS.includes(set);
+    return {
+      set,
+      frames: mine.length,
+      passed,
+      refused,
+      rate: (mustPass ? passed : refused) / Math.max(1, mine.length),
+      reasons,
+    };
+  });
+}
+
+/**
+ * The feature threshold: the smallest that still passes `accept` of each must-pass set among the frames the
+ * image checks let through (so the model check costs at most 1 − accept of real frames and of phantoms).
+ */
+export function chooseThreshold(verdicts: readonly FrameVerdict[], accept = 0.99): number | null {
+  let threshold = 0;
+  for (const set of MUST_PASS) {
+    const scores = verdicts
+      .filter((v) => v.set === set && !v.imageRefused && v.featureScore !== undefined)
+      .map((v) => v.featureScore!)
+      .sort((a, b) => a - b);
+    if (!scores.length) continue;
+    threshold = Math.max(
+      threshold,
+      scores[Math.min(scores.length - 1, Math.ceil(accept * scores.length) - 1)]!,
+    );
+  }
+  return threshold > 0 ? Number(threshold.toPrecision(4)) : null;
+}
+
+export function ratesTable(table: readonly SetRate[]): string {
+  const lines = [
+    '| set | frames | passed | refused | rate | reasons |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of table) {
+    const what = MUST_PASS.includes(r.set) ? 'pass' : 'refuse';
+    const reasons = Object.entries(r.reasons)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    lines.push(
+      `| ${r.set} | ${r.frames} | ${r.passed} | ${r.refused} | ${what} ${(r.rate * 100).toFixed(1)}% | ${reasons} |`,
+    );
+  }
+  return lines.join('\n');
+}
