@@ -18,9 +18,10 @@ export function wasmThreadsAllowed(): boolean {
 
 /**
  * @param threads false keeps WASM single-threaded even where it could use threads: the page's own engine
- *   (a GPU fallback) uses it, where Emscripten's pthreads would busy-wait on the UI thread.
+ *   (a GPU fallback) uses it, where Emscripten's pthreads would busy-wait on the UI thread. A number asks
+ *   for that many threads (benchmarks; 1 is the single-threaded SIMD build the app used before).
  */
-export function configureBundledWasm({ threads = true }: { threads?: boolean } = {}): void {
+export function configureBundledWasm({ threads = true }: { threads?: boolean | number } = {}): void {
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -30,9 +31,11 @@ export function configureBundledWasm({ threads = true }: { threads?: boolean } =
   // tfjsWasmThreadsSurviveBundling keeps that factory self-contained after minification. Without
   // isolation (a host that cannot send COOP/COEP) there is no SharedArrayBuffer: one thread, said plainly
   // rather than left to TF.js's own probe.
-  const threaded = threads && wasmThreadsAllowed();
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
   // Left at its default the backend uses half the logical cores (one thread on a 2-core tablet). The
   // calling thread is one of the pool, so every core; vite.config.ts lifts the backend's own cap.
-  if (threaded) setThreadsCount(Math.min(PTHREAD_POOL_SIZE, Math.max(1, navigator.hardwareConcurrency || 1)));
+  const count =
+    typeof threads === 'number' ? threads : threads ? Math.max(1, navigator.hardwareConcurrency || 1) : 1;
+  const threaded = count > 1 && wasmThreadsAllowed();
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
+  if (threaded) setThreadsCount(Math.min(PTHREAD_POOL_SIZE, count));
 }
