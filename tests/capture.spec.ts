@@ -141,6 +141,13 @@ test.describe('capture from a fake scanner (A-lines clip)', () => {
     await page.getByTestId('capture-resolution').selectOption('native');
     await startCapture(page);
     await expect(problem).toHaveCount(0);
+    // Once the card is open, sizes beyond what it reports are marked in the menu.
+    await expect(page.getByTestId('capture-resolution').locator('option[value="1920x1080"]')).toContainText(
+      'cannot send',
+    );
+    await expect(page.getByTestId('capture-resolution').locator('option[value="640x480"]')).not.toContainText(
+      'cannot send',
+    );
   });
 });
 
@@ -157,8 +164,10 @@ test.describe('capture from a scanner that freezes and goes blank', () => {
       const readout = page.getByTestId('live-readout');
       await expect(readout).toHaveAttribute('data-state', 'frozen', { timeout: 30_000 });
       await expect(page.getByTestId('live-sign')).toHaveText('Image frozen on the scanner');
+      await page.screenshot({ path: test.info().outputPath('scanner-frozen.png') });
       await expect(readout).toHaveAttribute('data-state', 'no-image', { timeout: 30_000 });
       await expect(page.getByTestId('live-sign')).toHaveText('No ultrasound image');
+      await page.screenshot({ path: test.info().outputPath('no-image.png') });
       // …and the live image comes back.
       await expect(readout).toHaveAttribute('data-state', /reading|waiting/, { timeout: 30_000 });
     } finally {

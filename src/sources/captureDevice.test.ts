@@ -1,6 +1,6 @@
 // Capture errors become messages that say what to do; the card busy in another app is the one Playwright cannot fake.
 import { describe, expect, it } from 'vitest';
-import { CaptureProblem, captureProblemFrom } from './captureDevice';
+import { CaptureProblem, captureProblemFrom, offersResolution } from './captureDevice';
 
 const domError = (name: string) => new DOMException('from the browser', name);
 
@@ -21,5 +21,14 @@ describe('captureProblemFrom', () => {
   it('passes a CaptureProblem through unchanged', () => {
     const original = new CaptureProblem('device-ended', 'gone');
     expect(captureProblemFrom(original)).toBe(original);
+  });
+});
+
+describe('offersResolution', () => {
+  it('compares with the largest picture the card reports, and assumes yes when it reports nothing', () => {
+    const hd = { width: 1280, height: 720 };
+    expect(offersResolution({ width: 1920, height: 1080 }, hd)).toBe(true);
+    expect(offersResolution({ width: 640, height: 480 }, hd)).toBe(false);
+    expect(offersResolution(null, hd)).toBe(true);
   });
 });

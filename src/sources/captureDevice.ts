@@ -42,6 +42,11 @@ export class CaptureProblem extends Error {
 export const DEVICE_ENDED_MESSAGE =
   'The capture card stopped sending video: it was unplugged, or the scanner output switched off. Plug it back in, then press Start capture.';
 
+/** Whether a card whose largest picture is `largest` can send `wanted` (unknown capabilities: assume yes). */
+export function offersResolution(largest: Resolution | null, wanted: Resolution): boolean {
+  return !largest || (wanted.width <= largest.width && wanted.height <= largest.height);
+}
+
 /** Turns a getUserMedia error into a message that says what to do next. */
 export function captureProblemFrom(error: unknown, wanted?: Resolution): CaptureProblem {
   if (error instanceof CaptureProblem) return error;
@@ -105,6 +110,8 @@ export interface OpenCapture {
   height: number;
   deviceId: string;
   label: string;
+  /** The largest picture the card says it can send, when the browser reports capabilities. */
+  largest: Resolution | null;
 }
 
 /**
@@ -134,7 +141,11 @@ export async function openCaptureDevice(
     throw new CaptureProblem('no-camera', 'The device sent no video track. Choose another video input.');
   }
   const settings = track.getSettings();
+  const caps = typeof track.getCapabilities === 'function' ? track.getCapabilities() : {};
+  const largest =
+    caps.width?.max && caps.height?.max ? { width: caps.width.max, height: caps.height.max } : null;
   return {
+    largest,
     stream,
     track,
     width: settings.width ?? resolution?.width ?? 0,

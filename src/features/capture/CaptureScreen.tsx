@@ -10,6 +10,7 @@ import {
   DEVICE_ENDED_MESSAGE,
   closeCapture,
   listCaptureDevices,
+  offersResolution,
   openCaptureDevice,
   type CaptureDeviceInfo,
   type OpenCapture,
@@ -341,6 +342,7 @@ export function CaptureScreen() {
             {COMMON_RESOLUTIONS.map((r) => (
               <option key={resolutionKey(r)} value={resolutionKey(r)}>
                 {r.width}×{r.height}
+                {capture && !offersResolution(capture.largest, r) ? ' (this card cannot send it)' : ''}
               </option>
             ))}
           </select>
