@@ -381,8 +381,13 @@ function colourDoppler(
   const y0 = Math.max(0, cy - bh * rng.uniform(0.4, 0.8));
   const flow = smoothField(rng, width, height, Math.min(width, height) * rng.uniform(0.04, 0.1));
   const direction = smoothField(rng, width, height, Math.min(width, height) * 0.2);
-  // The smooth field sits mostly around 0.5, so the cut is near it: about a third to two thirds filled.
-  const cut = rng.uniform(0.45, 0.6);
+  // Flow fills a quarter to two thirds of the box: the cut is that quantile of the field inside the box
+  // (the smooth field bunches around 0.5, so a fixed cut would sometimes leave the box almost empty).
+  const inside: number[] = [];
+  for (let y = Math.floor(y0); y < Math.min(height, y0 + bh); y += 2)
+    for (let x = Math.floor(x0); x < Math.min(width, x0 + bw); x += 2) inside.push(flow[y * width + x]!);
+  inside.sort((a, b) => a - b);
+  const cut = inside[Math.floor(inside.length * (1 - rng.uniform(0.25, 0.65)))] ?? 0.5;
   for (let y = Math.floor(y0); y < Math.min(height, y0 + bh); y++) {
     for (let x = Math.floor(x0); x < Math.min(width, x0 + bw); x++) {
       const k = y * width + x;

@@ -3,6 +3,13 @@
 import { useEffect, useState } from 'react';
 import { CLASS_IDS, CLASS_NAMES, formatPercent, type ClinicianLabel } from '../../domain';
 import { relabelCase, updateCaseDetails, zoneLabel, type CaseRecord } from '../../store';
+import {
+  GateNotice,
+  HeatMapControls,
+  HeatMapOverlay,
+  useHeatMapView,
+  useStoredExplanation,
+} from '../explain';
 import { modelKeyName } from './caseFilters';
 import { LabelButtons } from './LabelButtons';
 import { labelForKey, labelName } from './labelChoices';
@@ -26,6 +33,9 @@ export function CaseDetail({
   const [zone, setZone] = useState(record.zone);
   const [notes, setNotes] = useState(record.notes);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { explanation, explain } = useStoredExplanation();
+  const heat = useHeatMapView();
+  const explained = explanation.state === 'done' ? explanation.result : null;
 
   const relabel = async (label: ClinicianLabel) => {
     if (label === record.label) return;
@@ -83,6 +93,16 @@ export function CaseDetail({
           <figure className="case-image">
             <div className="case-image-frame">
               {image && <img src={image} alt={`Stored image of case ${record.id.slice(0, 8)}`} />}
+              {explained?.heatMap && explained.gate?.pass !== false && heat.shown && (
+                <HeatMapOverlay
+                  heatMap={explained.heatMap}
+                  crop={explained.crop}
+                  frameWidth={explained.frameWidth}
+                  frameHeight={explained.frameHeight}
+                  classes={heat.classesFor(explained.top)}
+                  opacity={heat.opacity}
+                />
+              )}
               {record.imageKind === 'full-frame' && (
                 <span
                   className="case-crop"
@@ -101,6 +121,29 @@ export function CaseDetail({
                 : `Whole frame, ${record.frameWidth}×${record.frameHeight}; the box is the region the model reads.`}{' '}
               From {record.source}, saved {new Date(record.created).toLocaleString()}.
             </figcaption>
+            {explanation.state !== 'done' && (
+              <button
+                type="button"
+                className="button"
+                disabled={explanation.state === 'busy'}
+                data-testid="case-explain"
+                onClick={() =>
+                  void explain(
+                    record.image,
+                    record.source,
+                    // A cropped image is the region itself; a full frame is read through its stored crop.
+                    record.imageKind === 'full-frame' ? record.crop : undefined,
+                  )
+                }
+              >
+                {explanation.state === 'busy' ? 'Reading…' : 'Show where the current model looks'}
+              </button>
+            )}
+            {explanation.state === 'problem' && <p className="warning">{explanation.message}</p>}
+            {explained?.gate && !explained.gate.pass && <GateNotice gate={explained.gate} revealed={false} />}
+            {explained && explained.gate?.pass !== false && (
+              <HeatMapControls result={explained} view={heat} />
+            )}
           </figure>
           <div className="case-side">
             <h3>Your label</h3>

@@ -10,7 +10,8 @@ export function gateSummary(gate: GateVerdict | undefined): string {
 interface Props {
   gate: GateVerdict;
   revealed: boolean;
-  onReveal: (revealed: boolean) => void;
+  /** Omitted where the probabilities are shown elsewhere (a stored case lists every model's answer). */
+  onReveal?: (revealed: boolean) => void;
 }
 
 export function GateNotice({ gate, revealed, onReveal }: Props) {
@@ -21,15 +22,17 @@ export function GateNotice({ gate, revealed, onReveal }: Props) {
       <p className="gate-reason" data-testid="gate-reason">
         {gate.message}
       </p>
-      <button
-        type="button"
-        className="button"
-        onClick={() => onReveal(!revealed)}
-        data-testid="gate-reveal"
-        aria-expanded={revealed}
-      >
-        {revealed ? 'Hide the probabilities' : 'Show the probabilities anyway (unreliable)'}
-      </button>
+      {onReveal && (
+        <button
+          type="button"
+          className="button"
+          onClick={() => onReveal(!revealed)}
+          data-testid="gate-reveal"
+          aria-expanded={revealed}
+        >
+          {revealed ? 'Hide the probabilities' : 'Show the probabilities anyway (unreliable)'}
+        </button>
+      )}
     </div>
   );
 }

@@ -4,3 +4,4 @@ export { HeatMapOverlay } from './HeatMapOverlay';
 export { HeatMapControls } from './HeatMapControls';
 export { useHeatMapView, type HeatMapView } from './useHeatMapView';
 export { GateNotice, gateSummary } from './GateNotice';
+export { useStoredExplanation, type StoredExplanation } from './useStoredExplanation';
