@@ -105,6 +105,12 @@ test.describe('capture from a fake scanner (A-lines clip)', () => {
     await expect(page.getByTestId('save-outcome')).toContainText('Saved as A-lines');
     await page.getByTestId('back-to-live').click();
     await expect(page.getByTestId('capture-live')).toBeVisible();
+    const stats = page.getByTestId('live-stats');
+    const before = Number(await stats.getAttribute('data-classified'));
+    // Live reading resumes after the freeze.
+    await expect
+      .poll(async () => Number(await stats.getAttribute('data-classified')), { timeout: 30_000 })
+      .toBeGreaterThan(before);
     await page.getByRole('button', { name: 'Cases', exact: true }).click();
     const card = page.getByTestId('case-card');
     await expect(card).toHaveCount(1);
