@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generateNegativeFrame, generatePhantom } from '../src/synth';
 import { GENERATED, encodeGreyPng, encodeRgbaPng } from './helpers/fixtures';
 import { dropFile, openApp } from './helpers/app';
+import { openLibraryApp, openTab, saveFrameAsCase } from './helpers/caseLibrary';
 
 const DIR = join(GENERATED, 'explain');
 const SHOTS = process.env.LUS_SHOTS;
@@ -84,4 +85,17 @@ test('a frame under a colour Doppler box and a form screenshot are refused, each
   await expect(page.getByTestId('gate-reason').or(page.getByTestId('input-problem'))).toContainText(
     /screenshot of text|No ultrasound image found/,
   );
+});
+
+test('a stored case shows where the current model looks, on request', async ({ page }) => {
+  await openLibraryApp(page);
+  await saveFrameAsCase(page, join(DIR, 'b-lines.png'), '2', { reader: 'AB', exam: 'HEAT-1' });
+  await openTab(page, 'Cases');
+  await page.locator('[data-testid="case-card"][data-source="b-lines.png"] .case-open').first().click();
+  const detail = page.getByTestId('case-detail');
+  await expect(detail.getByTestId('heat-overlay')).toHaveCount(0);
+  await detail.getByTestId('case-explain').click();
+  await expect(detail.getByTestId('heat-overlay')).toBeVisible();
+  await expect(detail.getByTestId('heat-controls')).toBeVisible();
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'case-heat-map.png'), fullPage: true });
 });

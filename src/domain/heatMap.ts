@@ -106,8 +106,9 @@ export function heatColour(v: number): [number, number, number, number] {
   const r = Math.round(255 * Math.min(1, 1.8 * t));
   const g = Math.round(255 * Math.max(0, Math.min(1, 2 * t - 0.7)));
   const b = Math.round(255 * Math.max(0, 0.6 - 1.5 * t));
-  // Low heat fades out so the frame stays readable; opacity itself is the user's slider.
-  const a = Math.round(255 * Math.min(1, t * 1.6));
+  // The weakest third is not drawn at all and the rest fades in, so a coarse map does not lay a coloured
+  // haze over the whole image; the user's slider sets the overall opacity on top of this.
+  const a = Math.round(255 * Math.max(0, Math.min(1, (t - 0.3) / 0.5)));
   return [r, g, b, a];
 }
 
