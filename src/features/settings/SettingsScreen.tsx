@@ -20,9 +20,18 @@ interface SpeedCheck {
   medianMs: number;
   p90Ms: number;
   backend: string;
+  /** Live tensors in the engine before and after: equal when nothing leaks. */
+  tensorsBefore: number;
+  tensorsAfter: number;
+  /** Largest page JS heap seen during the check (Chromium only; 0 elsewhere). */
+  heapPeakMB: number;
 }
 
 const SPEED_RUNS = 10;
+
+function pageHeapBytes(): number {
+  return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+}
 
 export function SettingsScreen() {
   const { status, client } = useInference();
@@ -45,18 +54,27 @@ export function SettingsScreen() {
     });
     const times: number[] = [];
     let backend = '';
-    for (let i = 0; i <= SPEED_RUNS; i++) {
+    // ?speedRuns=200 lets a benchmark use the same check as a leak check over many classifications.
+    const runs = Number(new URLSearchParams(location.search).get('speedRuns')) || SPEED_RUNS;
+    const tensorsBefore = await client.tensorCount();
+    let heapPeak = 0;
+    for (let i = 0; i <= runs; i++) {
       const t0 = performance.now();
       const [outcome] = await client.classify([{ pixels: greyToRgba(frame), name: 'speed check' }]);
       if (i > 0) times.push(performance.now() - t0);
       if (outcome?.ok) backend = outcome.result.backend;
+      heapPeak = Math.max(heapPeak, pageHeapBytes());
     }
+    const tensorsAfter = await client.tensorCount();
     times.sort((a, b) => a - b);
     setSpeed({
       runs: times.length,
       medianMs: times[Math.floor(times.length / 2)]!,
       p90Ms: times[Math.min(times.length - 1, Math.floor(times.length * 0.9))]!,
       backend,
+      tensorsBefore,
+      tensorsAfter,
+      heapPeakMB: heapPeak / 2 ** 20,
     });
   };
   return (
@@ -140,9 +158,17 @@ export function SettingsScreen() {
             {speed === 'running' ? 'Measuring…' : 'Measure speed on this device'}
           </button>
           {speed && speed !== 'running' && (
-            <p data-testid="speed-result" data-median-ms={speed.medianMs} data-p90-ms={speed.p90Ms}>
+            <p
+              data-testid="speed-result"
+              data-median-ms={speed.medianMs}
+              data-p90-ms={speed.p90Ms}
+              data-tensors-before={speed.tensorsBefore}
+              data-tensors-after={speed.tensorsAfter}
+              data-heap-peak-mb={speed.heapPeakMB}
+            >
               {speed.runs} frames on {speed.backend}: median {speed.medianMs.toFixed(0)} ms per frame (90th
-              percentile {speed.p90Ms.toFixed(0)} ms), from frame to read-out.
+              percentile {speed.p90Ms.toFixed(0)} ms), from frame to read-out. Tensors held by the model:{' '}
+              {speed.tensorsBefore} before, {speed.tensorsAfter} after.
             </p>
           )}
         </div>
