@@ -4,6 +4,8 @@
 //          [--rounds 5] [--warmup 1] [--runs 3] [--threads N] [--backends auto|wasm,webgl,webgpu]
 //          [--engines ours,ort,native] [--out-json F] [--out-md F] [--no-build]
 //          [--tfjs-threads N] (ours only; 1 = the single-threaded build the app used before)
+//          [--also-tfjs-threads N] (adds ours on WASM with N threads as a further engine: before/after
+//          in one alternating run)
 //          [--batch N] (ours only: per-frame time within batches of N) [--profile] (per-op, ours)
 // Write the default model first: /usr/bin/python3 scripts/bench_peers_model.py (random-weight ResNet152
 // at 224, our exporters, gitignored). Peers run alternately (the order rotates each round) after warm-up
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     threads: { type: 'string' },
     'tfjs-threads': { type: 'string' },
+    'also-tfjs-threads': { type: 'string' },
     batch: { type: 'string', default: '1' },
     profile: { type: 'boolean', default: false },
     backends: { type: 'string', default: 'auto' },
@@ -241,6 +244,12 @@ async function main(): Promise<void> {
       const wasm = await call<Record<string, unknown>>('load', 'tfjs-wasm', options);
       info.set('tfjs-wasm', wasm);
       ids.push('tfjs-wasm');
+      if (args['also-tfjs-threads']) {
+        const id = `tfjs-wasm@${args['also-tfjs-threads']}`;
+        const o = { ...options, tfjsThreads: Number(args['also-tfjs-threads']) };
+        info.set(id, await call<Record<string, unknown>>('load', id, o));
+        ids.push(id);
+      }
       const probes = wasm.probes as Array<{
         backend: string;
         available: boolean;
@@ -334,7 +343,7 @@ async function main(): Promise<void> {
           maxAbsDiffToNative: diff(probs.get(id)),
         });
       } else {
-        const backend = id.replace('tfjs-', '');
+        const backend = id.replace('tfjs-', '').replace(/@.*/, '');
         const n = i!.threads as number | null;
         runs.push({
           id,

@@ -32,7 +32,8 @@ const bench = {
       await ortRemote.setInput(input, dims);
       return { engine, ...info };
     }
-    const backend = engine.replace('tfjs-', '') as BackendPreference;
+    // "tfjs-wasm@1": the same backend in its own worker with another thread count.
+    const backend = engine.replace('tfjs-', '').replace(/@.*/, '') as BackendPreference;
     const worker = new Worker(new URL('./tfjsWorker.ts', import.meta.url), { type: 'module', name: engine });
     const remote = Comlink.wrap<TfjsBenchApi>(worker);
     const info = await remote.load(options.modelUrl, backend, options.tfjsThreads);
