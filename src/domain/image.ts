@@ -61,3 +61,31 @@ export function cropGrey(image: GreyImage, rect: Rect): GreyImage {
   }
   return out;
 }
+
+/**
+ * Counters of the pixels in one row or column span that differ from a background grey by more than
+ * `threshold`: how the ROI detectors decide where an image's edge lies against a scanner's screen.
+ */
+export function backgroundDifferenceCounters(
+  image: GreyImage,
+  background: number,
+  threshold: number,
+): {
+  rowCount: (y: number, x0: number, x1: number) => number;
+  colCount: (x: number, y0: number, y1: number) => number;
+} {
+  const { width, data } = image;
+  const differs = (v: number) => Math.abs(v - background) > threshold;
+  return {
+    rowCount: (y, x0, x1) => {
+      let n = 0;
+      for (let x = x0; x <= x1; x++) if (differs(data[y * width + x]!)) n++;
+      return n;
+    },
+    colCount: (x, y0, y1) => {
+      let n = 0;
+      for (let y = y0; y <= y1; y++) if (differs(data[y * width + x]!)) n++;
+      return n;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 // Finds the ultrasound image on a live scanner screen from motion: speckle changes over seconds, menus do not.
 
-import type { GreyImage, Rect } from './image';
+import { backgroundDifferenceCounters, type GreyImage, type Rect } from './image';
 import { components, dilate } from './roi';
 
 /** Longest side of the frames the accumulator works on; callers draw the video at this size. */
@@ -154,18 +154,8 @@ export function sectorShape(mask: Uint8Array, width: number, box: Box): SectorSh
  * first gap (so measurement text under the image is not swallowed).
  */
 function refineEdges(frame: GreyImage, coarse: Rect, background: number, slack: number): Rect {
-  const { width, height, data } = frame;
-  const differs = (v: number) => Math.abs(v - background) > DIFFERS;
-  const rowCount = (y: number, x0: number, x1: number) => {
-    let n = 0;
-    for (let x = x0; x <= x1; x++) if (differs(data[y * width + x]!)) n++;
-    return n;
-  };
-  const colCount = (x: number, y0: number, y1: number) => {
-    let n = 0;
-    for (let y = y0; y <= y1; y++) if (differs(data[y * width + x]!)) n++;
-    return n;
-  };
+  const { width, height } = frame;
+  const { rowCount, colCount } = backgroundDifferenceCounters(frame, background, DIFFERS);
   const reach = Math.ceil(slack);
   const lo = {
     x: Math.max(0, Math.floor(coarse.x) - reach),

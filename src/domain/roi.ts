@@ -1,6 +1,6 @@
 // Finds the ultrasound image inside a frame: crops away black borders, on-screen text, rulers, menus and banners.
 
-import type { GreyImage, Rect } from './image';
+import { backgroundDifferenceCounters, type GreyImage, type Rect } from './image';
 import { fitWithin, resizeGrey } from './resize';
 
 export type RoiOutcome =
@@ -187,19 +187,9 @@ function refine(frame: GreyImage, coarse: Rect, slack: number): Rect {
   for (let y = by0; y < by1; y++) ring.push(data[y * width + bx0]!, data[y * width + bx1 - 1]!);
   ring.sort((a, b) => a - b);
   const background = ring[Math.floor(ring.length * 0.1)] ?? 0;
-  const differs = (v: number) => Math.abs(v - background) > 6;
   // Counts run only across the other axis's current extent, so a menu panel just below the image
   // does not make every column look like image content.
-  const rowCount = (y: number, x0: number, x1: number) => {
-    let n = 0;
-    for (let x = x0; x <= x1; x++) if (differs(data[y * width + x]!)) n++;
-    return n;
-  };
-  const colCount = (x: number, y0: number, y1: number) => {
-    let n = 0;
-    for (let y = y0; y <= y1; y++) if (differs(data[y * width + x]!)) n++;
-    return n;
-  };
+  const { rowCount, colCount } = backgroundDifferenceCounters(frame, background, 6);
   const inset = Math.ceil(slack);
   let left = Math.min(bx1 - 1, Math.floor(coarse.x) + inset);
   let right = Math.max(left, Math.ceil(coarse.x + coarse.width) - 1 - inset);
