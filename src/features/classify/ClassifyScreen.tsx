@@ -5,8 +5,8 @@ import { activeModel, useInference } from '../../app/InferenceContext';
 import type { FrameResult, Rect } from '../../domain';
 import type { FrameOutcome } from '../../inference';
 import { SaveCasePanel } from '../cases';
-import { HeatMapControls, HeatMapOverlay, useHeatMapView } from '../explain';
-import { CropEditor } from './CropEditor';
+import { HeatMapControls, explainable, useHeatMapView } from '../explain';
+import { ExplainedFrame } from './ExplainedFrame';
 import { ResultPanel } from './ResultPanel';
 import { useFileIntake } from './useFileIntake';
 
@@ -25,8 +25,7 @@ export function ClassifyScreen() {
   const inputRef = useRef<HTMLInputElement>(null);
   const request = useRef(0);
   const heat = useHeatMapView();
-  // A refused frame gets no heat map: where the model looked on a photo or a heart means nothing.
-  const explained = result && result.gate?.pass !== false ? result : null;
+  const explained = explainable(result);
 
   useEffect(
     () => () => {
@@ -111,25 +110,12 @@ export function ClassifyScreen() {
         <div className="workspace">
           <div className="frame-view">
             {result ? (
-              <div className="heat-frame">
-                <CropEditor
-                  imageUrl={current.imageUrl}
-                  frameWidth={result.frameWidth}
-                  frameHeight={result.frameHeight}
-                  crop={result.crop}
-                  onCropChange={(crop) => void classify(current.file, crop)}
-                />
-                {explained?.heatMap && heat.shown && (
-                  <HeatMapOverlay
-                    heatMap={explained.heatMap}
-                    crop={explained.crop}
-                    frameWidth={explained.frameWidth}
-                    frameHeight={explained.frameHeight}
-                    classes={heat.classesFor(explained.top)}
-                    opacity={heat.opacity}
-                  />
-                )}
-              </div>
+              <ExplainedFrame
+                imageUrl={current.imageUrl}
+                result={result}
+                view={heat}
+                onCropChange={(crop) => void classify(current.file, crop)}
+              />
             ) : (
               <img className="plain-frame" src={current.imageUrl} alt="The frame being read" />
             )}

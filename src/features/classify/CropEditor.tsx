@@ -1,4 +1,4 @@
-// Shows the frame with the region the model reads; the user can move or resize it (pointer or keyboard).
+// Shows the frame with the region the model reads; the user can move or resize it (pointer or keyboard), or only look.
 
 import { useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import type { Rect } from '../../domain';
@@ -10,7 +10,8 @@ interface Props {
   frameWidth: number;
   frameHeight: number;
   crop: Rect;
-  onCropChange: (crop: Rect) => void;
+  /** Omitted: the region is drawn but cannot be moved (a batch row is shown as it was scored). */
+  onCropChange?: (crop: Rect) => void;
 }
 
 type DragMode = 'move' | 'resize';
@@ -57,7 +58,7 @@ export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onC
     );
   };
   const end = () => {
-    if (drag.current && draft) onCropChange(draft);
+    if (drag.current && draft) onCropChange?.(draft);
     drag.current = null;
     setDraft(null);
   };
@@ -72,7 +73,7 @@ export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onC
     const m = moves[e.key];
     if (!m) return;
     e.preventDefault();
-    onCropChange(
+    onCropChange?.(
       clamp(
         e.shiftKey
           ? { ...crop, width: crop.width + m[0], height: crop.height + m[1] }
@@ -82,6 +83,26 @@ export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onC
   };
 
   const pct = (v: number, total: number) => `${(v / total) * 100}%`;
+  const place = {
+    left: pct(shown.x, frameWidth),
+    top: pct(shown.y, frameHeight),
+    width: pct(shown.width, frameWidth),
+    height: pct(shown.height, frameHeight),
+  };
+  if (!onCropChange) {
+    return (
+      <div className="crop-editor" ref={boxRef} style={{ aspectRatio: `${frameWidth} / ${frameHeight}` }}>
+        {media ?? <img src={imageUrl} alt="The frame that was read" draggable={false} />}
+        <div
+          className="crop-rect fixed"
+          data-testid="crop-rect"
+          role="img"
+          aria-label={`Region the model read: x ${crop.x}, y ${crop.y}, ${crop.width} by ${crop.height} pixels`}
+          style={place}
+        />
+      </div>
+    );
+  }
   return (
     <div className="crop-editor" ref={boxRef} style={{ aspectRatio: `${frameWidth} / ${frameHeight}` }}>
       {media ?? <img src={imageUrl} alt="The frame being read" draggable={false} />}
@@ -92,12 +113,7 @@ export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onC
         tabIndex={0}
         aria-label="Region the model reads. Arrow keys move it; Shift with arrow keys resizes it."
         aria-valuetext={`x ${shown.x}, y ${shown.y}, ${shown.width} by ${shown.height} pixels`}
-        style={{
-          left: pct(shown.x, frameWidth),
-          top: pct(shown.y, frameHeight),
-          width: pct(shown.width, frameWidth),
-          height: pct(shown.height, frameHeight),
-        }}
+        style={place}
         onPointerDown={begin('move')}
         onPointerMove={move}
         onPointerUp={end}

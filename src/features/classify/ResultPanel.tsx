@@ -1,8 +1,9 @@
 // The read-out: the sign stated plainly, the runner-up when close, four probability bars, confidence, time, backend; or the input gate's refusal first.
 
 import { useState } from 'react';
-import { CLASS_IDS, CLASS_NAMES, readOut, type FrameResult } from '../../domain';
+import { readOut, type FrameResult } from '../../domain';
 import { GateNotice } from '../explain';
+import { ProbabilityBars } from './ProbabilityBars';
 
 export function ResultPanel({ result, threshold }: { result: FrameResult; threshold: number }) {
   // Revealing belongs to one result: the next frame starts refused-and-hidden again.
@@ -39,25 +40,7 @@ export function ResultPanel({ result, threshold }: { result: FrameResult; thresh
           try a clearer one.
         </p>
       )}
-      <ul className="bars" aria-label="Probability of each sign">
-        {CLASS_IDS.map((id) => {
-          const p = result.probabilities[id];
-          return (
-            <li
-              key={id}
-              className={id === result.top ? 'bar top' : 'bar'}
-              data-testid={`prob-${id}`}
-              data-value={p}
-            >
-              <span className="bar-name">{CLASS_NAMES[id]}</span>
-              <span className="bar-track" aria-hidden="true">
-                <span className="bar-fill" style={{ width: `${(p * 100).toFixed(1)}%` }} />
-              </span>
-              <span className="bar-value">{(p * 100).toFixed(1)}%</span>
-            </li>
-          );
-        })}
-      </ul>
+      <ProbabilityBars probabilities={result.probabilities} top={result.top} />
       <p className="result-meta" data-testid="result-meta">
         {result.totalMs.toFixed(0)} ms on{' '}
         <span data-testid="result-backend">{result.backend.toUpperCase()}</span> · model {result.modelId} v

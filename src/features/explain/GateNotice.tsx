@@ -1,14 +1,17 @@
 // The input gate's refusal, stated first and plainly, with the way to see the (unreliable) probabilities anyway.
 import type { GateVerdict } from '../../domain';
 
+/** What a notice needs of a verdict: a batch row stores only these parts. */
+type RefusalWords = Pick<GateVerdict, 'pass' | 'reason' | 'message'>;
+
 /** One line for tables and CSVs: "passed", "refused: <reason>", or "not checked" for old results. */
-export function gateSummary(gate: GateVerdict | undefined): string {
+export function gateSummary(gate: RefusalWords | undefined): string {
   if (!gate) return 'not checked';
   return gate.pass ? 'passed' : `refused: ${gate.message}`;
 }
 
 interface Props {
-  gate: GateVerdict;
+  gate: RefusalWords;
   revealed: boolean;
   /** Omitted where the probabilities are shown elsewhere (a stored case lists every model's answer). */
   onReveal?: (revealed: boolean) => void;

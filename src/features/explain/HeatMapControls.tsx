@@ -2,7 +2,14 @@
 import { CLASS_IDS, CLASS_NAMES, type FrameResult } from '../../domain';
 import type { HeatMapView } from './useHeatMapView';
 
-export function HeatMapControls({ result, view }: { result: FrameResult; view: HeatMapView }) {
+/** Takes a live result or a batch row's stored score: only the map, its note and the top sign matter here. */
+export function HeatMapControls({
+  result,
+  view,
+}: {
+  result: Pick<FrameResult, 'heatMap' | 'heatMapNote' | 'top'>;
+  view: HeatMapView;
+}) {
   if (!result.heatMap) {
     return (
       <p className="muted heat-note" data-testid="heat-unavailable">

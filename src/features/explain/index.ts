@@ -4,4 +4,5 @@ export { HeatMapOverlay } from './HeatMapOverlay';
 export { HeatMapControls } from './HeatMapControls';
 export { useHeatMapView, type HeatMapView } from './useHeatMapView';
 export { GateNotice, gateSummary } from './GateNotice';
+export { explainable, type ExplainableResult } from './explainable';
 export { useStoredExplanation, type StoredExplanation } from './useStoredExplanation';
