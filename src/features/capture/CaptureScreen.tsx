@@ -17,7 +17,8 @@ import {
   type Resolution,
 } from '../../sources';
 import { SaveCasePanel } from '../cases';
-import { CropEditor, ResultPanel } from '../classify';
+import { CropEditor, ExplainedFrame, ResultPanel } from '../classify';
+import { HeatMapControls, explainable, useHeatMapView } from '../explain';
 import {
   readDevicePrefs,
   readLastDevice,
@@ -73,6 +74,8 @@ export function CaptureScreen() {
   const [liveProblem, setLiveProblem] = useState<string | null>(null);
   const [continuous, setContinuous] = useState(true);
   const [frozen, setFrozen] = useState<Frozen | null>(null);
+  // Kept across freezes: a sonographer who turned the map off or chose a sign keeps that for the next frame.
+  const heat = useHeatMapView();
   const videoRef = useRef<HTMLVideoElement>(null);
   const loopRef = useRef<LiveCapture | null>(null);
   const captureRef = useRef<OpenCapture | null>(null);
@@ -295,6 +298,7 @@ export function CaptureScreen() {
   }, [capture, frozen, freeze, backToLive]);
 
   const ready = status.state !== 'loading' && !!info && !!client;
+  const frozenExplained = explainable(frozen?.result);
   const frameW = capture?.width || videoRef.current?.videoWidth || 640;
   const frameH = capture?.height || videoRef.current?.videoHeight || 480;
   const region = roi?.state === 'found' ? roi.rect : { x: 0, y: 0, width: frameW, height: frameH };
@@ -403,11 +407,10 @@ export function CaptureScreen() {
           {frozen && (
             <div className="frame-view" data-testid="capture-frozen">
               {frozen.result ? (
-                <CropEditor
+                <ExplainedFrame
                   imageUrl={frozen.url}
-                  frameWidth={frozen.result.frameWidth}
-                  frameHeight={frozen.result.frameHeight}
-                  crop={frozen.result.crop}
+                  result={frozen.result}
+                  view={heat}
                   onCropChange={(crop) => void classifyFrozen(frozen.file, crop)}
                 />
               ) : (
@@ -440,6 +443,7 @@ export function CaptureScreen() {
                 {frozen.result && info && (
                   <ResultPanel result={frozen.result} threshold={info.metadata.lowConfidenceThreshold} />
                 )}
+                {frozenExplained && <HeatMapControls result={frozenExplained} view={heat} />}
                 {frozen.result && (
                   <SaveCasePanel
                     key={`${frozen.url}|${frozen.result.crop.x},${frozen.result.crop.y},${frozen.result.crop.width},${frozen.result.crop.height}`}
