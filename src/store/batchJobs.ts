@@ -3,7 +3,7 @@
 // and keeping them apart means a batch never needs (or blocks) a case-library schema upgrade.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BackendName, ClassId, Rect } from '../domain';
+import type { BackendName, ClassId, GateReasonCode, HeatMap, Rect } from '../domain';
 import { reportStorageProblem, toStorageError } from './storageProblem';
 
 export const BATCH_DB_NAME = 'lus-signs-batch';
@@ -42,6 +42,11 @@ export interface BatchJobRow {
     crop: Rect;
     frameWidth: number;
     frameHeight: number;
+    /** The input gate's verdict; absent in rows stored before the gate existed. */
+    gate?: { pass: boolean; reason?: GateReasonCode; message: string };
+    /** Where the model looked (cells of a few hundred floats; a Float32Array clones into IndexedDB as is). */
+    heatMap?: HeatMap;
+    heatMapNote?: string;
   };
   code?: string;
   reason?: string;

@@ -8,6 +8,7 @@ import {
   type BackendName,
   type ClassId,
   type GateReasonCode,
+  type HeatMap,
   type LabelledPrediction,
   type PredictionOutcome,
   type MetricsReport,
@@ -28,6 +29,35 @@ export interface BatchScore {
   frameHeight: number;
   /** The input gate's verdict; absent in rows stored before the gate existed. */
   gate?: { pass: boolean; reason?: GateReasonCode; message: string };
+  /**
+   * Where the model looked, from the same run (kept so viewing a row needs no second model run); absent in
+   * rows stored before heat maps were kept and for models without a feature-map output. Never in the CSV.
+   */
+  heatMap?: HeatMap;
+  /** Why there is no heat map, when the model said. */
+  heatMapNote?: string;
+}
+
+/** Whether the input gate refused the frame: its probabilities are kept for review but count for nothing. */
+export function isRefused(row: Pick<BatchRow, 'score'>): boolean {
+  return row.score?.gate?.pass === false;
+}
+
+/** A refusal in two or three words, for a table cell; the full sentence is the gate's message. */
+const SHORT_REFUSALS: Readonly<Record<string, string>> = {
+  'colour-photo': 'colour photo',
+  'colour-doppler': 'colour Doppler',
+  'text-screenshot': 'text or form',
+  noise: 'noise',
+  'no-speckle': 'no ultrasound texture',
+  uniform: 'blank frame',
+  'no-ultrasound': 'no ultrasound image',
+  'cardiac-view': 'heart view',
+  unfamiliar: 'unfamiliar image',
+};
+
+export function refusalShortName(gate: { reason?: GateReasonCode }): string {
+  return (gate.reason && SHORT_REFUSALS[gate.reason]) || 'not a lung frame';
 }
 
 /** Input problems that mean "no ultrasound image here": the gate's refusals by another route. */
@@ -64,9 +94,13 @@ export interface BatchRow {
   ms: number;
 }
 
-/** Whether the model agreed with the folder's label; null when there is no label or no score. */
+/**
+ * Whether the model agreed with the folder's label; null when there is no label, no score, or the gate
+ * refused the frame (the metrics count a refused frame in coverage, not as right or wrong; stored cases
+ * do the same).
+ */
 export function agreement(row: BatchRow): boolean | null {
-  if (!row.label || !row.score) return null;
+  if (!row.label || !row.score || isRefused(row)) return null;
   return row.score.top === row.label;
 }
 
@@ -170,17 +204,22 @@ export function batchMetricsSource(name: string, rows: readonly BatchRow[], at =
   return { id: `batch:${name}`, name, opensCases: false, cases };
 }
 
-/** Counts for the summary line: scored, failed, skipped, labelled, agreeing. */
+/**
+ * Counts for the summary line: scored (refused ones included), refused by the input gate, failed, skipped,
+ * and the labelled frames the model read (refused ones left out, as in the metrics) with those it agreed on.
+ */
 export function batchCounts(rows: readonly BatchRow[]): {
   scored: number;
+  refused: number;
   failed: number;
   skipped: number;
   labelled: number;
   agree: number;
 } {
-  const c = { scored: 0, failed: 0, skipped: 0, labelled: 0, agree: 0 };
+  const c = { scored: 0, refused: 0, failed: 0, skipped: 0, labelled: 0, agree: 0 };
   for (const r of rows) {
     c[r.status]++;
+    if (isRefused(r)) c.refused++;
     const a = agreement(r);
     if (a !== null) {
       c.labelled++;

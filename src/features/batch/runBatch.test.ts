@@ -109,6 +109,65 @@ describe('runBatch', () => {
     );
   });
 
+  it('keeps the heat map and gate verdict of the same run, so viewing a row needs no second model run', async () => {
+    const plain = fakeClient();
+    const heatMap = {
+      width: 2,
+      height: 2,
+      values: new Float32Array(16).map((_, i) => i),
+      inputWidth: 64,
+      inputHeight: 64,
+      content: { x: 0, y: 0, width: 64, height: 64 },
+    };
+    const client = {
+      classify: async (frames: FrameInput[], signal?: AbortSignal): Promise<FrameOutcome[]> =>
+        (await plain.classify(frames, signal)).map((o) =>
+          !o.ok
+            ? o
+            : o.result.top === 'b_lines'
+              ? {
+                  ...o,
+                  result: { ...o.result, heatMap, gate: { pass: true, message: 'ok', modelChecked: true } },
+                }
+              : {
+                  ...o,
+                  result: {
+                    ...o.result,
+                    heatMapNote: 'This model has no feature-map output.',
+                    gate: {
+                      pass: false,
+                      reason: 'colour-photo',
+                      message: 'This looks like a colour photograph, not an ultrasound image.',
+                      modelChecked: true,
+                      featureScore: 9,
+                    },
+                  },
+                },
+        ),
+    };
+    const rows: Parameters<Parameters<typeof runBatch>[0]['onRows']>[0] = [];
+    await runBatch({
+      client,
+      folderName: 'audit',
+      todo: [file('A/photo.png'), file('B/1.png')],
+      chunkSize: 4,
+      signal: new AbortController().signal,
+      onRows: (r) => void rows.push(...r),
+      onProgress: () => undefined,
+    });
+    const [photo, lung] = rows;
+    expect(lung!.score!.heatMap).toBe(heatMap);
+    expect(lung!.score!.gate).toEqual({ pass: true, message: 'ok' });
+    expect(photo!.score!.heatMap).toBeUndefined();
+    expect(photo!.score!.heatMapNote).toBe('This model has no feature-map output.');
+    // Only what the screen and the CSV use is kept of the verdict.
+    expect(photo!.score!.gate).toEqual({
+      pass: false,
+      reason: 'colour-photo',
+      message: 'This looks like a colour photograph, not an ultrasound image.',
+    });
+  });
+
   it('stops on cancel: cancelled frames get no row, so a resumed run scores them', async () => {
     const controller = new AbortController();
     const rows: unknown[] = [];

@@ -182,6 +182,9 @@ export async function runBatch(options: RunBatchOptions): Promise<'finished' | '
             ...(x.gate
               ? { gate: { pass: x.gate.pass, reason: x.gate.reason, message: x.gate.message } }
               : {}),
+            // The map from this same run: viewing the row later draws it without running the model again.
+            ...(x.heatMap ? { heatMap: x.heatMap } : {}),
+            ...(x.heatMapNote ? { heatMapNote: x.heatMapNote } : {}),
           },
         });
       } else if (o.code !== 'cancelled') {
