@@ -10,7 +10,18 @@ import {
   type ChosenFolder,
 } from '../../sources';
 import { downloadFile, todayStamp } from '../cases';
-import { agreement, batchCounts, batchCsv, comparePaths, type BatchRow } from './batchReport';
+import { useHeatMapView } from '../explain';
+import {
+  agreement,
+  batchCounts,
+  batchCsv,
+  comparePaths,
+  isRefused,
+  refusalShortName,
+  type BatchRow,
+  type BatchScore,
+} from './batchReport';
+import { BatchFrameDetail } from './BatchFrameDetail';
 import { BatchMetrics } from './BatchMetrics';
 import { useBatchJob } from './useBatchJob';
 
@@ -24,7 +35,8 @@ function sortValue(row: BatchRow, key: SortKey): string | number {
     case 'path':
       return row.path;
     case 'predicted':
-      return row.score ? CLASS_IDS.indexOf(row.score.top) : -1;
+      // Refused frames after every sign: their sign is not an answer.
+      return row.score ? (isRefused(row) ? CLASS_IDS.length : CLASS_IDS.indexOf(row.score.top)) : -1;
     case 'label':
       return row.label ? CLASS_IDS.indexOf(row.label) : -1;
     case 'agree': {
@@ -50,12 +62,18 @@ export function BatchScreen() {
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'path', descending: false });
   const [dragging, setDragging] = useState(false);
   const [pickError, setPickError] = useState<string | null>(null);
+  /** The path of the row shown up close, if any. */
+  const [viewing, setViewing] = useState<string | null>(null);
+  // One heat-map view for every row looked at: a reader who chose a sign keeps it for the next row.
+  const heat = useHeatMapView();
   const running = state.phase === 'running' || state.phase === 'listing';
+  const closeDetail = useCallback(() => setViewing(null), []);
 
   const begin = useCallback(
     (folder: ChosenFolder | null) => {
       if (!folder) return;
       setPickError(null);
+      setViewing(null);
       void start(folder);
     },
     [start],
@@ -127,6 +145,13 @@ export function BatchScreen() {
     () => batchCounts(rows),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [rows, version],
+  );
+  const viewed = useMemo(
+    () =>
+      viewing
+        ? scored.find((r): r is BatchRow & { score: BatchScore } => r.path === viewing && !!r.score)
+        : undefined,
+    [scored, viewing],
   );
   const sorted = useMemo(() => {
     const dir = sort.descending ? -1 : 1;
@@ -264,8 +289,11 @@ export function BatchScreen() {
             data-skipped={counts.skipped}
             data-labelled={counts.labelled}
             data-agree={counts.agree}
+            data-refused={counts.refused}
           >
-            {counts.scored} scored, {counts.failed} could not be read, {counts.skipped} skipped
+            {counts.scored} scored
+            {counts.refused > 0 && ` (${counts.refused} refused by the input gate)`}, {counts.failed} could
+            not be read, {counts.skipped} skipped
             {counts.labelled > 0 &&
               ` · agrees with the folder label on ${counts.agree} of ${counts.labelled} labelled frames`}
             {state.phase === 'cancelled' && ' · cancelled'}
@@ -312,6 +340,16 @@ export function BatchScreen() {
 
       {finishedOrStopped && counts.labelled > 0 && <BatchMetrics rows={rows} version={version} />}
 
+      {viewed && (
+        <BatchFrameDetail
+          key={viewed.path}
+          row={viewed}
+          folder={state.folder}
+          view={heat}
+          onClose={closeDetail}
+        />
+      )}
+
       {scored.length > 0 && (
         <section className="panel" aria-label="Results">
           <h3>
@@ -326,6 +364,7 @@ export function BatchScreen() {
             <table className="batch-table" data-testid="batch-table" data-rows={sorted.length}>
               <thead>
                 <tr>
+                  <th scope="col">Frame</th>
                   {header('path', 'File')}
                   {header('predicted', 'Predicted sign')}
                   {CLASS_IDS.map((id) => (
@@ -354,24 +393,64 @@ export function BatchScreen() {
               <tbody>
                 {sorted.slice(0, SHOWN_ROWS).map((r) => {
                   const a = agreement(r);
+                  const score = r.score!;
+                  const refused = isRefused(r);
                   return (
-                    <tr key={r.path} data-testid="batch-row" data-path={r.path} data-predicted={r.score!.top}>
+                    <tr
+                      key={r.path}
+                      className={
+                        [refused ? 'refused' : '', r.path === viewing ? 'viewing' : ''].join(' ').trim() ||
+                        undefined
+                      }
+                      data-testid="batch-row"
+                      data-path={r.path}
+                      data-predicted={score.top}
+                      data-gate={score.gate ? (score.gate.pass ? 'passed' : 'refused') : ''}
+                    >
+                      <td>
+                        <button
+                          type="button"
+                          className="button view-button"
+                          data-testid="batch-view"
+                          aria-label={`View ${r.path}`}
+                          aria-pressed={r.path === viewing}
+                          onClick={() => setViewing(r.path)}
+                        >
+                          View
+                        </button>
+                      </td>
                       <td className="path">{r.path}</td>
-                      <td>{CLASS_NAMES[r.score!.top]}</td>
+                      {refused && score.gate ? (
+                        <td
+                          data-testid="batch-predicted"
+                          title={`Refused by the input gate: ${score.gate.message}`}
+                        >
+                          <span className="refused-mark">Refused</span>
+                          <span className="refused-why">{refusalShortName(score.gate)}</span>
+                        </td>
+                      ) : (
+                        <td data-testid="batch-predicted">{CLASS_NAMES[score.top]}</td>
+                      )}
                       {CLASS_IDS.map((id) => (
                         <td
                           key={id}
-                          className="num"
+                          className={refused ? 'num unreliable-cell' : 'num'}
                           data-testid={`batch-p-${id}`}
-                          data-value={r.score!.probabilities[id]}
+                          data-value={score.probabilities[id]}
+                          title={refused ? 'Unreliable: the frame was refused by the input gate' : undefined}
                         >
-                          {(r.score!.probabilities[id] * 100).toFixed(1)}
+                          {(score.probabilities[id] * 100).toFixed(1)}
                         </td>
                       ))}
                       <td title={r.labelWarning}>
                         {r.label ? CLASS_NAMES[r.label] : r.labelWarning ? 'conflict' : '—'}
                       </td>
-                      <td className={a === false ? 'disagree' : undefined}>
+                      <td
+                        className={a === false ? 'disagree' : undefined}
+                        title={
+                          refused && r.label ? 'Refused frames are not counted as agreeing or not' : undefined
+                        }
+                      >
                         {a === null ? '—' : a ? 'yes' : 'no'}
                       </td>
                       <td className="num">{Math.round(r.ms)}</td>
