@@ -2,6 +2,7 @@
 // devices, image region within 8 px, continuous reading that never queues, freeze and save, scanner states,
 // and the errors a user can act on (permission denied, unplugged, unsupported resolution, no camera).
 import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
 import {
   baseArgs,
   baseLaunch,
@@ -13,6 +14,7 @@ import {
 } from './helpers/capture';
 import { scannerStatesClip, signClip } from './helpers/captureClips';
 
+const SHOTS = process.env.LUS_SHOTS;
 const aLines = signClip('a_lines');
 // Playwright allows launch options only per file; the other cameras get browsers of their own below.
 test.use({ launchOptions: { ...baseLaunch, args: fakeCamera(aLines.path) } });
@@ -89,6 +91,29 @@ test.describe('capture from a fake scanner (A-lines clip)', () => {
     await page.keyboard.press('Space');
     await expect(page.getByTestId('capture-frozen')).toBeVisible();
     await expect(page.getByTestId('result')).toBeVisible({ timeout: 60_000 });
+    // The frozen frame shows where the model looked, over its crop, with the same controls as Classify.
+    const frozenView = page.getByTestId('capture-frozen');
+    const overlay = frozenView.getByTestId('heat-overlay');
+    await expect(overlay).toBeVisible();
+    await expect(page.getByTestId('heat-controls')).toBeVisible();
+    const lit = await overlay.evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    });
+    expect(lit).toBeGreaterThan(0);
+    const editorBox = (await frozenView.locator('.crop-editor').boundingBox())!;
+    const overlayBox = (await overlay.boundingBox())!;
+    expect(Math.abs(editorBox.width - overlayBox.width)).toBeLessThan(1.5);
+    expect(Math.abs(editorBox.height - overlayBox.height)).toBeLessThan(1.5);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'capture-frozen-heat.png'), fullPage: true });
+    await page.getByTestId('heat-shown').uncheck();
+    await expect(overlay).toHaveCount(0);
+    await page.getByTestId('heat-shown').check();
+    await expect(frozenView.getByTestId('heat-overlay')).toBeVisible();
+    // The label keys below must reach the page, not the checkbox.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.screenshot({ path: test.info().outputPath('frozen.png') });
     // Full resolution: the frozen frame is the card's whole 640×480 picture, read inside the live region.
     const crop = await page
