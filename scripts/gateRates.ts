@@ -1,7 +1,7 @@
 // Input-gate rates on fixed sets: held-out phantoms and real frames (must pass) and each generated negative kind (must be refused); shared by the calibration script and the CI subset test.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLASS_IDS, greyToRgba, type GateReasonCode, type RgbaImage } from '../src/domain';
+import { CLASS_IDS, METADATA_KEY, greyToRgba, type GateReasonCode, type RgbaImage } from '../src/domain';
 import type { FrameInput, ModelSource } from '../src/inference/api';
 import { FrameClassifier } from '../src/inference/classifier';
 import { useWasmBackendInNode } from '../src/inference/node';
@@ -15,8 +15,11 @@ export const MODELS_DIR = resolve(import.meta.dirname, '..', 'public', 'models')
  * 320×240, overlays random, augmented): the model never trained on these seeds.
  */
 const HELD_OUT_SYNTH_SEED = 2;
+const TRAINING_SYNTH_SEED = 1;
 
 export type SetName = 'phantoms' | 'real' | NegativeKind;
+/** Refusals that come from the model check rather than from the image checks. */
+const MODEL_REASONS = new Set<GateReasonCode>(['unfamiliar', 'cardiac-view']);
 export const MUST_PASS: SetName[] = ['phantoms', 'real'];
 
 export interface FrameVerdict {
@@ -26,6 +29,8 @@ export interface FrameVerdict {
   reason?: GateReasonCode | 'input-problem';
   /** The model-based score, when the model carries gate statistics (calibrated or not). */
   featureScore?: number;
+  /** Score against the model's known non-lung view (cardiac), when the metadata has one. */
+  viewScore?: number;
   /** Whether the image checks alone refused it. */
   imageRefused: boolean;
 }
@@ -40,8 +45,19 @@ export function defaultModelDir(): string {
   return join(MODELS_DIR, entry.path.replace(/\/model\.json$/, ''));
 }
 
-export function modelSource(dir: string): Extract<ModelSource, { kind: 'files' }> {
-  const modelJson = readFileSync(join(dir, 'model.json'), 'utf8');
+export function modelSource(
+  dir: string,
+  patchGate?: (gate: Record<string, unknown>) => void,
+): Extract<ModelSource, { kind: 'files' }> {
+  let modelJson = readFileSync(join(dir, 'model.json'), 'utf8');
+  if (patchGate) {
+    const json = JSON.parse(modelJson) as {
+      userDefinedMetadata: Record<string, { gate?: Record<string, unknown> }>;
+    };
+    const gate = json.userDefinedMetadata[METADATA_KEY]?.gate;
+    if (gate) patchGate(gate);
+    modelJson = JSON.stringify(json);
+  }
   const manifest = (JSON.parse(modelJson) as { weightsManifest: Array<{ paths: string[] }> }).weightsManifest;
   const shards: Record<string, ArrayBuffer> = {};
   for (const file of manifest.flatMap((g) => g.paths)) {
@@ -86,8 +102,58 @@ export function negativeFrame(kind: NegativeKind, i: number): FrameInput {
   return { pixels, name: `${kind}-${i}` };
 }
 
+/**
+ * Reference frames of a non-lung view for the gate statistics: other seeds (and so other hearts) than the
+ * negatives the rates are measured on, so the refusal rate is not measured on the frames it was fitted to.
+ */
+export function referenceViewFrame(kind: NegativeKind, i: number): FrameInput {
+  const sizes: Array<[number, number]> = [
+    [640, 480],
+    [320, 240],
+    [512, 512],
+    [400, 300],
+  ];
+  const [w, h] = sizes[i % sizes.length]!;
+  return { pixels: generateNegativeFrame(kind, w, h, 500_000 + i * 29), name: `${kind}-reference-${i}` };
+}
+
+/**
+ * Training phantom i (the `phantoms-train` seed of training/run_all.sh): the lung side of the view
+ * discriminant, so neither the held-out phantoms nor the real frames it is measured on were fitted.
+ */
+export function trainingPhantom(i: number): FrameInput {
+  const c = i % 4;
+  const n = Math.floor(i / 4);
+  const classId = CLASS_IDS[c]!;
+  const seed = (TRAINING_SYNTH_SEED * 7_919 + c * 1_000_003 + n * 4 + c) >>> 0;
+  const p = generatePhantom({ classId, width: 320, height: 240, seed, overlays: 'random' });
+  return { pixels: greyToRgba(p.image), name: `training-phantom-${classId}-${n}` };
+}
+
+/** Pooled features of frames through the app's own classify path (frames the pipeline refuses are left out). */
+export async function pooledFeaturesOf(
+  modelDir: string,
+  inputs: ReadonlyArray<() => FrameInput>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number[][]> {
+  await useWasmBackendInNode();
+  const classifier = new FrameClassifier();
+  await classifier.load(modelSource(modelDir), 'wasm');
+  const features: number[][] = [];
+  for (let start = 0; start < inputs.length; start += 8) {
+    const batch = inputs.slice(start, start + 8).map((f) => f());
+    const outcomes = await classifier.classify(batch, { explain: false, pooledFeatures: true });
+    for (const o of outcomes) if (o.ok && o.result.pooledFeatures) features.push(o.result.pooledFeatures);
+    onProgress?.(Math.min(inputs.length, start + 8), inputs.length);
+  }
+  classifier.dispose();
+  return features;
+}
+
 export interface RateOptions {
   modelDir: string;
+  /** Changes the model's gate statistics in memory before loading (calibration of new statistics). */
+  patchGate?: (gate: Record<string, unknown>) => void;
   phantoms: number;
   real: number | undefined;
   negatives: number;
@@ -101,7 +167,7 @@ export async function runGateSets(
 ): Promise<{ verdicts: FrameVerdict[]; modelId: string; msPerFrame: number }> {
   await useWasmBackendInNode();
   const classifier = new FrameClassifier();
-  const info = await classifier.load(modelSource(options.modelDir), 'wasm');
+  const info = await classifier.load(modelSource(options.modelDir, options.patchGate), 'wasm');
   const verdicts: FrameVerdict[] = [];
   const t0 = performance.now();
   let frames = 0;
@@ -122,7 +188,8 @@ export async function runGateSets(
           pass: g.pass,
           ...(g.reason ? { reason: g.reason } : {}),
           ...(g.featureScore !== undefined ? { featureScore: g.featureScore } : {}),
-          imageRefused: !g.pass && g.reason !== 'unfamiliar',
+          ...(g.viewScores?.cardiac !== undefined ? { viewScore: g.viewScores.cardiac } : {}),
+          imageRefused: !g.pass && !MODEL_REASONS.has(g.reason!),
         });
       });
       frames += batch.length;
@@ -164,25 +231,34 @@ export interface SetRate {
   reasons: Record<string, number>;
 }
 
-/** Rates with a given feature threshold applied (or the verdicts as they came, for threshold undefined). */
-export function rates(verdicts: readonly FrameVerdict[], threshold?: number): SetRate[] {
+/** Thresholds to apply to stored scores: the feature distance and the cardiac-view score. */
+export interface Thresholds {
+  feature?: number;
+  view?: number;
+}
+
+/** The verdict a frame gets under the given thresholds (the image checks' refusals stand as they are). */
+function judged(v: FrameVerdict, t: Thresholds): { pass: boolean; reason?: string } {
+  if (v.imageRefused) return { pass: false, reason: v.reason ?? 'refused' };
+  if (t.view !== undefined && v.viewScore !== undefined && !(v.viewScore <= t.view))
+    return { pass: false, reason: 'cardiac-view' };
+  if (t.feature !== undefined && v.featureScore !== undefined && !(v.featureScore <= t.feature))
+    return { pass: false, reason: 'unfamiliar' };
+  return { pass: true };
+}
+
+/** Rates with given thresholds applied (or the verdicts as they came, for thresholds undefined). */
+export function rates(verdicts: readonly FrameVerdict[], thresholds?: Thresholds): SetRate[] {
   const sets = [...new Set(verdicts.map((v) => v.set))];
   return sets.map((set) => {
     const mine = verdicts.filter((v) => v.set === set);
     const reasons: Record<string, number> = {};
     let passed = 0;
     for (const v of mine) {
-      const refusedByModel =
-        threshold !== undefined &&
-        !v.imageRefused &&
-        v.featureScore !== undefined &&
-        !(v.featureScore <= threshold);
-      const pass = threshold === undefined ? v.pass : !v.imageRefused && !refusedByModel;
-      if (pass) passed++;
-      else {
-        const reason = v.imageRefused ? (v.reason ?? 'refused') : 'unfamiliar';
-        reasons[reason] = (reasons[reason] ?? 0) + 1;
-      }
+      const j =
+        thresholds === undefined ? { pass: v.pass, reason: v.reason ?? 'refused' } : judged(v, thresholds);
+      if (j.pass) passed++;
+      else reasons[j.reason!] = (reasons[j.reason!] ?? 0) + 1;
     }
     const refused = mine.length - passed;
     const mustPass = MUST_PASS.includes(set);
@@ -198,23 +274,28 @@ export function rates(verdicts: readonly FrameVerdict[], threshold?: number): Se
 }
 
 /**
- * The feature threshold: the smallest that still passes `accept` of each must-pass set among the frames the
- * image checks let through (so the model check costs at most 1 − accept of real frames and of phantoms).
+ * A refusal threshold on one score: the smallest that still passes `accept` of each must-pass set among the
+ * frames the image checks let through (so this check costs at most 1 − accept of real frames and of phantoms).
  */
-export function chooseThreshold(verdicts: readonly FrameVerdict[], accept = 0.99): number | null {
-  let threshold = 0;
+export function chooseThreshold(
+  verdicts: readonly FrameVerdict[],
+  accept = 0.99,
+  score: (v: FrameVerdict) => number | undefined = (v) => v.featureScore,
+): number | null {
+  let threshold: number | null = null;
   for (const set of MUST_PASS) {
     const scores = verdicts
-      .filter((v) => v.set === set && !v.imageRefused && v.featureScore !== undefined)
-      .map((v) => v.featureScore!)
+      .filter((v) => v.set === set && !v.imageRefused && score(v) !== undefined)
+      .map((v) => score(v)!)
       .sort((a, b) => a - b);
     if (!scores.length) continue;
-    threshold = Math.max(
-      threshold,
-      scores[Math.min(scores.length - 1, Math.ceil(accept * scores.length) - 1)]!,
-    );
+    const t = scores[Math.min(scores.length - 1, Math.ceil(accept * scores.length) - 1)]!;
+    threshold = threshold === null ? t : Math.max(threshold, t);
   }
-  return threshold > 0 ? Number(threshold.toPrecision(4)) : null;
+  // Rounded up, so the frame that set the threshold still passes.
+  if (threshold === null) return null;
+  const rounded = Number(threshold.toPrecision(4));
+  return rounded >= threshold ? rounded : Number((threshold + Math.abs(threshold) * 1e-4).toPrecision(4));
 }
 
 export function ratesTable(table: readonly SetRate[]): string {

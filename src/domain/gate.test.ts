@@ -6,6 +6,7 @@ import {
   gateVerdict,
   judgeImage,
   parseGateReference,
+  viewScore,
   type ImageEvidence,
 } from './gate';
 
@@ -78,6 +79,47 @@ describe('input gate', () => {
     expect(gateVerdict('colour-doppler', ultrasound, null).message).toBe(
       'Colour overlay present; freeze a plain B-mode frame.',
     );
+  });
+
+  it('reads a known non-lung view from the metadata and ignores unknown or malformed ones', () => {
+    const cardiac = { kind: 'cardiac', weights: [0, 1, 0, 0], bias: -2.5, threshold: 0.5 };
+    const ref = parseGateReference({ ...stats, nonLung: [cardiac] })!;
+    expect(ref.views).toHaveLength(1);
+    expect(ref.views[0]).toMatchObject({
+      kind: 'cardiac',
+      reason: 'cardiac-view',
+      bias: -2.5,
+      threshold: 0.5,
+    });
+    expect(viewScore(ref.views[0]!, [1, 2, 3, 4])).toBeCloseTo(-0.5, 10);
+    expect(viewScore(ref.views[0]!, [1, 4, 3, 4])).toBeCloseTo(1.5, 10);
+    expect(parseGateReference({ ...stats, nonLung: [{ ...cardiac, kind: 'bladder' }] })!.views).toEqual([]);
+    expect(parseGateReference({ ...stats, nonLung: [{ ...cardiac, weights: [1, 2] }] })!.views).toEqual([]);
+    expect(parseGateReference({ ...stats, nonLung: [{ ...cardiac, bias: 'x' }] })!.views).toEqual([]);
+    expect(parseGateReference({ ...stats, nonLung: [{ ...cardiac, kind: 'toString' }] })!.views).toEqual([]);
+    expect(parseGateReference(stats)!.views).toEqual([]);
+  });
+
+  it('refuses a recognised cardiac view with its own reason before "unfamiliar"', () => {
+    const feature = { score: 5, threshold: 3 };
+    expect(
+      gateVerdict(null, ultrasound, feature, [{ kind: 'cardiac', score: 0.9, threshold: 0.5 }]),
+    ).toMatchObject({
+      pass: false,
+      reason: 'cardiac-view',
+      message: 'This looks like a heart (cardiac) view, not a lung view.',
+      viewScores: { cardiac: 0.9 },
+    });
+    expect(
+      gateVerdict(null, ultrasound, { score: 1, threshold: 3 }, [
+        { kind: 'cardiac', score: 0.4, threshold: 0.5 },
+      ]),
+    ).toMatchObject({ pass: true, modelChecked: true, viewScores: { cardiac: 0.4 } });
+    // Uncalibrated: the score is recorded but decides nothing.
+    expect(gateVerdict(null, ultrasound, null, [{ kind: 'cardiac', score: 3 }])).toMatchObject({
+      pass: true,
+      modelChecked: false,
+    });
   });
 
   it('finds colour in the frame and flow colours inside the crop', () => {

@@ -14,6 +14,7 @@ export type GateReasonCode =
   | 'no-speckle'
   | 'uniform'
   | 'no-ultrasound'
+  | 'cardiac-view'
   | 'unfamiliar';
 
 /** What the refusal says, for a tired reader at 3 a.m.: what it looks like, and what to do. */
@@ -26,6 +27,7 @@ export const GATE_MESSAGES: Record<GateReasonCode, string> = {
     'No ultrasound texture in this image (it may be an X-ray, a drawing or a heavily smoothed copy).',
   uniform: 'The frame is almost uniform: no ultrasound image in it.',
   'no-ultrasound': 'No ultrasound image found in this frame.',
+  'cardiac-view': 'This looks like a heart (cardiac) view, not a lung view.',
   unfamiliar: 'This image is unlike anything the model was trained on (not a lung view?).',
 };
 
@@ -66,6 +68,8 @@ export interface GateVerdict {
   /** Normalised distance of the pooled features from the training distribution (about 1 inside it). */
   featureScore?: number;
   featureThreshold?: number;
+  /** Scores against known non-lung views (0 at the lung training mean, 1 at the view's mean), by kind. */
+  viewScores?: Record<string, number>;
   evidence?: ImageEvidence;
 }
 
@@ -363,6 +367,27 @@ export interface GateReference {
   residualVariance: number;
   /** Calibrated refusal threshold on featureScore; absent until `npm run gate:calibrate` has run. */
   threshold?: number;
+  /** Views that are ultrasound but not lung (a heart), told apart from the lung training data. */
+  views: NonLungView[];
+}
+
+/** Kinds of known non-lung ultrasound view the gate can recognise, with the refusal each one gives. */
+export const NON_LUNG_VIEWS = { cardiac: 'cardiac-view' } as const satisfies Record<string, GateReasonCode>;
+export type NonLungKind = keyof typeof NON_LUNG_VIEWS;
+
+/**
+ * A known non-lung view, told apart from lung by a linear discriminant on the pooled features (logistic
+ * regression fitted by `npm run gate:calibrate` on generated views against training phantoms). The distance
+ * check alone cannot refuse a heart: its features lie no farther from the lung data than the phantoms' own
+ * long tail; the discriminant asks the sharper question "nearer the heart or the lung?".
+ */
+export interface NonLungView {
+  kind: NonLungKind;
+  reason: GateReasonCode;
+  weights: Float64Array;
+  bias: number;
+  /** Calibrated refusal threshold on the view score (a logit); absent until calibrated. */
+  threshold?: number;
 }
 
 function numbers(value: unknown, length?: number): Float64Array | null {
@@ -385,14 +410,45 @@ export function parseGateReference(gate: Record<string, unknown> | undefined): G
   const residual = gate.residualVariance;
   if (!componentVariances || typeof residual !== 'number' || !(residual > 0)) return null;
   const threshold = gate.threshold;
-  return {
+  const reference: GateReference = {
     featureCount: d,
     mean,
     components: components as Float64Array[],
     componentVariances,
     residualVariance: residual,
     ...(typeof threshold === 'number' && threshold > 0 ? { threshold } : {}),
+    views: [],
   };
+  if (Array.isArray(gate.nonLung)) {
+    for (const entry of gate.nonLung as unknown[]) {
+      const view = parseNonLungView(reference, entry);
+      if (view) reference.views.push(view);
+    }
+  }
+  return reference;
+}
+
+/** One `gate.nonLung` entry ({ kind, weights, bias, threshold? }); null when malformed or of an unknown kind. */
+function parseNonLungView(ref: GateReference, entry: unknown): NonLungView | null {
+  if (!entry || typeof entry !== 'object') return null;
+  const { kind, weights, bias, threshold } = entry as Record<string, unknown>;
+  if (typeof kind !== 'string' || !Object.hasOwn(NON_LUNG_VIEWS, kind)) return null;
+  const w = numbers(weights, ref.featureCount);
+  if (!w || typeof bias !== 'number' || !Number.isFinite(bias)) return null;
+  return {
+    kind: kind as NonLungKind,
+    reason: NON_LUNG_VIEWS[kind as NonLungKind],
+    weights: w,
+    bias,
+    ...(typeof threshold === 'number' && Number.isFinite(threshold) ? { threshold } : {}),
+  };
+}
+
+/** The discriminant's logit: above 0 the frame's features are more like the view than like lung. */
+export function viewScore(view: NonLungView, pooled: ArrayLike<number>, offset = 0): number {
+  let s = view.bias;
+  for (let j = 0; j < view.weights.length; j++) s += view.weights[j]! * pooled[offset + j]!;
+  return s;
 }
 
 /**
@@ -425,9 +481,13 @@ export function gateVerdict(
   imageReason: GateReasonCode | null,
   evidence: ImageEvidence | undefined,
   feature: { score: number; threshold: number } | null,
+  views: ReadonlyArray<{ kind: NonLungKind; score: number; threshold?: number }> = [],
 ): GateVerdict {
-  const modelChecked = feature !== null;
-  const scores = feature ? { featureScore: feature.score, featureThreshold: feature.threshold } : {};
+  const modelChecked = feature !== null || views.some((v) => v.threshold !== undefined);
+  const scores = {
+    ...(feature ? { featureScore: feature.score, featureThreshold: feature.threshold } : {}),
+    ...(views.length ? { viewScores: Object.fromEntries(views.map((v) => [v.kind, v.score])) } : {}),
+  };
   const withEvidence = evidence ? { evidence } : {};
   if (imageReason) {
     return {
@@ -438,6 +498,12 @@ export function gateVerdict(
       ...scores,
       ...withEvidence,
     };
+  }
+  // A recognised non-lung view first: "a heart view" tells the reader more than "unfamiliar".
+  const view = views.find((v) => v.threshold !== undefined && !(v.score <= v.threshold));
+  if (view) {
+    const reason = NON_LUNG_VIEWS[view.kind];
+    return { pass: false, reason, message: GATE_MESSAGES[reason], modelChecked, ...scores, ...withEvidence };
   }
   if (feature && !(feature.score <= feature.threshold)) {
     return {

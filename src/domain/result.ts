@@ -32,6 +32,8 @@ export interface FrameResult {
   heatMap?: HeatMap;
   /** Why there is no heat map ("this model has no feature-map output"), when there is none. */
   heatMapNote?: string;
+  /** The pooled features, only when asked for (gate calibration); never stored. */
+  pooledFeatures?: number[];
 }
 
 /** Orders probabilities, finds the top class and runner-up, and flags low confidence. */

@@ -54,6 +54,8 @@ export interface ClassifyOptions {
   jobId?: string;
   /** Class-activation heat maps from the same run (default true); false measures the read-out alone. */
   explain?: boolean;
+  /** Return each frame's pooled features (`FrameResult.pooledFeatures`): for gate calibration only. */
+  pooledFeatures?: boolean;
 }
 
 export interface InferenceApi {

@@ -3,6 +3,7 @@
 import {
   featureScore,
   gateVerdict,
+  viewScore,
   parseGateReference,
   summariseProbabilities,
   toClassOrder,
@@ -114,6 +115,14 @@ export class FrameClassifier {
             score !== undefined && reference?.threshold !== undefined
               ? { score, threshold: reference.threshold }
               : null;
+          const views =
+            reference && pooled && score !== undefined
+              ? reference.views.map((v) => ({
+                  kind: v.kind,
+                  score: viewScore(v, pooled),
+                  ...(v.threshold !== undefined ? { threshold: v.threshold } : {}),
+                }))
+              : [];
           const activations = batch.activations?.[i];
           const result: FrameResult = {
             probabilities,
@@ -127,10 +136,12 @@ export class FrameClassifier {
             cropDetected: frame.cropDetected,
             frameWidth: frame.frameWidth,
             frameHeight: frame.frameHeight,
-            gate: gateVerdict(frame.imageRefusal, frame.evidence, feature),
+            gate: gateVerdict(frame.imageRefusal, frame.evidence, feature, views),
           };
           // Uncalibrated statistics: the score is kept (the calibration script reads it) but decides nothing.
           if (!feature && score !== undefined) result.gate!.featureScore = score;
+          // The calibration script reads the pooled features of its reference views (never stored or shown).
+          if (options.pooledFeatures && pooled) result.pooledFeatures = Array.from(pooled);
           if (activations && batch.cells) {
             result.heatMap = {
               width: batch.cells.width,
