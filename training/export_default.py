@@ -28,6 +28,12 @@ from lus_train.model import ARCHITECTURE, load_trained, pick_device, predict  # 
 REPO = Path(__file__).resolve().parent.parent
 MODEL_ID = "lus-resnet152"
 AGREEMENT_FOR_UINT8 = 0.995
+
+
+def uint8_agrees(agreement: dict) -> bool:
+    """uint8 only if it keeps the top sign on each check set: the pooled rate can pass while the real
+    validation frames, the ones that matter, lose several points (1.1.0: 99.55 % pooled, 97.8 % real)."""
+    return min(agreement["phantomTest"], agreement["realValidation"]) >= AGREEMENT_FOR_UINT8
 SOURCES = [
     "Phantoms from the LUS Signs generator (src/synth, pinned commit in the training config)",
     "pocus-lus: 83 public clips from the POCUS collection of Born et al., github.com/jannisborn/covid19_ultrasound "
@@ -96,6 +102,8 @@ def main() -> None:
     ap.add_argument("--reports", default=str(REPO / "training" / "reports"))
     ap.add_argument("--gate-phantoms", type=int, default=250, help="training phantoms per class for the gate statistics")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--model-version", default="1.1.0",
+                    help="semantic version in the metadata; every result and stored case records it, so new weights get a new one")
     ap.add_argument("--no-register", action="store_true", help="do not touch public/models/index.json")
     ap.add_argument("--model-card", default=str(REPO / "docs" / "model-card.md"),
                     help="Markdown model card stored in the metadata (the app shows it); skipped if missing")
@@ -131,9 +139,9 @@ def main() -> None:
             "frames": int(len(check)),
         }
         log(f"export: {precision} top-1 agreement with float32 {agreement[precision]['all']:.4f} ({time.time() - t0:.0f} s)")
-        if precision == "uint8" and agreement["uint8"]["all"] >= AGREEMENT_FOR_UINT8:
+        if precision == "uint8" and uint8_agrees(agreement["uint8"]):
             break
-    quantize = "uint8" if agreement["uint8"]["all"] >= AGREEMENT_FOR_UINT8 else "float16"
+    quantize = "uint8" if uint8_agrees(agreement["uint8"]) else "float16"
     log(f"export: weights as {quantize}")
 
     # Gate reference: what the app should accept is real lung ultrasound and phantoms like the training set.
@@ -161,10 +169,10 @@ def main() -> None:
 
     description = ModelDescription(
         id=MODEL_ID,
-        version="1.0.0",
+        version=args.model_version,
         display_name="LUS Signs ResNet152 (phantoms + pocus-lus)",
         trained_on=(
-            f"ResNet152 from random weights: pretrained on {cfg['data']['phantomFrames']} phantoms, fine-tuned on "
+            f"ResNet152 from random weights: pretrained on {cfg['data']['phantomFrames']} phantoms, fine-tuned (two rounds) on "
             f"{len(real_train)} real frames from {len(set(real_train.clips))} public clips mixed with phantoms"
         ),
         licence="Research and non-commercial use (training clips are mostly CC BY-NC / CC BY-NC-SA)",

@@ -97,14 +97,24 @@ main() {
     --phantoms "$DATA/phantoms-train-$SIZE" --real "$DATA/real-$SIZE" \
     --out "$CK/finetune" --epochs 3 --batch 16 --lr 3e-4 --warmup-steps 30 --real-share 0.5 --resume --reschedule
 
-  if [ -f "$CK/finetune/evaluation.json" ] && [ "$CK/finetune/evaluation.json" -nt "$CK/finetune/model.pt" ]; then
+  # Second fine-tuning round (model 1.1.0): the first round's real-validation accuracy was still climbing
+  # (41.6 → 54.0 → 62.8 % frames over its 3 epochs) when its schedule ran out, so training continues from its
+  # weights with a fresh warm-up and cosine schedule, 8 epochs, another data order (seed 6). The last epoch is
+  # shipped (no picking the best epoch on the validation clips it is measured on).
+  step "finetune, second round"
+  "$PY" training/train.py --stage finetune --init "$CK/finetune/model.pt" \
+    --phantoms "$DATA/phantoms-train-$SIZE" --phantom-val "$DATA/phantoms-test-$SIZE" --phantom-val-per-class 50 \
+    --real "$DATA/real-$SIZE" --out "$CK/finetune2" --epochs 8 --batch 16 --lr 2e-4 --warmup-steps 30 \
+    --real-share 0.5 --seed 6 --resume
+
+  if [ -f "$CK/finetune2/evaluation.json" ] && [ "$CK/finetune2/evaluation.json" -nt "$CK/finetune2/model.pt" ]; then
     step "evaluate: done"
   else
     step "evaluate"
-    "$PY" training/evaluate.py --finetuned "$CK/finetune/model.pt" --pretrained "$CK/pretrain/model.pt" \
+    "$PY" training/evaluate.py --finetuned "$CK/finetune2/model.pt" --pretrained "$CK/pretrain/model.pt" \
       --phantom-test "$DATA/phantoms-test-$SIZE" --phantom-manifest "$DATA/phantoms-test/manifest.json" \
       --real "$DATA/real-$SIZE" --clips "$REAL/clips.csv" --reports training/reports \
-      --json-copy "$CK/finetune/evaluation.json"
+      --json-copy "$CK/finetune2/evaluation.json"
   fi
 
   if [ ! -f training/export_tfjs.py ] || [ ! -f training/export_default.py ]; then
@@ -112,10 +122,13 @@ main() {
     return 0
   fi
   step "export to public/models/lus-resnet152 (uint8 if top-1 agreement with float32 >= 99.5 %, else float16)"
-  "$PY" training/export_default.py --weights "$CK/finetune/model.pt" \
+  "$PY" training/export_default.py --weights "$CK/finetune2/model.pt" \
     --phantom-test "$DATA/phantoms-test-$SIZE" --real "$DATA/real-$SIZE" \
     --train-phantoms "$DATA/phantoms-train-$SIZE" --out public/models/lus-resnet152 \
     --reports training/reports
+  # The exporter writes fresh gate statistics; the thresholds and the cardiac-view check come from calibration.
+  step "calibrate the input gate"
+  npx tsx scripts/gate-calibrate.ts --model public/models/lus-resnet152 --write
   step "all done"
 }
 

@@ -31,3 +31,11 @@ def test_set_model_card_without_a_card_says_what_to_do(tmp_path: Path) -> None:
     path.write_text("{}")
     with pytest.raises(SystemExit, match="docs/model-card.md"):
         export_default.set_model_card(path, None)
+
+
+def test_uint8_needs_the_agreement_bar_on_each_check_set() -> None:
+    ok = {"all": 0.999, "phantomTest": 0.999, "realValidation": 0.996, "frames": 1337}
+    assert export_default.uint8_agrees(ok)
+    # 1.1.0's case: the pooled rate passes (99.55 %) while three real validation frames change sign.
+    assert not export_default.uint8_agrees({**ok, "all": 0.9955, "phantomTest": 0.9975, "realValidation": 0.978})
+    assert not export_default.uint8_agrees({**ok, "phantomTest": 0.99})
