@@ -22,11 +22,11 @@ const NEEDS_MODEL_CHECK: NegativeKind[] = ['cardiac', 'chest-xray'];
 
 /**
  * Known gaps of a named model, kept visible instead of skipped: the test is marked as failing, so it turns
- * red (and the mark must go) the day the model meets the bar. lus-resnet152 1.0.0 refuses 2 of 100
- * cardiac-view phantoms in the full calibration: its pooled features put them among the training frames.
+ * red (and the mark must go) the day the model meets the bar. lus-resnet152 1.0.0 let cardiac views
+ * through; 1.1.0 carries the cardiac-view discriminant (100 of 100 refused in the full calibration).
  */
 const KNOWN_GAPS: Record<string, Partial<Record<NegativeKind, string>>> = {
-  'lus-resnet152@1.0.0': { cardiac: 'known gap, issue #10 open: cardiac views pass the gate' },
+  'lus-resnet152@1.0.0': { cardiac: 'known gap: cardiac views pass the gate (no cardiac-view check)' },
 };
 const gaps = KNOWN_GAPS[`${metadata.id}@${metadata.version}`] ?? {};
 

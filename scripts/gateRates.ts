@@ -292,10 +292,10 @@ export function chooseThreshold(
     const t = scores[Math.min(scores.length - 1, Math.ceil(accept * scores.length) - 1)]!;
     threshold = threshold === null ? t : Math.max(threshold, t);
   }
-  // Rounded up, so the frame that set the threshold still passes.
+  // Rounded up to 4 significant digits, so the frame that set the threshold still passes.
   if (threshold === null) return null;
-  const rounded = Number(threshold.toPrecision(4));
-  return rounded >= threshold ? rounded : Number((threshold + Math.abs(threshold) * 1e-4).toPrecision(4));
+  const step = 10 ** (Math.floor(Math.log10(Math.abs(threshold) || 1)) - 3);
+  return Number((Math.ceil(threshold / step) * step).toPrecision(4));
 }
 
 export function ratesTable(table: readonly SetRate[]): string {
