@@ -29,6 +29,7 @@ def main(argv=None) -> int:
     p.add_argument("--classes", default=",".join(SIGN_CLASSES), help="class ids in output order")
     p.add_argument("--input-size", default="224", help="SIZE or HEIGHTxWIDTH (default 224)")
     p.add_argument("--opset", type=int, default=13)
+    p.add_argument("--dilate-last-stage", action="store_true", help="last stage dilated, as in export_tfjs.py")
     p.add_argument("--out", required=True, help="the .onnx file to write")
     p.add_argument("--overwrite", action="store_true")
     args = p.parse_args(argv)
@@ -37,7 +38,9 @@ def main(argv=None) -> int:
     torch.set_num_threads(min(2, torch.get_num_threads()))
     try:
         classes = [c.strip() for c in args.classes.split(",") if c.strip()]
-        model = load_checkpoint(args.checkpoint, args.arch, classes, trust=args.trust_checkpoint)
+        model = load_checkpoint(
+            args.checkpoint, args.arch, classes, trust=args.trust_checkpoint, dilate_last_stage=args.dilate_last_stage
+        )
         result = export_onnx(
             model, args.out, architecture=args.arch, input_size=args.input_size, opset=args.opset, overwrite=args.overwrite
         )

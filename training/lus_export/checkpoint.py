@@ -83,7 +83,11 @@ def guess_architecture(state: Dict[str, torch.Tensor]) -> Optional[str]:
 
 
 def model_from_state_dict(
-    state: Dict[str, torch.Tensor], architecture: str, classes: List[str], source: str = "checkpoint"
+    state: Dict[str, torch.Tensor],
+    architecture: str,
+    classes: List[str],
+    source: str = "checkpoint",
+    dilate_last_stage: bool = False,
 ) -> nn.Module:
     fc = state.get("fc.weight")
     if fc is None:
@@ -102,7 +106,7 @@ def model_from_state_dict(
             f"{source} was trained for {fc.shape[0]} classes but --classes lists {len(classes)} "
             f"({', '.join(classes)}); give the class ids in the model's output order"
         )
-    model = build_resnet(architecture, len(classes))
+    model = build_resnet(architecture, len(classes), dilate_last_stage)
     expected = set(model.state_dict())
     # num_batches_tracked is bookkeeping; older checkpoints lack it.
     missing = sorted(k for k in expected - set(state) if not k.endswith("num_batches_tracked"))
@@ -126,10 +130,12 @@ def model_from_state_dict(
     return model.eval()
 
 
-def load_checkpoint(path: str | Path, architecture: str, classes: List[str], trust: bool = False) -> nn.Module:
-    """A torchvision ResNet in eval mode with the checkpoint's weights."""
+def load_checkpoint(
+    path: str | Path, architecture: str, classes: List[str], trust: bool = False, dilate_last_stage: bool = False
+) -> nn.Module:
+    """A torchvision ResNet in eval mode with the checkpoint's weights (its last stage dilated if asked)."""
     if architecture not in ARCHITECTURES:
         build_resnet(architecture, len(classes))  # raises the named error
     source = str(path)
     state = extract_state_dict(_read(Path(path), trust), source)
-    return model_from_state_dict(state, architecture, classes, source)
+    return model_from_state_dict(state, architecture, classes, source, dilate_last_stage)

@@ -36,15 +36,17 @@ def _shape(dims) -> dict:
     return {"dim": [{"size": str(int(d))} for d in dims]}
 
 
-def tf_padding(kernel: int, stride: int, padding: int) -> Tuple[str, List[int]]:
+def tf_padding(kernel: int, stride: int, padding: int, dilation: int = 1) -> Tuple[str, List[int]]:
     """TF padding that reproduces PyTorch's symmetric padding exactly.
 
     TF's SAME puts an odd extra pixel at the bottom/right, which for stride 2 shifts every sampled
     position; so stride-2 (and any other non-SAME-equivalent) padding is written out EXPLICITly.
+    A dilated kernel spans dilation * (kernel - 1) + 1 pixels, and SAME pads for that span.
     """
     if padding == 0:
         return "VALID", []
-    if stride == 1 and 2 * padding == kernel - 1:
+    span = dilation * (kernel - 1) + 1
+    if stride == 1 and 2 * padding == span - 1:
         return "SAME", []
     return "EXPLICIT", [0, 0, padding, padding, padding, padding, 0, 0]
 
@@ -96,7 +98,7 @@ class _Graph:
     def conv(self, x: str, c: FoldedConv, tensors: Dict[str, np.ndarray]) -> str:
         kernel = self.const(f"{c.name}/kernel", tensors[f"{c.name}/kernel"])
         bias = self.const(f"{c.name}/bias", tensors[f"{c.name}/bias"])
-        padding, explicit = tf_padding(c.kernel.shape[2], c.stride, c.padding)
+        padding, explicit = tf_padding(c.kernel.shape[2], c.stride, c.padding, c.dilation)
         fused = ["BiasAdd", "Relu"] if c.relu else ["BiasAdd"]
         return self.op(
             c.name,
@@ -107,7 +109,7 @@ class _Graph:
                 "num_args": {"i": "1"},
                 "fused_ops": {"list": {"s": [_s(f)["s"] for f in fused]}},
                 "strides": _ints([1, c.stride, c.stride, 1]),
-                "dilations": _ints([1, 1, 1, 1]),
+                "dilations": _ints([1, c.dilation, c.dilation, 1]),
                 "padding": _s(padding),
                 "explicit_paddings": _ints(explicit),
                 "data_format": _s("NHWC"),

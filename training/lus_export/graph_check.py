@@ -42,7 +42,8 @@ def _ints(attr: dict) -> List[int]:
     return [int(v) for v in attr["list"].get("i", [])]
 
 
-def _tf_pads(padding: str, explicit: List[int], size: int, kernel: int, stride: int, axis: int) -> tuple:
+def _tf_pads(padding: str, explicit: List[int], size: int, kernel: int, stride: int, axis: int, dilation: int = 1) -> tuple:
+    kernel = dilation * (kernel - 1) + 1  # the span a dilated kernel covers
     if padding == "VALID":
         return 0, 0
     if padding == "EXPLICIT":
@@ -89,15 +90,17 @@ def run_graph(nodes: List[dict], weights: Dict[str, np.ndarray], x_nhwc: np.ndar
         elif op == "_FusedConv2D":
             x, kernel, bias = ins
             stride = _ints(attr["strides"])[1:3]
-            if _ints(attr["dilations"]) != [1, 1, 1, 1] or _str(attr["data_format"]) != "NHWC":
+            dilation = _ints(attr["dilations"])
+            if dilation[0] != 1 or dilation[3] != 1 or _str(attr["data_format"]) != "NHWC":
                 raise ExportError(f"graph check: {node['name']} has unsupported dilations or data format")
+            dilation = dilation[1:3]
             padding = _str(attr["padding"])
             explicit = _ints(attr["explicit_paddings"])
             kh, kw = kernel.shape[0], kernel.shape[1]
-            top, bottom = _tf_pads(padding, explicit, x.shape[1], kh, stride[0], 1)
-            left, right = _tf_pads(padding, explicit, x.shape[2], kw, stride[1], 2)
+            top, bottom = _tf_pads(padding, explicit, x.shape[1], kh, stride[0], 1, dilation[0])
+            left, right = _tf_pads(padding, explicit, x.shape[2], kw, stride[1], 2, dilation[1])
             xn = F.pad(x.permute(0, 3, 1, 2), (left, right, top, bottom))
-            y = F.conv2d(xn, kernel.permute(3, 2, 0, 1), bias, stride=stride).permute(0, 2, 3, 1)
+            y = F.conv2d(xn, kernel.permute(3, 2, 0, 1), bias, stride=stride, dilation=dilation).permute(0, 2, 3, 1)
             fused = [base64.b64decode(s).decode("ascii") for s in attr["fused_ops"]["list"]["s"]]
             if fused == ["BiasAdd", "Relu"]:
                 y = torch.relu(y)

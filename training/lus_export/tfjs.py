@@ -177,8 +177,8 @@ def build_metadata(
 
 
 def _feature_map_size(folded: FoldedResNet, height: int, width: int) -> Tuple[int, int]:
-    def conv(size, k, s, p):
-        return (size + 2 * p - k) // s + 1
+    def conv(size, k, s, p, d=1):
+        return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
     h = conv(height, folded.stem.kernel.shape[2], folded.stem.stride, folded.stem.padding)
     w = conv(width, folded.stem.kernel.shape[3], folded.stem.stride, folded.stem.padding)
@@ -186,8 +186,8 @@ def _feature_map_size(folded: FoldedResNet, height: int, width: int) -> Tuple[in
     w = conv(w, folded.pool_kernel, folded.pool_stride, folded.pool_padding)
     for block in folded.blocks:
         for c in block.convs:
-            h = conv(h, c.kernel.shape[2], c.stride, c.padding)
-            w = conv(w, c.kernel.shape[3], c.stride, c.padding)
+            h = conv(h, c.kernel.shape[2], c.stride, c.padding, c.dilation)
+            w = conv(w, c.kernel.shape[3], c.stride, c.padding, c.dilation)
     return h, w
 
 

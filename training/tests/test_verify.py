@@ -31,7 +31,7 @@ def test_bottleneck_export_passes(tmp_path):
 
 def test_same_padding_on_stride_2_would_be_caught(resnet18, tmp_path, monkeypatch):
     real = graph.tf_padding
-    monkeypatch.setattr(graph, "tf_padding", lambda k, s, p: ("SAME", []) if p > 0 else real(k, s, p))
+    monkeypatch.setattr(graph, "tf_padding", lambda k, s, p, d=1: ("SAME", []) if p > 0 else real(k, s, p, d))
     with pytest.raises(ParityError, match="graphVsFolded"):
         export_tfjs(resnet18, tmp_path / "m", architecture="resnet18", description=description(), input_size=32)
     assert not (tmp_path / "m").exists()
