@@ -84,7 +84,7 @@ def normalise(frames: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def realistic_network(architecture: str, height: int, width: int, seed: int) -> nn.Module:
+def realistic_network(architecture: str, height: int, width: int, seed: int, dilate_last_stage: bool = False) -> nn.Module:
     """Random weights made to behave like a trained ResNet: BatchNorm statistics measured on varied inputs,
     and an fc re-scaled so that logits are centred and spread (otherwise every output would be near 1/4).
 
@@ -94,7 +94,7 @@ def realistic_network(architecture: str, height: int, width: int, seed: int) -> 
     engine could show 1e-4 parity and the test would measure rounding noise, not the export.
     """
     torch.manual_seed(seed)
-    model = build_resnet(architecture, len(SIGN_CLASSES))
+    model = build_resnet(architecture, len(SIGN_CLASSES), dilate_last_stage)
     g = torch.Generator().manual_seed(seed + 1)
     last_bns = set()
     for module in model.modules():
@@ -153,11 +153,13 @@ def float_list(array: np.ndarray) -> list:
     return [float(v) for v in np.asarray(array, dtype=np.float32).ravel()]
 
 
-def build_net(out: Path, name: str, architecture: str, size: int, features: bool, seed: int, report: dict) -> dict:
+def build_net(
+    out: Path, name: str, architecture: str, size: int, features: bool, seed: int, report: dict, dilate_last_stage: bool = False
+) -> dict:
     net_dir = out / name
     net_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    model = realistic_network(architecture, size, size, seed)
+    model = realistic_network(architecture, size, size, seed, dilate_last_stage)
     t_cal = time.perf_counter() - t0
     x = normalise(synthetic_frames(INPUT_COUNT, size, size, seed + 100))
     t0 = time.perf_counter()
@@ -204,7 +206,7 @@ def build_net(out: Path, name: str, architecture: str, size: int, features: bool
             overwrite=True,
             # The graph is the same at every precision. Its float64 self-check runs on the small net only:
             # for ResNet152 it costs ~40 s here, and the TF.js parity test checks the same graph anyway.
-            verify=precision == "float32" and architecture == "resnet18",
+            verify=precision == "float32" and architecture != "resnet152",
         )
         models[precision] = f"{name}/{precision}"
         net_report["exports"][precision] = {
@@ -237,6 +239,7 @@ def build_net(out: Path, name: str, architecture: str, size: int, features: bool
         "models": models,
         "onnx": f"{name}/model.onnx",
         "features": features,
+        "dilateLastStage": dilate_last_stage,
     }
     if features:
         fmap = captured["features"].permute(0, 2, 3, 1).contiguous().numpy().astype("<f4")
@@ -273,8 +276,8 @@ def build_net(out: Path, name: str, architecture: str, size: int, features: bool
     return entry
 
 
-def browser_goldens(out: Path, entry: dict) -> None:
-    """The small model's first inputs and PyTorch probabilities as one JSON, for the WebGPU/WebGL e2e test."""
+def browser_goldens(out: Path, entry: dict, file_name: str, inputs: int = BROWSER_INPUTS) -> None:
+    """A small model's first inputs and PyTorch probabilities as one JSON, for the WebGPU/WebGL e2e test."""
     h, w = entry["height"], entry["width"]
     raw = np.frombuffer((out / entry["inputs"]).read_bytes(), dtype="<f4").reshape(-1, h, w, 3)
     expected = json.loads((out / entry["expected"]).read_text())
@@ -287,17 +290,17 @@ def browser_goldens(out: Path, entry: dict) -> None:
         "layout": "NHWC float32, already normalised (x - mean) / std",
         "classes": entry["classes"],
         "tolerance": 1e-3,
-        "inputs": [float_list(raw[i]) for i in range(BROWSER_INPUTS)],
-        "expected": expected["torchProbs"][:BROWSER_INPUTS],
+        "inputs": [float_list(raw[i]) for i in range(inputs)],
+        "expected": expected["torchProbs"][:inputs],
     }
-    (out / "small-browser.json").write_text(json.dumps(doc))
+    (out / file_name).write_text(json.dumps(doc))
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True, help="goldens folder (replaced)")
     parser.add_argument("--large-size", type=int, default=224, help="input size of the ResNet152 (default 224)")
-    parser.add_argument("--only", choices=["small", "large"], help="build one net only (debugging)")
+    parser.add_argument("--only", choices=["small", "dilated", "large"], help="build one net only (debugging)")
     parser.add_argument("--threads", type=int, default=2, help="PyTorch CPU threads (default 2)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -310,8 +313,14 @@ def main(argv=None) -> int:
     nets = []
     if args.only in (None, "small"):
         small = build_net(out, "resnet18-64", "resnet18", 64, features=True, seed=1804, report=report)
-        browser_goldens(out, small)
+        browser_goldens(out, small, "small-browser.json")
         nets.append(small)
+    if args.only in (None, "dilated"):
+        # The default model's layout: last stage dilated (dilated 3x3 convs, stride 16, an 8x8 map at 128 px).
+        dilated = build_net(out, "resnet50-64-dilated", "resnet50", 64, features=True, seed=5064, report=report,
+                            dilate_last_stage=True)
+        browser_goldens(out, dilated, "dilated-browser.json", inputs=2)
+        nets.append(dilated)
     if args.only in (None, "large"):
         name = f"resnet152-{args.large_size}"
         nets.append(build_net(out, name, "resnet152", args.large_size, features=False, seed=1520, report=report))

@@ -32,6 +32,12 @@ const MEASURED_BOUNDS: Record<
     float16: { maxAbsDiff: 0.01, minTop1: 1 },
     uint8: { maxAbsDiff: 0.25, minTop1: 0.93 },
   },
+  // The default model's layout (last stage dilated): measured PyTorch-simulated 2.9e-3 (float16) and
+  // 0.21 with 28 of 32 top-1 kept (uint8).
+  'resnet50-64-dilated': {
+    float16: { maxAbsDiff: 0.01, minTop1: 1 },
+    uint8: { maxAbsDiff: 0.35, minTop1: 0.8 },
+  },
   'resnet152-224': {
     float16: { maxAbsDiff: 0.015, minTop1: 1 },
     uint8: { maxAbsDiff: 0.7, minTop1: 0.93 },
