@@ -18,58 +18,64 @@ interface SmallGolden {
 // The harness injects a script; the app's CSP rightly forbids that, so this spec bypasses it.
 test.use({ bypassCSP: true });
 
-test('the exported 64×64 ResNet18 matches PyTorch on webgpu, webgl and wasm', async ({ page }) => {
-  // Software GPUs (SwiftShader) compile and run a ResNet18 slowly; WASM takes seconds.
-  test.setTimeout(480_000);
-  const goldenPath = join(PARITY, 'small-browser.json');
-  expect(existsSync(goldenPath), 'parity goldens missing: run `npm run parity:goldens`').toBe(true);
-  const golden = JSON.parse(readFileSync(goldenPath, 'utf8')) as SmallGolden;
-  const expected = golden.expected;
-  const modelDir = join(PARITY, golden.model, '..');
-  await page.route('**/parity-model/**', (route) => {
-    const file = new URL(route.request().url()).pathname.split('/parity-model/')[1]!;
-    return route.fulfill({
-      body: readFileSync(join(modelDir, file)),
-      contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
-    });
-  });
-  await page.route('**/parity-wasm/**', (route) => {
-    const file = new URL(route.request().url()).pathname.split('/parity-wasm/')[1]!;
-    return route.fulfill({ body: readFileSync(join(WASM_DIR, file)), contentType: 'application/wasm' });
-  });
-  const bundle = await build({
-    entryPoints: [join(import.meta.dirname, 'harness', 'engineHarness.ts')],
-    bundle: true,
-    format: 'iife',
-    write: false,
-    platform: 'browser',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
-  await page.goto('/?model=fixture-tiny');
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
-  for (const backend of ['webgpu', 'webgl', 'wasm']) {
-    const result = await page.evaluate(
-      async ({ backend, inputs }) => {
-        type Run = (url: string, wasm: string, backend: string, inputs: number[][]) => Promise<unknown>;
-        const h = (window as unknown as { lusHarness: { runExported: Run } }).lusHarness;
-        return (await h.runExported(
-          `${location.origin}/parity-model/model.json`,
-          `${location.origin}/parity-wasm/`,
-          backend,
-          inputs,
-        )) as {
-          backend: string;
-          probabilities: Array<Record<string, number>>;
-        };
-      },
-      { backend, inputs: golden.inputs },
-    );
-    expect(result.backend).toBe(backend);
-    result.probabilities.forEach((row, i) => {
-      golden.classes.forEach((id, j) => {
-        expect(Math.abs(row[id]! - expected[i]![j]!), `${backend} input ${i} ${id}`).toBeLessThan(1e-3);
+for (const { file, title } of [
+  { file: 'small-browser.json', title: 'the exported 64×64 ResNet18' },
+  // The default model's layout: dilated 3×3 convolutions in the last stage.
+  { file: 'dilated-browser.json', title: 'the exported 64×64 ResNet50 with its last stage dilated' },
+]) {
+  test(`${title} matches PyTorch on webgpu, webgl and wasm`, async ({ page }) => {
+    // Software GPUs (SwiftShader) compile and run a ResNet slowly; WASM takes seconds.
+    test.setTimeout(480_000);
+    const goldenPath = join(PARITY, file);
+    expect(existsSync(goldenPath), 'parity goldens missing: run `npm run parity:goldens`').toBe(true);
+    const golden = JSON.parse(readFileSync(goldenPath, 'utf8')) as SmallGolden;
+    const expected = golden.expected;
+    const modelDir = join(PARITY, golden.model, '..');
+    await page.route('**/parity-model/**', (route) => {
+      const asked = new URL(route.request().url()).pathname.split('/parity-model/')[1]!;
+      return route.fulfill({
+        body: readFileSync(join(modelDir, asked)),
+        contentType: asked.endsWith('.json') ? 'application/json' : 'application/octet-stream',
       });
     });
-  }
-});
+    await page.route('**/parity-wasm/**', (route) => {
+      const asked = new URL(route.request().url()).pathname.split('/parity-wasm/')[1]!;
+      return route.fulfill({ body: readFileSync(join(WASM_DIR, asked)), contentType: 'application/wasm' });
+    });
+    const bundle = await build({
+      entryPoints: [join(import.meta.dirname, 'harness', 'engineHarness.ts')],
+      bundle: true,
+      format: 'iife',
+      write: false,
+      platform: 'browser',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'silent',
+    });
+    await page.goto('/?model=fixture-tiny');
+    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    for (const backend of ['webgpu', 'webgl', 'wasm']) {
+      const result = await page.evaluate(
+        async ({ backend, inputs }) => {
+          type Run = (url: string, wasm: string, backend: string, inputs: number[][]) => Promise<unknown>;
+          const h = (window as unknown as { lusHarness: { runExported: Run } }).lusHarness;
+          return (await h.runExported(
+            `${location.origin}/parity-model/model.json`,
+            `${location.origin}/parity-wasm/`,
+            backend,
+            inputs,
+          )) as {
+            backend: string;
+            probabilities: Array<Record<string, number>>;
+          };
+        },
+        { backend, inputs: golden.inputs },
+      );
+      expect(result.backend).toBe(backend);
+      result.probabilities.forEach((row, i) => {
+        golden.classes.forEach((id, j) => {
+          expect(Math.abs(row[id]! - expected[i]![j]!), `${backend} input ${i} ${id}`).toBeLessThan(1e-3);
+        });
+      });
+    }
+  });
+}

@@ -2,13 +2,12 @@
 // probabilities, a confidence trend, and how fast the model keeps up.
 
 import {
-  CLASS_IDS,
-  CLASS_NAMES,
   readOut,
   type ImageActivity,
   type SmoothedReadout,
   type TrendPoint,
 } from '../../domain';
+import { ProbabilityBars } from '../classify';
 import type { LiveStats } from './liveCapture';
 
 interface Props {
@@ -96,28 +95,14 @@ export function LiveReadoutPanel(props: Props) {
         </p>
       )}
       {showBars && (
-        <ul
-          className={state === 'frozen' ? 'bars stale' : 'bars'}
-          aria-label="Smoothed probability of each sign"
-        >
-          {CLASS_IDS.map((id) => {
-            const p = readout.probabilities[id];
-            return (
-              <li
-                key={id}
-                className={id === readout.top ? 'bar top' : 'bar'}
-                data-testid={`live-prob-${id}`}
-                data-value={p}
-              >
-                <span className="bar-name">{CLASS_NAMES[id]}</span>
-                <span className="bar-track" aria-hidden="true">
-                  <span className="bar-fill" style={{ width: `${(p * 100).toFixed(1)}%` }} />
-                </span>
-                <span className="bar-value">{(p * 100).toFixed(0)}%</span>
-              </li>
-            );
-          })}
-        </ul>
+        <ProbabilityBars
+          probabilities={readout.probabilities}
+          top={readout.top}
+          label="Smoothed probability of each sign"
+          testIdPrefix="live-prob"
+          decimals={0}
+          stale={state === 'frozen'}
+        />
       )}
       {showBars && <Trend points={trend} />}
       {stats && (
