@@ -90,7 +90,11 @@ def nuisance_markdown(title: str, groups: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--finetuned", required=True, help="fine-tuned weights (model.pt, config.json beside it)")
-    ap.add_argument("--pretrained", required=True, help="phantom-only weights")
+    phantom_only = ap.add_mutually_exclusive_group(required=True)
+    phantom_only.add_argument("--pretrained", help="phantom-only weights")
+    phantom_only.add_argument("--phantom-only-from",
+                              help="an earlier evaluation.json whose phantom-only results are reused (the phantom-only "
+                              "model and the data sets are unchanged; use when its checkpoint is not on this machine)")
     ap.add_argument("--phantom-test", required=True, help="prepared held-out phantoms")
     ap.add_argument("--phantom-manifest", required=True, help="the synth manifest.json of those phantoms")
     ap.add_argument("--real", required=True, help="prepared real frames")
@@ -116,7 +120,11 @@ def main() -> None:
     params_of = {Path(item["file"]).stem: item["params"] for item in manifest["items"]}
 
     finetuned, ft_cfg = load_trained(args.finetuned, device)
-    pretrained, pt_cfg = load_trained(args.pretrained, device)
+    if args.pretrained:
+        pretrained, pt_cfg = load_trained(args.pretrained, device)
+    else:
+        previous = json.loads(Path(args.phantom_only_from).read_text())
+        pt_cfg = previous["models"]["phantomOnly"]["config"]
     for cfg in (ft_cfg, pt_cfg):
         if cfg["input"]["size"] != phantoms.images.shape[1]:
             raise SystemExit(f"model input {cfg['input']['size']} px, prepared frames {phantoms.images.shape[1]} px")
@@ -128,11 +136,8 @@ def main() -> None:
         return probs
 
     p_ft_ph = run(finetuned, ft_cfg, phantoms, "fine-tuned on held-out phantoms")
-    p_pt_ph = run(pretrained, pt_cfg, phantoms, "phantom-only on held-out phantoms")
     p_ft_val = run(finetuned, ft_cfg, real_val, "fine-tuned on real validation clips")
-    p_pt_real = run(pretrained, pt_cfg, real, "phantom-only on all real frames")
     is_val = np.asarray([c in {k for v in val_clips.values() for k in v} for c in real.clips])
-    p_pt_val = p_pt_real[is_val]
 
     gains = np.asarray([params_of[Path(p).stem]["imaging"]["gainDb"] for p in phantoms.paths])
     gain_lo, gain_hi = np.quantile(gains, 0.1), np.quantile(gains, 0.9)
@@ -143,23 +148,50 @@ def main() -> None:
                  for c, f in zip(real.clips, real.roi_found)]
     val_keys = [k for k, v in zip(real_keys, is_val) if v]
 
+    if args.pretrained:
+        p_pt_ph = run(pretrained, pt_cfg, phantoms, "phantom-only on held-out phantoms")
+        p_pt_real = run(pretrained, pt_cfg, real, "phantom-only on all real frames")
+        p_pt_val = p_pt_real[is_val]
+        phantom_only_weights = args.pretrained
+        phantom_only = {
+            "a": table1(phantoms.labels, p_pt_ph.argmax(1)),
+            "b": frame_and_clip(p_pt_val, real_val),
+            "c": frame_and_clip(p_pt_real, real),
+            "dPhantom": grouped_accuracy(keys, phantoms.labels, p_pt_ph.argmax(1)),
+            "dReal": grouped_accuracy(real_keys, real.labels, p_pt_real.argmax(1)),
+        }
+    else:
+        for key in ("phantomTest", "realValidation"):
+            now = {"phantomTest": len(phantoms), "realValidation": len(real_val)}[key]
+            if previous["data"][key]["frames"] != now:
+                raise SystemExit(f"{args.phantom_only_from}: {key} had {previous['data'][key]['frames']} frames, now {now}")
+        phantom_only_weights = (f"{previous['models']['phantomOnly']['weights']} (results reused from "
+                                f"{args.phantom_only_from}, created {previous['createdAt']})")
+        phantom_only = {
+            "a": previous["a_phantomTest"]["phantomOnly"],
+            "b": previous["b_realValidation"]["phantomOnly"],
+            "c": previous["c_phantomOnlyOnAllReal"],
+            "dPhantom": previous["d_nuisance"]["phantomTestPhantomOnly"],
+            "dReal": previous["d_nuisance"]["realAllPhantomOnly"],
+        }
+
     report = {
         "createdAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "models": {"finetuned": {"weights": args.finetuned, "config": {k: ft_cfg[k] for k in ("input", "recipe", "data", "software")}},
-                   "phantomOnly": {"weights": args.pretrained, "config": {k: pt_cfg[k] for k in ("input", "recipe", "data", "software")}}},
+                   "phantomOnly": {"weights": phantom_only_weights, "config": {k: pt_cfg[k] for k in ("input", "recipe", "data", "software")}}},
         "data": {"phantomTest": {"root": args.phantom_test, "frames": len(phantoms), "seed": manifest.get("seed"),
                                  "generatorVersion": manifest.get("generatorVersion")},
                  "realValidation": {"split": args.split, "frames": len(real_val), "clips": len(set(real_val.clips))},
                  "realAll": {"frames": len(real), "clips": len(set(real.clips)), "roiNotFound": int((~real.roi_found).sum())}},
         "a_phantomTest": {"finetuned": table1(phantoms.labels, p_ft_ph.argmax(1)),
-                          "phantomOnly": table1(phantoms.labels, p_pt_ph.argmax(1))},
+                          "phantomOnly": phantom_only["a"]},
         "b_realValidation": {"finetuned": frame_and_clip(p_ft_val, real_val),
-                             "phantomOnly": frame_and_clip(p_pt_val, real_val)},
-        "c_phantomOnlyOnAllReal": frame_and_clip(p_pt_real, real),
+                             "phantomOnly": phantom_only["b"]},
+        "c_phantomOnlyOnAllReal": phantom_only["c"],
         "d_nuisance": {"phantomTestFinetuned": grouped_accuracy(keys, phantoms.labels, p_ft_ph.argmax(1)),
-                       "phantomTestPhantomOnly": grouped_accuracy(keys, phantoms.labels, p_pt_ph.argmax(1)),
+                       "phantomTestPhantomOnly": phantom_only["dPhantom"],
                        "realValidationFinetuned": grouped_accuracy(val_keys, real_val.labels, p_ft_val.argmax(1)),
-                       "realAllPhantomOnly": grouped_accuracy(real_keys, real.labels, p_pt_real.argmax(1)),
+                       "realAllPhantomOnly": phantom_only["dReal"],
                        "gainThresholdsDb": [float(gain_lo), float(gain_hi)]},
     }
 
@@ -169,7 +201,9 @@ def main() -> None:
         f"Generated by `training/evaluate.py` on {report['createdAt']}. Input {ft_cfg['input']['size']} px, "
         f"mean {ft_cfg['input']['mean']}, std {ft_cfg['input']['std']}. Per-class values are one class against the "
         "rest; the Overall row gives the macro average of the per-class values and the overall accuracy (bold), "
-        "as in the seed study's Table 1.",
+        "as in the seed study's Table 1."
+        + ("" if args.pretrained else f" The phantom-only results are reused from {args.phantom_only_from} "
+           f"({previous['createdAt']}): that model and these data sets are unchanged."),
         "",
         f"## (a) Held-out phantoms (seed {manifest.get('seed')}, {len(phantoms)} frames)",
         "",

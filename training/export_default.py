@@ -102,7 +102,7 @@ def main() -> None:
     ap.add_argument("--reports", default=str(REPO / "training" / "reports"))
     ap.add_argument("--gate-phantoms", type=int, default=250, help="training phantoms per class for the gate statistics")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--model-version", default="1.1.0",
+    ap.add_argument("--model-version", default="1.2.0",
                     help="semantic version in the metadata; every result and stored case records it, so new weights get a new one")
     ap.add_argument("--no-register", action="store_true", help="do not touch public/models/index.json")
     ap.add_argument("--model-card", default=str(REPO / "docs" / "model-card.md"),
@@ -172,8 +172,9 @@ def main() -> None:
         version=args.model_version,
         display_name="LUS Signs ResNet152 (phantoms + pocus-lus)",
         trained_on=(
-            f"ResNet152 from random weights: pretrained on {cfg['data']['phantomFrames']} phantoms, fine-tuned (two rounds) on "
+            f"ResNet152 from random weights: pretrained on {cfg['data']['phantomFrames']} phantoms, fine-tuned (three rounds) on "
             f"{len(real_train)} real frames from {len(set(real_train.clips))} public clips mixed with phantoms"
+            + ("; last stage dilated (8x8 feature map at 128 px, for finer heat maps)" if cfg.get("dilateLastStage") else "")
         ),
         licence="Research and non-commercial use (training clips are mostly CC BY-NC / CC BY-NC-SA)",
         sources=SOURCES,

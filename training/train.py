@@ -129,6 +129,12 @@ def main() -> None:
     ap.add_argument("--reschedule", action="store_true",
                     help="with --resume: accept a checkpoint made with another epoch count; the learning-rate "
                          "schedule continues on the new total (for shortening a run that cannot finish in time)")
+    ap.add_argument("--dilate-last-stage", action="store_true",
+                    help="train the ResNet with its last stage dilated (8x8 feature map at 128 px, for finer heat maps); "
+                    "the weights of an undilated model load unchanged")
+    ap.add_argument("--freeze-batchnorm", action="store_true",
+                    help="keep BatchNorm in eval mode (running statistics fixed, affine still trained): needed when "
+                    "--init is a model recovered from an export (training/tfjs_to_torch.py), whose BatchNorms are identities")
     ap.add_argument("--limit-per-class", type=int, help="smoke runs: use only N frames per class")
     ap.add_argument("--max-steps", type=int, help="smoke runs: stop after N optimiser steps in total")
     args = ap.parse_args()
@@ -173,7 +179,7 @@ def main() -> None:
         raise SystemExit("finetune needs --real")
 
     # ---- model
-    model = build_model()
+    model = build_model(args.dilate_last_stage)
     mean, std = args.mean, args.std
     if args.stage == "finetune":
         if not args.init:
@@ -215,6 +221,8 @@ def main() -> None:
                    "weightDecay": args.weight_decay, "labelSmoothing": args.label_smoothing,
                    "gradClip": args.grad_clip, "realShare": args.real_share if args.stage == "finetune" else 0.0,
                    "seed": args.seed, "init": args.init, "augmentation": "lus_train/augment.py"},
+        "dilateLastStage": args.dilate_last_stage,
+        "freezeBatchNorm": args.freeze_batchnorm,
         "software": {"torch": torch.__version__, "python": sys.version.split()[0], "git": git_describe(),
                      "device": str(device), "threads": args.threads},
     }
@@ -264,6 +272,10 @@ def main() -> None:
         else:
             order = mixed_epoch(real_weights, phantom_weights, steps_per_epoch * args.batch, args.real_share, args.seed, epoch)
         model.train()
+        if args.freeze_batchnorm:
+            for m in model.modules():
+                if isinstance(m, torch.nn.BatchNorm2d):
+                    m.eval()
         while pos < steps_per_epoch and step < total_steps:
             positions = list(range(pos * args.batch, (pos + 1) * args.batch))
             idx = order[pos * args.batch : (pos + 1) * args.batch]

@@ -20,17 +20,26 @@ def pick_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def build_model() -> torch.nn.Module:
+def build_model(dilate_last_stage: bool = False) -> torch.nn.Module:
     # zero_init_residual: every residual branch starts as identity, which is what lets a 152-layer
     # network train from random weights with small batches.
-    return torchvision.models.resnet152(num_classes=len(CLASSES), zero_init_residual=True)
+    # dilate_last_stage (torchvision's replace_stride_with_dilation for layer4) keeps the same weights but a
+    # feature map twice as fine each way (8x8 at 128 px), for heat maps a clinician can read.
+    return torchvision.models.resnet152(
+        num_classes=len(CLASSES), zero_init_residual=True, replace_stride_with_dilation=[False, False, dilate_last_stage]
+    )
 
 
-def load_trained(weights: str | Path, device: Optional[torch.device] = None) -> tuple[torch.nn.Module, dict]:
-    """Weights file (a plain state_dict) and the config.json next to it (mean, std, input size)."""
+def load_trained(
+    weights: str | Path, device: Optional[torch.device] = None, dilate_last_stage: Optional[bool] = None
+) -> tuple[torch.nn.Module, dict]:
+    """Weights file (a plain state_dict) and the config.json next to it (mean, std, input size).
+    dilate_last_stage overrides the config's "dilateLastStage" (the state_dict is the same either way)."""
     device = device or pick_device()
     config = json.loads((Path(weights).parent / "config.json").read_text())
-    model = build_model()
+    if dilate_last_stage is not None:
+        config["dilateLastStage"] = dilate_last_stage
+    model = build_model(bool(config.get("dilateLastStage", False)))
     model.load_state_dict(torch.load(str(weights), map_location="cpu"))
     return model.to(device).eval(), config
 
