@@ -1,12 +1,13 @@
-// Calibrates the input gate for a model: fits the cardiac-view reference, runs held-out phantoms, the real frames and every negative kind, prints the full rates, and (with --write) stores the thresholds in the model's metadata.
+// Calibrates the input gate for a model: fits the non-lung view references (cardiac, chest X-ray), runs held-out phantoms, the real frames and every negative kind, prints the full rates, and (with --write) stores the thresholds in the model's metadata.
 //
 // Usage: npm run gate:calibrate -- [--model public/models/lus-resnet152] [--phantoms 400] [--real all]
-//        [--negatives 100] [--reference 200] [--accept 0.995] [--accept-view 0.995] [--write] [--json rates.json]
+//        [--negatives 100] [--reference 200] [--accept 0.995] [--accept-view 0.995] [--views cardiac]
+//        [--write] [--json rates.json]
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { METADATA_KEY } from '../src/domain';
+import { METADATA_KEY, type NonLungKind } from '../src/domain';
 import {
   chooseThreshold,
   defaultModelDir,
@@ -16,6 +17,7 @@ import {
   referenceViewFrame,
   runGateSets,
   trainingPhantom,
+  VIEW_KINDS,
   type Thresholds,
 } from './gateRates';
 import { fitViewDiscriminant, type ViewDiscriminant } from './viewDiscriminant';
@@ -29,6 +31,9 @@ const { values } = parseArgs({
     reference: { type: 'string', default: '200' },
     accept: { type: 'string', default: '0.995' },
     'accept-view': { type: 'string', default: '0.995' },
+    // Which non-lung view checks to fit (of NON_LUNG_VIEWS). chest-xray is not on by default: fitted for
+    // lus-resnet152 1.2.0 it refused 2 more of 100 X-rays but 3 of 699 real lung frames (docs/input-gate.md).
+    views: { type: 'string', default: 'cardiac' },
     write: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -38,37 +43,49 @@ const modelDir = values.model ?? defaultModelDir();
 const accept = Number(values.accept);
 const acceptView = Number(values['accept-view']);
 const referenceCount = Number(values.reference);
+const viewKinds = values.views
+  .split(',')
+  .map((k) => k.trim())
+  .filter(Boolean) as NonLungKind[];
+const unknownView = viewKinds.find((k) => !VIEW_KINDS.includes(k));
+if (unknownView) {
+  console.error(`--views: ${unknownView} is not a known view (known: ${VIEW_KINDS.join(', ')})`);
+  process.exit(2);
+}
 const started = Date.now();
 const progress = (set: string, done: number, total: number) =>
   process.stderr.write(`\r${set}: ${done}/${total}        `);
 
-// 1. The cardiac-view discriminant: logistic regression on pooled features of generated heart views
+// 1. One discriminant per known non-lung view: logistic regression on pooled features of generated views
 // (seeds apart from the negatives measured below) against training phantoms (not the held-out ones, and
-// no real frames: those are what its false refusals are measured on). Its threshold is chosen below.
-let cardiac: ViewDiscriminant | null = null;
+// no real frames: those are what its false refusals are measured on). Thresholds are chosen below.
+const discriminants = new Map<NonLungKind, ViewDiscriminant>();
 try {
   const lung = await pooledFeaturesOf(
     modelDir,
     Array.from({ length: referenceCount }, (_, i) => () => trainingPhantom(i)),
     (done, total) => progress('discriminant, training phantoms', done, total),
   );
-  const hearts = await pooledFeaturesOf(
-    modelDir,
-    Array.from({ length: referenceCount }, (_, i) => () => referenceViewFrame('cardiac', i)),
-    (done, total) => progress('discriminant, cardiac views', done, total),
-  );
+  if (!lung.length) throw new Error('the model gives no pooled features');
+  for (const kind of viewKinds) {
+    const views = await pooledFeaturesOf(
+      modelDir,
+      Array.from({ length: referenceCount }, (_, i) => () => referenceViewFrame(kind, i)),
+      (done, total) => progress(`discriminant, ${kind} references`, done, total),
+    );
+    discriminants.set(kind, fitViewDiscriminant(lung, views));
+  }
   process.stderr.write('\n');
-  if (!lung.length || !hearts.length) throw new Error('the model gives no pooled features');
-  cardiac = fitViewDiscriminant(lung, hearts);
 } catch (error) {
-  console.log(`No cardiac-view discriminant: ${(error as Error).message}`);
+  console.log(`No non-lung view discriminants: ${(error as Error).message}`);
 }
-const cardiacEntry = (threshold?: number) => ({
-  kind: 'cardiac',
-  ...cardiac!,
-  data: `logistic regression, ${referenceCount} generated cardiac views (reference seeds) vs ${referenceCount} training phantoms`,
-  ...(threshold !== undefined ? { threshold } : {}),
-});
+const viewEntries = (thresholds?: Partial<Record<NonLungKind, number>>) =>
+  [...discriminants].map(([kind, d]) => ({
+    kind,
+    ...d,
+    data: `logistic regression, ${referenceCount} generated ${kind} views (reference seeds) vs ${referenceCount} training phantoms`,
+    ...(thresholds?.[kind] !== undefined ? { threshold: thresholds[kind] } : {}),
+  }));
 
 // 2. Every set through the app's classify path, with the new reference in place (threshold not yet set).
 const { verdicts, modelId, msPerFrame } = await runGateSets({
@@ -76,10 +93,10 @@ const { verdicts, modelId, msPerFrame } = await runGateSets({
   phantoms: Number(values.phantoms),
   real: values.real === 'all' ? undefined : Number(values.real),
   negatives: Number(values.negatives),
-  ...(cardiac
+  ...(discriminants.size
     ? {
         patchGate: (gate: Record<string, unknown>) => {
-          gate.nonLung = [cardiacEntry()];
+          gate.nonLung = viewEntries();
         },
       }
     : {}),
@@ -91,8 +108,16 @@ const scored = verdicts.some((v) => v.featureScore !== undefined);
 const thresholds: Thresholds = {};
 const feature = scored ? chooseThreshold(verdicts, accept) : null;
 if (feature !== null) thresholds.feature = feature;
-const view = cardiac ? chooseThreshold(verdicts, acceptView, (v) => v.viewScore) : null;
-if (view !== null) thresholds.view = view;
+const viewThresholds: Partial<Record<NonLungKind, number>> = {};
+for (const kind of discriminants.keys()) {
+  const t = chooseThreshold(verdicts, acceptView, (v) => v.viewScores?.[kind]);
+  if (t !== null) viewThresholds[kind] = t;
+}
+const viewsCalibrated = Object.keys(viewThresholds).length > 0;
+if (viewsCalibrated) thresholds.views = viewThresholds;
+const viewText = Object.entries(viewThresholds)
+  .map(([kind, t]) => `${kind} ${t}`)
+  .join(', ');
 
 console.log(
   `Input gate calibration for ${modelId} (${modelDir}), ${verdicts.length} frames, ${msPerFrame.toFixed(0)} ms/frame on WASM`,
@@ -105,20 +130,22 @@ if (feature !== null) {
   );
   console.log(ratesTable(rates(verdicts, { feature })));
 }
-if (view !== null) {
+if (viewsCalibrated) {
   console.log(
-    `\nImage checks + feature distance + cardiac-view score (threshold ${view}, accepting ${acceptView * 100}% of the must-pass frames that pass the image checks):\n`,
+    `\nImage checks + feature distance + non-lung view scores (thresholds ${viewText}, each accepting ${acceptView * 100}% of the must-pass frames that pass the image checks):\n`,
   );
   console.log(ratesTable(rates(verdicts, thresholds)));
-  const lungScores = verdicts
-    .filter((v) => (v.set === 'phantoms' || v.set === 'real') && v.viewScore !== undefined)
-    .map((v) => v.viewScore!);
-  const cardiacScores = verdicts.filter((v) => v.set === 'cardiac').map((v) => v.viewScore!);
   const range = (xs: number[]) =>
     xs.length ? `${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)}` : 'none';
-  console.log(
-    `\nCardiac-view scores (logits; above 0 more like the generated hearts): lung frames ${range(lungScores)}, cardiac negatives ${range(cardiacScores)}`,
-  );
+  for (const kind of discriminants.keys()) {
+    const score = (sets: string[]) =>
+      verdicts
+        .filter((v) => sets.includes(v.set) && v.viewScores?.[kind] !== undefined)
+        .map((v) => v.viewScores![kind]!);
+    console.log(
+      `${kind} view scores (logits; above 0 more like the generated views): lung frames ${range(score(['phantoms', 'real']))}, ${kind} negatives ${range(score([kind]))}`,
+    );
+  }
 }
 if (feature === null) {
   console.log(
@@ -141,13 +168,13 @@ if (values.write) {
   const json = JSON.parse(text) as { userDefinedMetadata: Record<string, { gate: Record<string, unknown> }> };
   const gate = json.userDefinedMetadata[METADATA_KEY]!.gate;
   gate.threshold = feature;
-  if (cardiac && view !== null) gate.nonLung = [cardiacEntry(view)];
+  if (viewsCalibrated) gate.nonLung = viewEntries(viewThresholds).filter((e) => e.threshold !== undefined);
   else delete gate.nonLung;
   gate.calibration = {
     at: new Date().toISOString(),
     accept,
     acceptView,
-    ...(view !== null ? { viewThreshold: view } : {}),
+    ...(viewsCalibrated ? { viewThresholds } : {}),
     rates: rates(verdicts, thresholds).map((r) => ({
       set: r.set,
       frames: r.frames,
@@ -158,7 +185,7 @@ if (values.write) {
   // Keep the file's own layout (the exporter writes compact JSON).
   writeFileSync(path, text.includes('\n ') ? JSON.stringify(json, null, 1) + '\n' : JSON.stringify(json));
   console.log(
-    `\nWrote gate.threshold = ${feature}${view !== null ? ` and the cardiac-view reference (threshold ${view})` : ''} into ${path}`,
+    `\nWrote gate.threshold = ${feature}${viewsCalibrated ? ` and the non-lung view references (thresholds ${viewText})` : ''} into ${path}`,
   );
 }
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -1,7 +1,15 @@
 // Input-gate rates on fixed sets: held-out phantoms and real frames (must pass) and each generated negative kind (must be refused); shared by the calibration script and the CI subset test.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLASS_IDS, METADATA_KEY, greyToRgba, type GateReasonCode, type RgbaImage } from '../src/domain';
+import {
+  CLASS_IDS,
+  METADATA_KEY,
+  NON_LUNG_VIEWS,
+  greyToRgba,
+  type GateReasonCode,
+  type NonLungKind,
+  type RgbaImage,
+} from '../src/domain';
 import type { FrameInput, ModelSource } from '../src/inference/api';
 import { FrameClassifier } from '../src/inference/classifier';
 import { useWasmBackendInNode } from '../src/inference/node';
@@ -19,7 +27,9 @@ const TRAINING_SYNTH_SEED = 1;
 
 export type SetName = 'phantoms' | 'real' | NegativeKind;
 /** Refusals that come from the model check rather than from the image checks. */
-const MODEL_REASONS = new Set<GateReasonCode>(['unfamiliar', 'cardiac-view']);
+const MODEL_REASONS = new Set<GateReasonCode>(['unfamiliar', ...Object.values(NON_LUNG_VIEWS)]);
+/** The known non-lung views, in the order the gate asks about them. */
+export const VIEW_KINDS = Object.keys(NON_LUNG_VIEWS) as NonLungKind[];
 export const MUST_PASS: SetName[] = ['phantoms', 'real'];
 
 export interface FrameVerdict {
@@ -29,8 +39,8 @@ export interface FrameVerdict {
   reason?: GateReasonCode | 'input-problem';
   /** The model-based score, when the model carries gate statistics (calibrated or not). */
   featureScore?: number;
-  /** Score against the model's known non-lung view (cardiac), when the metadata has one. */
-  viewScore?: number;
+  /** Scores against the model's known non-lung views (cardiac, chest X-ray), those the metadata has. */
+  viewScores?: Partial<Record<NonLungKind, number>>;
   /** Whether the image checks alone refused it. */
   imageRefused: boolean;
 }
@@ -188,7 +198,7 @@ export async function runGateSets(
           pass: g.pass,
           ...(g.reason ? { reason: g.reason } : {}),
           ...(g.featureScore !== undefined ? { featureScore: g.featureScore } : {}),
-          ...(g.viewScores?.cardiac !== undefined ? { viewScore: g.viewScores.cardiac } : {}),
+          ...(g.viewScores ? { viewScores: g.viewScores as Partial<Record<NonLungKind, number>> } : {}),
           imageRefused: !g.pass && !MODEL_REASONS.has(g.reason!),
         });
       });
@@ -231,17 +241,21 @@ export interface SetRate {
   reasons: Record<string, number>;
 }
 
-/** Thresholds to apply to stored scores: the feature distance and the cardiac-view score. */
+/** Thresholds to apply to stored scores: the feature distance and each non-lung view's score. */
 export interface Thresholds {
   feature?: number;
-  view?: number;
+  views?: Partial<Record<NonLungKind, number>>;
 }
 
 /** The verdict a frame gets under the given thresholds (the image checks' refusals stand as they are). */
 function judged(v: FrameVerdict, t: Thresholds): { pass: boolean; reason?: string } {
   if (v.imageRefused) return { pass: false, reason: v.reason ?? 'refused' };
-  if (t.view !== undefined && v.viewScore !== undefined && !(v.viewScore <= t.view))
-    return { pass: false, reason: 'cardiac-view' };
+  for (const kind of VIEW_KINDS) {
+    const threshold = t.views?.[kind];
+    const score = v.viewScores?.[kind];
+    if (threshold !== undefined && score !== undefined && !(score <= threshold))
+      return { pass: false, reason: NON_LUNG_VIEWS[kind] };
+  }
   if (t.feature !== undefined && v.featureScore !== undefined && !(v.featureScore <= t.feature))
     return { pass: false, reason: 'unfamiliar' };
   return { pass: true };

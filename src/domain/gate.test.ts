@@ -93,6 +93,11 @@ describe('input gate', () => {
     });
     expect(viewScore(ref.views[0]!, [1, 2, 3, 4])).toBeCloseTo(-0.5, 10);
     expect(viewScore(ref.views[0]!, [1, 4, 3, 4])).toBeCloseTo(1.5, 10);
+    const xray = parseGateReference({ ...stats, nonLung: [cardiac, { ...cardiac, kind: 'chest-xray' }] })!;
+    expect(xray.views.map((v) => [v.kind, v.reason])).toEqual([
+      ['cardiac', 'cardiac-view'],
+      ['chest-xray', 'x-ray-view'],
+    ]);
     expect(parseGateReference({ ...stats, nonLung: [{ ...cardiac, kind: 'bladder' }] })!.views).toEqual([]);
     expect(parseGateReference({ ...stats, nonLung: [{ ...cardiac, weights: [1, 2] }] })!.views).toEqual([]);
     expect(parseGateReference({ ...stats, nonLung: [{ ...cardiac, bias: 'x' }] })!.views).toEqual([]);
@@ -115,6 +120,18 @@ describe('input gate', () => {
         { kind: 'cardiac', score: 0.4, threshold: 0.5 },
       ]),
     ).toMatchObject({ pass: true, modelChecked: true, viewScores: { cardiac: 0.4 } });
+    // Each known view refuses with its own words; an X-ray is not called "unfamiliar".
+    expect(
+      gateVerdict(null, ultrasound, feature, [
+        { kind: 'cardiac', score: -3, threshold: 0.5 },
+        { kind: 'chest-xray', score: 2, threshold: 1 },
+      ]),
+    ).toMatchObject({
+      pass: false,
+      reason: 'x-ray-view',
+      message: 'This looks like an X-ray, not an ultrasound image.',
+      viewScores: { cardiac: -3, 'chest-xray': 2 },
+    });
     // Uncalibrated: the score is recorded but decides nothing.
     expect(gateVerdict(null, ultrasound, null, [{ kind: 'cardiac', score: 3 }])).toMatchObject({
       pass: true,

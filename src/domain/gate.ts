@@ -15,6 +15,7 @@ export type GateReasonCode =
   | 'uniform'
   | 'no-ultrasound'
   | 'cardiac-view'
+  | 'x-ray-view'
   | 'unfamiliar';
 
 /** What the refusal says, for a tired reader at 3 a.m.: what it looks like, and what to do. */
@@ -28,6 +29,7 @@ export const GATE_MESSAGES: Record<GateReasonCode, string> = {
   uniform: 'The frame is almost uniform: no ultrasound image in it.',
   'no-ultrasound': 'No ultrasound image found in this frame.',
   'cardiac-view': 'This looks like a heart (cardiac) view, not a lung view.',
+  'x-ray-view': 'This looks like an X-ray, not an ultrasound image.',
   unfamiliar: 'This image is unlike anything the model was trained on (not a lung view?).',
 };
 
@@ -372,7 +374,12 @@ export interface GateReference {
 }
 
 /** Kinds of known non-lung ultrasound view the gate can recognise, with the refusal each one gives. */
-export const NON_LUNG_VIEWS = { cardiac: 'cardiac-view' } as const satisfies Record<string, GateReasonCode>;
+export const NON_LUNG_VIEWS = {
+  cardiac: 'cardiac-view',
+  // An X-ray is not ultrasound, but some are grainy enough to pass the texture check, and a model's
+  // features can place them among the lung frames' long tail: the same kind of discriminant refuses them.
+  'chest-xray': 'x-ray-view',
+} as const satisfies Record<string, GateReasonCode>;
 export type NonLungKind = keyof typeof NON_LUNG_VIEWS;
 
 /**

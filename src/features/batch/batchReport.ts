@@ -53,6 +53,7 @@ const SHORT_REFUSALS: Readonly<Record<string, string>> = {
   uniform: 'blank frame',
   'no-ultrasound': 'no ultrasound image',
   'cardiac-view': 'heart view',
+  'x-ray-view': 'X-ray',
   unfamiliar: 'unfamiliar image',
 };
 
