@@ -13,6 +13,6 @@ for (const classId of Object.keys(REGION_OF) as ClassId[]) {
   const r = await heatMass(modelDir, classId, Number(values.frames));
   console.log(
     `${classId}: ${r.frames} frames, ${r.cells} cells, heat on dilated mask ${(r.heatFraction * 100).toFixed(1)}% ` +
-      `vs its area ${(r.areaShare * 100).toFixed(1)}% → ratio ${r.ratio.toFixed(2)} (undilated ${r.undilatedRatio.toFixed(2)})`,
+      `vs its area ${(r.areaShare * 100).toFixed(1)}% → ratio ${r.ratio.toFixed(2)} (undilated ${r.undilatedRatio.toFixed(2)}; the most any map could reach ${r.ceiling.toFixed(2)})`,
   );
 }

@@ -23,28 +23,34 @@ describe.skipIf(!trained)(
         const r = await heatMass(modelDir, classId, 50);
         results.set(classId, r);
         console.info(
-          `${classId} (${r.cells} cells): heat ${(r.heatFraction * 100).toFixed(1)}% on ${(r.areaShare * 100).toFixed(1)}% of the frame, ratio ${r.ratio.toFixed(2)} (undilated ${r.undilatedRatio.toFixed(2)})`,
+          `${classId} (${r.cells} cells): heat ${(r.heatFraction * 100).toFixed(1)}% on ${(r.areaShare * 100).toFixed(1)}% of the frame, ratio ${r.ratio.toFixed(2)} (undilated ${r.undilatedRatio.toFixed(2)}, ceiling ${r.ceiling.toFixed(2)})`,
         );
       }
     }, 900_000);
 
+    it('the default model gives heat maps of 8×8 cells (its last stage is dilated)', () => {
+      expect(results.get('b_lines')!.cells).toBe('8×8');
+    });
+
     for (const classId of SIGNS) {
       // A heat map spread evenly, or placed at random, gives 1.0: more means the model looks at the sign.
-      it(`${classId}: the sign's own cells hold at least 1.1× their share of the heat`, () => {
+      // lus-resnet152 1.2.0 measured 1.48 (B-lines), 1.43 (effusion), 1.33 (consolidation) on these phantoms.
+      it(`${classId}: the sign's own cells hold at least 1.25× their share of the heat`, () => {
         const r = results.get(classId)!;
         expect(r.frames).toBeGreaterThanOrEqual(45);
-        expect(r.undilatedRatio).toBeGreaterThanOrEqual(1.1);
+        expect(r.undilatedRatio).toBeGreaterThanOrEqual(1.25);
       });
-      // Known gap (issue #10 stays open): the default model is trained at 128 px, so its feature map is
-      // 4×4 cells and the mask dilated by one cell covers 72–93% of the frame; a ratio of 1.5 is then
-      // impossible (the most it can reach is 1 / the covered share). Marked as failing so that a model at
-      // 224 px (7×7) that meets the bar turns this test red and the mark is removed.
-      it.fails(
-        `${classId}: the mask dilated by one cell holds at least 1.5× its share (known gap at 4×4 cells)`,
-        () => {
-          expect(results.get(classId)!.ratio).toBeGreaterThanOrEqual(1.5);
-        },
-      );
+      // Measured 1.20, 1.29, 1.12: more than their share even when the mask is widened by a cell.
+      it(`${classId}: the mask dilated by one cell holds more than its share of the heat`, () => {
+        expect(results.get(classId)!.ratio).toBeGreaterThanOrEqual(1.08);
+      });
+      // Known gap (issue #10 stays open): at 8×8 cells the B-line and effusion masks dilated by one cell
+      // cover 78% and 65% of the frame, so even a map with all its heat on the mask reaches only 1.27 and
+      // 1.53 (`ceiling`); 1.2.0 puts 94% and 84% of the heat there. Consolidation (ceiling 2.17) reaches
+      // 1.12. Marked as failing, so a model that meets the bar turns this red and the mark is removed.
+      it.fails(`${classId}: the mask dilated by one cell holds at least 1.5× its share (known gap)`, () => {
+        expect(results.get(classId)!.ratio).toBeGreaterThanOrEqual(1.5);
+      });
     }
   },
 );

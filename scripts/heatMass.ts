@@ -27,8 +27,10 @@ export interface HeatMassResult {
   areaShare: number;
   /** heatFraction / areaShare: 1 is no better than spreading heat evenly. */
   ratio: number;
-  /** The same without dilation (the mask's own cells): informative when cells are coarse (4×4). */
+  /** The same without dilation (the mask's own cells): informative when cells are coarse. */
   undilatedRatio: number;
+  /** The highest ratio any heat map could reach (all heat on the dilated mask): 1 / areaShare. */
+  ceiling: number;
   cells: string;
 }
 
@@ -84,6 +86,7 @@ export async function heatMass(modelDir: string, classId: ClassId, frames: numbe
     areaShare,
     ratio: heatFraction / Math.max(1e-9, areaShare),
     undilatedRatio: heat0 / Math.max(1e-9, area0),
+    ceiling: 1 / Math.max(1e-9, areaShare),
     cells,
   };
 }
