@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
         "--dilate-last-stage",
         action="store_true",
         help="build the ResNet with its last stage dilated (torchvision replace_stride_with_dilation=[False, False, "
-        "True]): the same weights, heat maps twice as fine each way, about a sixth more compute",
+        "True]): the same weights, heat maps twice as fine each way, about a fifth more compute",
     )
     model.add_argument(
         "--checkpoint",
