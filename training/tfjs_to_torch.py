@@ -1,7 +1,7 @@
 """Recovers a torchvision ResNet state_dict from a ResNet graph model written by our exporter (training/lus_export).
 
 The exporter folds each BatchNorm into its conv, so the recovered model has identity BatchNorms (weight 1,
-running mean 0, running variance 1 - eps, so the scale is exactly 1) and the folded conv bias as the
+running mean 0, running variance 1 - eps, so the scale is 1 to float32 precision) and the folded conv bias as the
 BatchNorm bias. In eval mode it computes what the graph model computes, to the precision of the shipped
 weights; folding it again gives the same weights back. Use it to re-export or evaluate a shipped model whose
 training checkpoint is gone. It is not a starting point for training with BatchNorm in train mode: batch
