@@ -43,7 +43,7 @@ test.describe('capture from a fake scanner (A-lines clip)', () => {
     console.log(`ROI found ${JSON.stringify(roi)}, generator ${JSON.stringify(truth)}: ${error} px`);
     expect(error).toBeLessThanOrEqual(8);
 
-    // Continuous mode: read-outs keep coming, the video outpaces the model, and frames are dropped, not queued.
+    // Continuous mode: read-outs keep coming, and frames the model has no time for are dropped, not queued.
     const stats = page.getByTestId('live-stats');
     await expect(stats).toHaveAttribute('data-classified', /^([5-9]|\d\d+)$/, { timeout: 60_000 });
     await expect(page.getByTestId('live-readout')).toHaveAttribute('data-state', 'reading');
@@ -58,7 +58,12 @@ test.describe('capture from a fake scanner (A-lines clip)', () => {
       ),
     );
     expect(Math.abs(sum.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-3);
-    await expect(stats).toHaveAttribute('data-dropped', /^[1-9]\d*$/);
+    // Never more read-outs than video frames. Whether any are dropped depends on the machine: the tiny test
+    // model can keep up with 15 frames/s on an idle CPU, and then there is nothing to drop.
+    const perSecond = Number(await stats.getAttribute('data-per-second'));
+    const videoPerSecond = Number(await stats.getAttribute('data-video-per-second'));
+    expect(perSecond).toBeLessThanOrEqual(videoPerSecond * 1.1 + 0.5);
+    if (perSecond < 0.8 * videoPerSecond) await expect(stats).toHaveAttribute('data-dropped', /^[1-9]\d*$/);
     // Never behind: the model is never asked for more than one frame at a time, so read-outs lag by one
     // model run at most; the count of read-outs grows while frames are dropped.
     const before = Number(await stats.getAttribute('data-classified'));
