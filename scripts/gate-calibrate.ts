@@ -1,4 +1,4 @@
-// Calibrates the input gate for a model: fits the non-lung view references (cardiac, chest X-ray), runs held-out phantoms, the real frames and every negative kind, prints the full rates, and (with --write) stores the thresholds in the model's metadata.
+// Calibrates the input gate for a model: fits the non-lung view references named by --views (cardiac by default), runs held-out phantoms, the real frames and every negative kind, prints the full rates, and (with --write) stores the thresholds in the model's metadata.
 //
 // Usage: npm run gate:calibrate -- [--model public/models/lus-resnet152] [--phantoms 400] [--real all]
 //        [--negatives 100] [--reference 200] [--accept 0.995] [--accept-view 0.995] [--views cardiac]
