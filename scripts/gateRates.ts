@@ -15,6 +15,7 @@ import { FrameClassifier } from '../src/inference/classifier';
 import { useWasmBackendInNode } from '../src/inference/node';
 import { decodeImageBuffer } from '../src/sources/node/decodeNode';
 import { NEGATIVE_KINDS, generateNegativeFrame, generatePhantom, type NegativeKind } from '../src/synth';
+import { clipIdFromFileName } from './prepare-training-data';
 
 export const REAL_DIR = resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'pocus-lus');
 export const MODELS_DIR = resolve(import.meta.dirname, '..', 'public', 'models');
@@ -100,6 +101,44 @@ export function realFrameFiles(limit?: number): string[] {
   return Array.from({ length: limit }, (_, i) => files[Math.floor(i * step)]!);
 }
 
+/** The real clips training/train.py holds out for validation (training/splits/real-val-clips.json). */
+export const VALIDATION_SPLIT = resolve(
+  import.meta.dirname,
+  '..',
+  'training',
+  'splits',
+  'real-val-clips.json',
+);
+
+export function validationClips(): Set<string> {
+  const split = JSON.parse(readFileSync(VALIDATION_SPLIT, 'utf8')) as {
+    validation: Record<string, string[]>;
+  };
+  return new Set(Object.values(split.validation).flat());
+}
+
+/** Whether a real frame file belongs to one of the validation clips (never fitted to, by training or the gate). */
+export function isValidationFrame(file: string): boolean {
+  return validationClips().has(clipIdFromFileName(file));
+}
+
+/**
+ * Real frames of the training clips only (the model trained on them too), spread evenly over them: the real
+ * side of the view discriminants' fit. The validation clips stay unseen, so their refusals are honest.
+ */
+export function trainingRealFrameFiles(limit: number): string[] {
+  const clips = validationClips();
+  const files = realFrameFiles().filter((f) => !clips.has(clipIdFromFileName(f)));
+  if (limit >= files.length) return files;
+  return Array.from({ length: limit }, (_, i) => files[Math.floor((i * files.length) / limit)]!);
+}
+
+/** A real frame file decoded for the classify path. */
+export async function realFrame(file: string): Promise<FrameInput> {
+  const decoded = await decodeImageBuffer(readFileSync(file), file);
+  return { pixels: decoded.image, name: file.slice(REAL_DIR.length + 1) };
+}
+
 export function negativeFrame(kind: NegativeKind, i: number): FrameInput {
   const sizes: Array<[number, number]> = [
     [400, 300],
@@ -143,7 +182,7 @@ export function trainingPhantom(i: number): FrameInput {
 /** Pooled features of frames through the app's own classify path (frames the pipeline refuses are left out). */
 export async function pooledFeaturesOf(
   modelDir: string,
-  inputs: ReadonlyArray<() => FrameInput>,
+  inputs: ReadonlyArray<() => FrameInput | Promise<FrameInput>>,
   onProgress?: (done: number, total: number) => void,
 ): Promise<number[][]> {
   await useWasmBackendInNode();
@@ -151,7 +190,7 @@ export async function pooledFeaturesOf(
   await classifier.load(modelSource(modelDir), 'wasm');
   const features: number[][] = [];
   for (let start = 0; start < inputs.length; start += 8) {
-    const batch = inputs.slice(start, start + 8).map((f) => f());
+    const batch = await Promise.all(inputs.slice(start, start + 8).map((f) => f()));
     const outcomes = await classifier.classify(batch, { explain: false, pooledFeatures: true });
     for (const o of outcomes) if (o.ok && o.result.pooledFeatures) features.push(o.result.pooledFeatures);
     onProgress?.(Math.min(inputs.length, start + 8), inputs.length);
@@ -214,10 +253,7 @@ export async function runGateSets(
     const files = realFrameFiles(options.real);
     await run(
       'real',
-      files.map((file) => async () => {
-        const decoded = await decodeImageBuffer(readFileSync(file), file);
-        return { pixels: decoded.image, name: file.slice(REAL_DIR.length + 1) };
-      }),
+      files.map((file) => () => realFrame(file)),
     );
   }
   for (const kind of options.kinds ?? NEGATIVE_KINDS) {
