@@ -3,14 +3,24 @@
 import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_IDS, CLASS_NAMES } from '../src/domain';
+import {
+  CLASS_IDS,
+  CLASS_NAMES,
+  colourEvidence,
+  detectUltrasoundRegion,
+  judgeImage,
+  rgbaToGrey,
+  textureEvidence,
+} from '../src/domain';
 import { generatePhantom } from '../src/synth';
+import { negativeFrame } from '../scripts/gateRates';
 import { dropFile, openApp, readProbabilities } from './helpers/app';
-import { GENERATED, encodeGreyPng } from './helpers/fixtures';
+import { GENERATED, encodeGreyPng, encodeRgbaPng } from './helpers/fixtures';
 
 const DIR = join(GENERATED, 'smoke-phantoms');
 /** Seeds far from the training (1) and test (2) sets' streams; chosen once, never re-picked to make the test pass. */
 const SEED = 90210;
+const SHOTS = process.env.LUS_SHOTS;
 
 test.describe('smoke: default model lus-resnet152 forced to WASM', () => {
   // ResNet152 on one software core: loading and the first run take tens of seconds here.
@@ -52,4 +62,35 @@ test.describe('smoke: default model lus-resnet152 forced to WASM', () => {
       await expect(page.getByTestId('result-meta')).toContainText('lus-resnet152');
     });
   }
+
+  // The image checks refuse most X-rays (no speckle), but grainy ones pass them; only the model's chest-X-ray
+  // check refuses those. The frame is the first X-ray of the gate-rate set that passes the image checks
+  // (checked here), so this proves the model check end to end, with its reason on screen.
+  test('smoke: a grainy chest X-ray that passes the image checks is refused as an X-ray by the model check', async ({
+    page,
+  }) => {
+    mkdirSync(DIR, { recursive: true });
+    const index = Array.from({ length: 100 }, (_, i) => i).find((i) => {
+      const { pixels } = negativeFrame('chest-xray', i);
+      const grey = rgbaToGrey(pixels!);
+      const roi = detectUltrasoundRegion(grey);
+      if (!roi.found) return false;
+      return (
+        judgeImage({ ...colourEvidence(pixels!, roi.rect), ...textureEvidence(grey, roi.rect) }) === null
+      );
+    });
+    expect(index, 'some generated X-ray passes the image checks').toBeDefined();
+    const { pixels } = negativeFrame('chest-xray', index!);
+    const path = join(DIR, `chest-xray-${index}.png`);
+    writeFileSync(path, encodeRgbaPng(pixels!.width, pixels!.height, new Uint8Array(pixels!.data.buffer)));
+    await openApp(page, { model: 'lus-resnet152', backend: 'wasm' });
+    await expect(page.getByTestId('backend')).toContainText('WASM');
+    await dropFile(page, path);
+    await expect(page.getByTestId('gate-refusal')).toBeVisible({ timeout: 180_000 });
+    await expect(page.getByTestId('gate-reason')).toHaveText(
+      'This looks like an X-ray, not an ultrasound image.',
+    );
+    await expect(page.getByTestId('prob-b_lines')).toHaveCount(0);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'refused-x-ray.png'), fullPage: true });
+  });
 });

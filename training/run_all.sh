@@ -148,7 +148,8 @@ main() {
     --phantom-test "$DATA/phantoms-test-$SIZE" --real "$DATA/real-$SIZE" \
     --train-phantoms "$DATA/phantoms-train-$SIZE" --out public/models/lus-resnet152 \
     --reports training/reports
-  # The exporter writes fresh gate statistics; the thresholds and the cardiac-view check come from calibration.
+  # The exporter writes fresh gate statistics; the thresholds and the non-lung view checks (cardiac, chest X-ray)
+  # come from calibration.
   step "calibrate the input gate"
   npx tsx scripts/gate-calibrate.ts --model public/models/lus-resnet152 --write
   step "all done"

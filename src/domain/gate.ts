@@ -384,9 +384,10 @@ export type NonLungKind = keyof typeof NON_LUNG_VIEWS;
 
 /**
  * A known non-lung view, told apart from lung by a linear discriminant on the pooled features (logistic
- * regression fitted by `npm run gate:calibrate` on generated views against training phantoms). The distance
- * check alone cannot refuse a heart: its features lie no farther from the lung data than the phantoms' own
- * long tail; the discriminant asks the sharper question "nearer the heart or the lung?".
+ * regression fitted by `npm run gate:calibrate` on generated views against training phantoms and real
+ * frames of the training clips). The distance check alone cannot refuse a heart: its features lie no
+ * farther from the lung data than the phantoms' own long tail; the discriminant asks the sharper question
+ * "nearer the heart or the lung?".
  */
 export interface NonLungView {
   kind: NonLungKind;
