@@ -44,7 +44,14 @@ describe.skipIf(!trained)(
       it(`${classId}: the mask dilated by one cell holds more than its share of the heat`, () => {
         expect(results.get(classId)!.ratio).toBeGreaterThanOrEqual(1.08);
       });
-      // Known gap (issue #10 stays open): at 8×8 cells the B-line and effusion masks dilated by one cell
+      // Where the sign's dilated mask is most of the frame, the share of the heat on it says more than the
+      // ratio: 1.2.0 puts 94% (B-lines) and 84% (effusion) there. Consolidation's mask is smaller (46%).
+      if (classId !== 'consolidation') {
+        it(`${classId}: at least 80% of the heat lies on the mask dilated by one cell`, () => {
+          expect(results.get(classId)!.heatFraction).toBeGreaterThanOrEqual(0.8);
+        });
+      }
+      // Known gap (issue #10 is blocked on it): at 8×8 cells the B-line and effusion masks dilated by one cell
       // cover 78% and 65% of the frame, so even a map with all its heat on the mask reaches only 1.27 and
       // 1.53 (`ceiling`); 1.2.0 puts 94% and 84% of the heat there. Consolidation (ceiling 2.17) reaches
       // 1.12. Marked as failing, so a model that meets the bar turns this red and the mark is removed.
