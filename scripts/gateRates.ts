@@ -110,11 +110,17 @@ export const VALIDATION_SPLIT = resolve(
   'real-val-clips.json',
 );
 
+let validationClipSet: Set<string> | undefined;
+
+/** Read once: isValidationFrame runs for every real frame of a calibration. */
 export function validationClips(): Set<string> {
-  const split = JSON.parse(readFileSync(VALIDATION_SPLIT, 'utf8')) as {
-    validation: Record<string, string[]>;
-  };
-  return new Set(Object.values(split.validation).flat());
+  if (!validationClipSet) {
+    const split = JSON.parse(readFileSync(VALIDATION_SPLIT, 'utf8')) as {
+      validation: Record<string, string[]>;
+    };
+    validationClipSet = new Set(Object.values(split.validation).flat());
+  }
+  return validationClipSet;
 }
 
 /** Whether a real frame file belongs to one of the validation clips (never fitted to, by training or the gate). */

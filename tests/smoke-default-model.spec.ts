@@ -1,19 +1,12 @@
 // Smoke test of the shipped default model (lus-resnet152) on WASM: one clear phantom per sign, each read right.
 
 import { test, expect } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CLASS_IDS,
-  CLASS_NAMES,
-  colourEvidence,
-  detectUltrasoundRegion,
-  judgeImage,
-  rgbaToGrey,
-  textureEvidence,
-} from '../src/domain';
+import { CLASS_IDS, CLASS_NAMES, metadataFromModelJson } from '../src/domain';
+import { prepareFrame } from '../src/inference/framePipeline';
 import { generatePhantom } from '../src/synth';
-import { negativeFrame } from '../scripts/gateRates';
+import { defaultModelDir, negativeFrame } from '../scripts/gateRates';
 import { dropFile, openApp, readProbabilities } from './helpers/app';
 import { GENERATED, encodeGreyPng, encodeRgbaPng } from './helpers/fixtures';
 
@@ -70,15 +63,20 @@ test.describe('smoke: default model lus-resnet152 forced to WASM', () => {
     page,
   }) => {
     mkdirSync(DIR, { recursive: true });
-    const index = Array.from({ length: 100 }, (_, i) => i).find((i) => {
-      const { pixels } = negativeFrame('chest-xray', i);
-      const grey = rgbaToGrey(pixels!);
-      const roi = detectUltrasoundRegion(grey);
-      if (!roi.found) return false;
-      return (
-        judgeImage({ ...colourEvidence(pixels!, roi.rect), ...textureEvidence(grey, roi.rect) }) === null
+    // The app's own frame preparation (ROI, crop, image evidence) says which X-rays the image checks pass.
+    const checked = metadataFromModelJson(
+      JSON.parse(readFileSync(join(defaultModelDir(), 'model.json'), 'utf8')),
+    );
+    if (!checked.ok) throw new Error(checked.message);
+    const { input } = checked.metadata;
+    const scratch = new Float32Array(input.height * input.width * 3);
+    let index: number | undefined;
+    for (let i = 0; i < 100 && index === undefined; i++) {
+      const prepared = await prepareFrame(negativeFrame('chest-xray', i), input, scratch, 0).catch(
+        () => null,
       );
-    });
+      if (prepared && prepared.imageRefusal === null) index = i;
+    }
     expect(index, 'some generated X-ray passes the image checks').toBeDefined();
     const { pixels } = negativeFrame('chest-xray', index!);
     const path = join(DIR, `chest-xray-${index}.png`);
