@@ -36,6 +36,16 @@ def read_graph_weights(folder: Path) -> tuple[dict, dict]:
     return model_json, weights_from_manifest(entries, blob)
 
 
+def last_stage_dilated(model_json: dict) -> bool:
+    """Whether the graph's last stage is dilated (torchvision's replace_stride_with_dilation for layer4): its
+    second block's 3x3 conv then has dilation 2. The state_dict is the same either way, so this is recorded in
+    config.json; a recovered model built without it would compute a 4x4 map from 8x8-trained weights."""
+    for node in model_json["modelTopology"]["node"]:
+        if node["name"] == "layer4/1/conv2":
+            return [int(v) for v in node["attr"]["dilations"]["list"]["i"]] == [1, 2, 2, 1]
+    return False
+
+
 def state_dict_from_graph(weights: dict, architecture: str, num_classes: int) -> dict:
     """A torchvision state_dict whose BatchNorms are identities around the folded convs."""
     model = build_resnet(architecture, num_classes)
@@ -100,6 +110,8 @@ def main() -> None:
             "architecture": architecture,
             "classes": classes,
             "batchNorm": "folded into the convs; identity BatchNorms",
+            "dilateLastStage": last_stage_dilated(model_json),
+            "provenance": meta.get("provenance"),
             "input": {"size": inp["height"], "height": inp["height"], "width": inp["width"], "channels": 3,
                       "colour": inp.get("colour"), "aspect": inp.get("aspect"), "range": inp.get("range"),
                       "mean": inp["mean"][0], "std": inp["std"][0]},

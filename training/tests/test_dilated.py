@@ -14,7 +14,7 @@ import lus_export.graph as graph
 from lus_export import UnsupportedArchitectureError, build_resnet, export_tfjs, fold_resnet, folded_forward
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tfjs_to_torch import read_graph_weights, state_dict_from_graph  # noqa: E402
+from tfjs_to_torch import last_stage_dilated, read_graph_weights, state_dict_from_graph  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,8 @@ def test_dilated_export_is_exact_at_odd_sizes(resnet50_pair, tmp_path):
     assert dilations["layer4/1/conv2"] == [1, 2, 2, 1]
     assert dilations["layer4/0/conv2"] == [1, 1, 1, 1]  # torchvision keeps the first block's 3x3 undilated
     assert dilations["layer3/0/conv2"] == [1, 1, 1, 1]
+    # Recovery reads the layout back, so a recovered model is rebuilt dilated (config.json dilateLastStage).
+    assert last_stage_dilated(model_json)
 
 
 def test_the_feature_map_is_twice_as_fine_and_its_even_cells_are_the_undilated_map(resnet50_pair):
@@ -59,7 +61,8 @@ def test_a_graph_model_is_recovered_as_a_state_dict_that_computes_the_same(resne
     plain, _ = resnet50_pair
     export_tfjs(plain, tmp_path / "m", architecture="resnet50", description=description(), input_size=64,
                 features=True, quantize="float16")
-    _, weights = read_graph_weights(tmp_path / "m")
+    model_json, weights = read_graph_weights(tmp_path / "m")
+    assert not last_stage_dilated(model_json)
     recovered = build_resnet("resnet50", 4)
     recovered.load_state_dict(state_dict_from_graph(weights, "resnet50", 4))
     recovered.eval()
