@@ -46,6 +46,28 @@ def depth_bin(mm: float) -> str:
     return "≥ 15 cm"
 
 
+def config_summary(config: dict) -> dict:
+    """What the report records of a model's config.json. A training run's config has its recipe, data and
+    software; one written by tfjs_to_torch.py --config (shipped weights recovered from their export) has
+    where they came from and the model's provenance instead."""
+    keys = ("stage", "input", "recipe", "data", "software", "dilateLastStage", "recoveredFrom", "provenance")
+    return {k: config[k] for k in keys if k in config}
+
+
+def consolidation_company(content: dict) -> Dict[str, str]:
+    """What the generator drew beside a consolidation (lus-synth.md: aerated lung with A-lines or 1–3
+    B-lines beside it, a small effusion), so a consolidation read as another sign can be traced to the
+    co-finding that carries that sign. Phantoms of the other signs get "other sign"."""
+    if content["kind"] != "consolidation":
+        return {f"consolidation with {what}": "other sign" for what in ("B-lines beside", "A-lines beside", "small effusion")}
+    lung = content["lung"]
+    return {
+        "consolidation with B-lines beside": "yes" if lung["bLines"] else "no",
+        "consolidation with A-lines beside": "yes" if lung["aLines"] else "no",
+        "consolidation with small effusion": "yes" if content["smallEffusion"] else "no",
+    }
+
+
 def nuisance_keys(params: dict, gain_lo: float, gain_hi: float) -> Dict[str, str]:
     gain = params["imaging"]["gainDb"]
     overlay = params.get("overlay")
@@ -55,6 +77,7 @@ def nuisance_keys(params: dict, gain_lo: float, gain_hi: float) -> Dict[str, str
         "overlays": "on" if overlay else "off",
         "letterbox": overlay["letterbox"] if overlay else "none",
         "gain": "low (bottom 10 %)" if gain <= gain_lo else "high (top 10 %)" if gain >= gain_hi else "middle",
+        **consolidation_company(params["content"]),
     }
 
 
@@ -177,8 +200,8 @@ def main() -> None:
 
     report = {
         "createdAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "models": {"finetuned": {"weights": args.finetuned, "config": {k: ft_cfg[k] for k in ("input", "recipe", "data", "software")}},
-                   "phantomOnly": {"weights": phantom_only_weights, "config": {k: pt_cfg[k] for k in ("input", "recipe", "data", "software")}}},
+        "models": {"finetuned": {"weights": args.finetuned, "config": config_summary(ft_cfg)},
+                   "phantomOnly": {"weights": phantom_only_weights, "config": config_summary(pt_cfg)}},
         "data": {"phantomTest": {"root": args.phantom_test, "frames": len(phantoms), "seed": manifest.get("seed"),
                                  "generatorVersion": manifest.get("generatorVersion")},
                  "realValidation": {"split": args.split, "frames": len(real_val), "clips": len(set(real_val.clips))},
@@ -222,7 +245,9 @@ def main() -> None:
         "## (d) Accuracy under each nuisance",
         "",
         f"Gain extremes: the bottom and top 10 % of the phantoms' overall gain (≤ {gain_lo:.1f} dB, ≥ {gain_hi:.1f} dB). "
-        "Recall per class with its n in brackets; a value where one class collapses points to a shortcut.",
+        "Recall per class with its n in brackets; a value where one class collapses points to a shortcut. "
+        "The \"consolidation with …\" rows are not nuisances but what the generator drew beside a consolidation; "
+        "they show which co-finding a misread consolidation follows.",
         "",
         nuisance_markdown("Held-out phantoms, fine-tuned model", report["d_nuisance"]["phantomTestFinetuned"]),
         nuisance_markdown("Held-out phantoms, phantom-only model", report["d_nuisance"]["phantomTestPhantomOnly"]),
