@@ -10,6 +10,27 @@ const FIXTURE = join(import.meta.dirname, '..', 'public', 'models', 'fixture-tin
 const HOSPITAL = join(GENERATED, 'import', 'hospital-model');
 const BROKEN = join(GENERATED, 'import', 'broken-model');
 const ZIP = join(GENERATED, 'import', 'hospital-model.zip');
+const SHOTS = process.env.LUS_SHOTS;
+
+/** A hospital's card: Markdown with a table, and markup and remote images that must not run or load. */
+const HOSPITAL_CARD = `# Model card: hospital-test v2.0.0
+
+Trained on **ward 4 audit frames**.
+
+## Evaluation on ward 4
+
+| sign | recall |
+| --- | ---: |
+| A-lines | 92.0 % |
+| B-lines | 88.5 % |
+
+- Confirm every sign.
+
+<img src="http://203.0.113.9/pixel.png" onerror="window.__cardRan = true">
+<script>window.__cardRan = true</script>
+
+![ward logo](http://203.0.113.9/logo.png) [run](javascript:window.__cardRan=true)
+`;
 
 function hospitalModelJson(): string {
   const json = JSON.parse(readFileSync(join(FIXTURE, 'model.json'), 'utf8')) as {
@@ -24,6 +45,7 @@ function hospitalModelJson(): string {
       licence: 'Hospital internal use',
       createdAt: '2026-11-27',
     },
+    modelCard: HOSPITAL_CARD,
   });
   return JSON.stringify(json);
 }
@@ -70,6 +92,37 @@ test('an imported model folder is used, listed with its licence, and still activ
   await page.goto('/');
   await expect(page.getByTestId('model-badge')).toContainText('Hospital test model', { timeout: 90_000 });
   await classifiesWith(page, 'hospital-test v2.0.0');
+});
+
+test("an imported model's card is shown formatted, and its markup neither runs nor loads anything", async ({
+  page,
+}) => {
+  const outside: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.protocol.startsWith('http') && url.hostname !== 'localhost') outside.push(r.url());
+  });
+  await openApp(page);
+  await importFolder(page, HOSPITAL);
+  await expect(page.getByTestId('import-message')).toContainText('Imported Hospital test model v2.0.0');
+  const card = page.getByTestId('model-card');
+  await card.getByText('About Hospital test model v2.0.0').click();
+  const text = card.getByTestId('model-card-text');
+  await expect(text.getByRole('heading', { name: 'Evaluation on ward 4' })).toBeVisible();
+  const table = text.getByRole('table');
+  await expect(table.getByRole('columnheader', { name: 'recall' })).toBeVisible();
+  await expect(table.getByRole('row', { name: /B-lines\s+88\.5 %/ })).toBeVisible();
+  await expect(text.getByRole('listitem')).toHaveText('Confirm every sign.');
+  await expect(text.locator('strong')).toHaveText('ward 4 audit frames');
+  // Pipe-table source is not left on screen as text.
+  await expect(text).not.toContainText('| ---');
+  await expect(text.locator('img, script')).toHaveCount(0);
+  await expect(text).toContainText('[image: ward logo]');
+  const link = text.getByRole('link', { name: 'run' });
+  if ((await link.count()) > 0) expect(await link.getAttribute('href')).not.toMatch(/^javascript:/i);
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'model-card-imported.png'), fullPage: true });
+  expect(await page.evaluate(() => (window as { __cardRan?: boolean }).__cardRan)).toBeUndefined();
+  expect(outside).toEqual([]);
 });
 
 test('a .zip of a model folder imports too', async ({ page }) => {

@@ -1,7 +1,7 @@
 // Model management: bundled and imported models, importing a hospital's model (folder or .zip), switching, deleting.
 
 import { unzipSync } from 'fflate';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { IMPORTED_PREFIX, bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
 import {
@@ -13,6 +13,9 @@ import {
   saveImportedModel,
   type StoredModel,
 } from '../../store';
+
+// The Markdown renderer is only needed on this screen, so it is its own chunk (precached for offline use).
+const ModelCardText = lazy(() => import('./ModelCardText'));
 
 function formatBytes(n: number): string {
   return n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -245,7 +248,11 @@ export function ModelManager() {
             <dt>Licence</dt>
             <dd>{info.metadata.provenance.licence}</dd>
           </dl>
-          {info.metadata.modelCard && <pre className="model-card-text">{info.metadata.modelCard}</pre>}
+          {info.metadata.modelCard && (
+            <Suspense fallback={<p className="muted">Loading the model card…</p>}>
+              <ModelCardText markdown={info.metadata.modelCard} />
+            </Suspense>
+          )}
         </details>
       )}
     </section>
