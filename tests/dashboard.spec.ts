@@ -125,7 +125,7 @@ test('a confusion-matrix cell lists exactly the cases behind it, and one opens',
   expect(record.label).toBe(CLASS_IDS[t]);
 });
 
-test('filters by exam and zone recompute every number; print hides the controls', async ({ page }) => {
+test('filters by exam, zone and date recompute every number; print hides the controls', async ({ page }) => {
   await openLibraryApp(page);
   await restoreBackup(page, lib.path);
   await openTab(page, 'Dashboard');
@@ -136,6 +136,15 @@ test('filters by exam and zone recompute every number; print hides the controls'
   const zone = lib.records[3]!.zone;
   await page.getByTestId('dash-zone').selectOption(zone);
   await expectTable(page, 'a', nodeReport(V2, { from: '', to: '', zone, exam: '' }));
+  // A date range is whole local days: from the day of the middle case to the end of the library.
+  await page.getByTestId('dash-zone').selectOption('');
+  const middle = new Date(lib.records[Math.floor(lib.records.length / 2)]!.created);
+  const from = `${middle.getFullYear()}-${String(middle.getMonth() + 1).padStart(2, '0')}-${String(middle.getDate()).padStart(2, '0')}`;
+  await page.getByTestId('dash-from').fill(from);
+  const later = nodeReport(V2, { from, to: '', zone: '', exam: '' });
+  expect(later.total.n).toBeLessThan(nodeReport(V2).total.n);
+  await expectTable(page, 'a', later);
+  await page.getByTestId('dash-from').fill('');
 
   await page.evaluate(() => {
     (window as unknown as { printed: boolean }).printed = false;

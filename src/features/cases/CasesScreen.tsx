@@ -2,9 +2,10 @@
 
 import { useMemo, useState } from 'react';
 import { CLASS_IDS, CLASS_NAMES } from '../../domain';
-import { deleteCases, deleteExam, restoreDeletedCases, zoneLabel, type CaseRecord } from '../../store';
+import { deleteCases, deleteExam, restoreDeletedCases, type CaseRecord } from '../../store';
 import { CaseCard } from './CaseCard';
 import { CaseDetail } from './CaseDetail';
+import { CaseScopeFields } from './CaseScopeFields';
 import {
   NO_FILTERS,
   examsOf,
@@ -144,36 +145,14 @@ export function CasesScreen() {
             <option value="disagree">Model differs from you</option>
           </select>
         </label>
-        <label className="field">
-          <span>Zone</span>
-          <select data-testid="filter-zone" value={f.zone} onChange={(e) => set({ zone: e.target.value })}>
-            <option value="">Any</option>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {zoneLabel(z)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Exam</span>
-          <select data-testid="filter-exam" value={f.exam} onChange={(e) => set({ exam: e.target.value })}>
-            <option value="">Any</option>
-            {exams.map((x) => (
-              <option key={x} value={x}>
-                {x}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>From</span>
-          <input type="date" value={f.from} onChange={(e) => set({ from: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>To</span>
-          <input type="date" value={f.to} onChange={(e) => set({ to: e.target.value })} />
-        </label>
+        <CaseScopeFields
+          scope={f}
+          onChange={set}
+          zones={zones}
+          exams={exams}
+          anyText="Any"
+          testIdPrefix="filter"
+        />
         <button type="button" className="button" onClick={() => setFilters(NO_FILTERS)}>
           Show all
         </button>

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassId } from '../../domain';
 import type { CaseRecord, StoredPrediction } from '../../store';
-import { NO_FILTERS, agrees, matchesFilters, modelKeysOf } from './caseFilters';
+import { caseLibrarySource, filterSource } from '../dashboard/metricsSource';
+import { ANY_SCOPE, NO_FILTERS, agrees, examsOf, matchesFilters, modelKeysOf, zonesOf } from './caseFilters';
 
 const scored = (version: string, top: ClassId, at: number): StoredPrediction => ({
   status: 'scored',
@@ -65,6 +66,22 @@ describe('case filters', () => {
     expect(ids({ zone: 'blue-L-plaps' })).toEqual(['c']);
     expect(ids({ from: '2026-11-12', to: '2026-11-12' })).toEqual(['c']);
     expect(ids({ to: '2026-11-11' })).toEqual(['a', 'b']);
+  });
+  it('the dashboard scopes its cases exactly as the case library does', () => {
+    const source = caseLibrarySource(cases).cases;
+    for (const scope of [
+      ANY_SCOPE,
+      { ...ANY_SCOPE, exam: 'EX-2' },
+      { ...ANY_SCOPE, zone: 'blue-L-plaps' },
+      { ...ANY_SCOPE, from: '2026-11-12', to: '2026-11-12' },
+      { ...ANY_SCOPE, to: '2026-11-11' },
+      { ...ANY_SCOPE, from: '2026-11-13' },
+    ]) {
+      const library = cases.filter((c) => matchesFilters(c, { ...NO_FILTERS, ...scope })).map((c) => c.id);
+      expect(filterSource(source, scope).map((c) => c.caseId)).toEqual(library);
+    }
+    expect(examsOf(source)).toEqual(examsOf(cases));
+    expect(zonesOf(cases)).toEqual(['blue-L-plaps', 'zone-R1']);
   });
   it('lists model versions newest result first', () => {
     expect(modelKeysOf(cases)).toEqual(['m@2', 'm@1']);

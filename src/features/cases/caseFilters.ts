@@ -3,12 +3,8 @@
 import type { ClassId, ClinicianLabel } from '../../domain';
 import { splitModelKey, type CaseRecord, type StoredPrediction } from '../../store';
 
-export interface CaseFilters {
-  label: ClinicianLabel | '';
-  predicted: ClassId | 'refused' | 'none' | '';
-  agreement: 'agree' | 'disagree' | '';
-  /** Whose results the sign and agreement filters read; '' = none chosen. */
-  model: string;
+/** Where and when frames were taken: the filters the case library and the dashboard share. '' = any. */
+export interface CaseScope {
   zone: string;
   exam: string;
   /** yyyy-mm-dd, inclusive, local time. */
@@ -16,18 +12,41 @@ export interface CaseFilters {
   to: string;
 }
 
+export const ANY_SCOPE: CaseScope = { zone: '', exam: '', from: '', to: '' };
+
+/** What a scope reads of a case: a stored case and a dashboard source case both have it. */
+interface Scoped {
+  zone: string;
+  examId: string;
+  created: number;
+}
+
+export interface CaseFilters extends CaseScope {
+  label: ClinicianLabel | '';
+  predicted: ClassId | 'refused' | 'none' | '';
+  agreement: 'agree' | 'disagree' | '';
+  /** Whose results the sign and agreement filters read; '' = none chosen. */
+  model: string;
+}
+
 export const NO_FILTERS: CaseFilters = {
   label: '',
   predicted: '',
   agreement: '',
   model: '',
-  zone: '',
-  exam: '',
-  from: '',
-  to: '',
+  ...ANY_SCOPE,
 };
 
 const dayStart = (d: string) => new Date(`${d}T00:00:00`).getTime();
+
+export function inScope(c: Scoped, s: CaseScope): boolean {
+  return (
+    (!s.zone || c.zone === s.zone) &&
+    (!s.exam || c.examId === s.exam) &&
+    (!s.from || c.created >= dayStart(s.from)) &&
+    (!s.to || c.created < dayStart(s.to) + 86_400_000)
+  );
+}
 
 export function predictionFor(c: CaseRecord, model: string): StoredPrediction | undefined {
   return model ? c.predictions[model] : undefined;
@@ -41,10 +60,7 @@ export function agrees(c: CaseRecord, model: string): boolean | null {
 
 export function matchesFilters(c: CaseRecord, f: CaseFilters): boolean {
   if (f.label && c.label !== f.label) return false;
-  if (f.zone && c.zone !== f.zone) return false;
-  if (f.exam && c.examId !== f.exam) return false;
-  if (f.from && c.created < dayStart(f.from)) return false;
-  if (f.to && c.created >= dayStart(f.to) + 86_400_000) return false;
+  if (!inScope(c, f)) return false;
   if (f.predicted) {
     const p = predictionFor(c, f.model);
     if (
@@ -78,10 +94,10 @@ export function modelKeyName(key: string): string {
   return modelVersion ? `${modelId} v${modelVersion}` : modelId;
 }
 
-export function examsOf(cases: readonly CaseRecord[]): string[] {
+export function examsOf(cases: readonly Scoped[]): string[] {
   return [...new Set(cases.map((c) => c.examId).filter(Boolean))].sort();
 }
 
-export function zonesOf(cases: readonly CaseRecord[]): string[] {
+export function zonesOf(cases: readonly Scoped[]): string[] {
   return [...new Set(cases.map((c) => c.zone).filter(Boolean))].sort();
 }

@@ -7,6 +7,15 @@ export { StorageBanner } from './StorageBanner';
 export { useCases } from './useCases';
 export { useObjectUrl } from './useObjectUrl';
 export { thumbnailUrl } from './thumbnails';
-export { modelKeyName, modelKeysOf } from './caseFilters';
+export { CaseScopeFields } from './CaseScopeFields';
+export {
+  ANY_SCOPE,
+  examsOf,
+  inScope,
+  modelKeyName,
+  modelKeysOf,
+  zonesOf,
+  type CaseScope,
+} from './caseFilters';
 export { downloadFile, todayStamp } from './download';
 export { prepareCaseImages, type CaseImages } from './caseImage';

@@ -10,7 +10,17 @@ import {
   metricsReport,
   type MetricsReport,
 } from '../../domain';
-import { CaseDetail, downloadFile, modelKeyName, thumbnailUrl, todayStamp, useCases } from '../cases';
+import {
+  CaseDetail,
+  CaseScopeFields,
+  downloadFile,
+  examsOf,
+  modelKeyName,
+  thumbnailUrl,
+  todayStamp,
+  useCases,
+  zonesOf,
+} from '../cases';
 import { zoneLabel, type CaseRecord } from '../../store';
 import { latestBatchSource, onBatchSourceChange } from '../batch';
 import { CalibrationChart, RocChart } from './charts';
@@ -171,11 +181,8 @@ export function DashboardScreen() {
   const filtered = useMemo(() => filterSource(source.cases, filters), [source, filters]);
   const reportA = useMemo(() => (a ? metricsReport(labelledPredictions(filtered, a)) : null), [filtered, a]);
   const reportB = useMemo(() => (b ? metricsReport(labelledPredictions(filtered, b)) : null), [filtered, b]);
-  const exams = useMemo(
-    () => [...new Set(source.cases.map((c) => c.examId).filter(Boolean))].sort(),
-    [source],
-  );
-  const zones = useMemo(() => [...new Set(source.cases.map((c) => c.zone).filter(Boolean))].sort(), [source]);
+  const exams = useMemo(() => examsOf(source.cases), [source]);
+  const zones = useMemo(() => zonesOf(source.cases), [source]);
   const set = (change: Partial<DashboardFilters>) => setFilters((f) => ({ ...f, ...change }));
   const open = openId ? records.get(openId) : undefined;
 
@@ -228,44 +235,14 @@ export function DashboardScreen() {
               ))}
           </select>
         </label>
-        <label className="field">
-          <span>Zone</span>
-          <select
-            data-testid="dash-zone"
-            value={filters.zone}
-            onChange={(e) => set({ zone: e.target.value })}
-          >
-            <option value="">All</option>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {zoneLabel(z)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Exam</span>
-          <select
-            data-testid="dash-exam"
-            value={filters.exam}
-            onChange={(e) => set({ exam: e.target.value })}
-          >
-            <option value="">All</option>
-            {exams.map((x) => (
-              <option key={x} value={x}>
-                {x}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>From</span>
-          <input type="date" value={filters.from} onChange={(e) => set({ from: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>To</span>
-          <input type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} />
-        </label>
+        <CaseScopeFields
+          scope={filters}
+          onChange={set}
+          zones={zones}
+          exams={exams}
+          anyText="All"
+          testIdPrefix="dash"
+        />
         <div className="row-buttons">
           <button
             type="button"

@@ -2,6 +2,7 @@
 
 import type { ClinicianLabel, LabelledPrediction, PredictionOutcome } from '../../domain';
 import type { CaseRecord, StoredPrediction } from '../../store';
+import { ANY_SCOPE, inScope, type CaseScope } from '../cases/caseFilters';
 
 /** One labelled item with every model version's outcome; what any source must provide. */
 export interface SourceCase {
@@ -45,25 +46,13 @@ export function caseLibrarySource(cases: readonly CaseRecord[]): MetricsSource {
   };
 }
 
-export interface DashboardFilters {
-  from: string;
-  to: string;
-  zone: string;
-  exam: string;
-}
+/** The dashboard filters by where and when, like the case library. */
+export type DashboardFilters = CaseScope;
 
-export const NO_DASHBOARD_FILTERS: DashboardFilters = { from: '', to: '', zone: '', exam: '' };
-
-const dayStart = (d: string) => new Date(`${d}T00:00:00`).getTime();
+export const NO_DASHBOARD_FILTERS: DashboardFilters = ANY_SCOPE;
 
 export function filterSource(cases: readonly SourceCase[], f: DashboardFilters): SourceCase[] {
-  return cases.filter(
-    (c) =>
-      (!f.zone || c.zone === f.zone) &&
-      (!f.exam || c.examId === f.exam) &&
-      (!f.from || c.created >= dayStart(f.from)) &&
-      (!f.to || c.created < dayStart(f.to) + 86_400_000),
-  );
+  return cases.filter((c) => inScope(c, f));
 }
 
 /** The labelled predictions of one model version; cases it has not scored count as "missing". */
