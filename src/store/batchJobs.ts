@@ -23,6 +23,29 @@ export interface BatchJob {
   state: 'running' | 'cancelled' | 'finished';
 }
 
+/** What the model said about one scored frame: what a batch shows, exports and keeps for resuming. */
+export interface BatchScore {
+  probabilities: Record<ClassId, number>;
+  top: ClassId;
+  lowConfidence: boolean;
+  backend: BackendName;
+  modelId: string;
+  modelVersion: string;
+  crop: Rect;
+  frameWidth: number;
+  frameHeight: number;
+  /** The input gate's verdict; absent in rows stored before the gate existed. */
+  gate?: { pass: boolean; reason?: GateReasonCode; message: string };
+  /**
+   * Where the model looked, from the same run (kept so viewing a row needs no second model run); absent in
+   * rows stored before heat maps were kept and for models without a feature-map output. Never in the CSV.
+   * Cells of a few hundred floats: a Float32Array clones into IndexedDB as is.
+   */
+  heatMap?: HeatMap;
+  /** Why there is no heat map, when the model said. */
+  heatMapNote?: string;
+}
+
 /** A scored or unreadable file of a batch, as stored. Skipped files are not stored: they are found again. */
 export interface BatchJobRow {
   jobId: string;
@@ -32,22 +55,7 @@ export interface BatchJobRow {
   label: ClassId | null;
   labelWarning?: string;
   status: 'scored' | 'failed';
-  score?: {
-    probabilities: Record<ClassId, number>;
-    top: ClassId;
-    lowConfidence: boolean;
-    backend: BackendName;
-    modelId: string;
-    modelVersion: string;
-    crop: Rect;
-    frameWidth: number;
-    frameHeight: number;
-    /** The input gate's verdict; absent in rows stored before the gate existed. */
-    gate?: { pass: boolean; reason?: GateReasonCode; message: string };
-    /** Where the model looked (cells of a few hundred floats; a Float32Array clones into IndexedDB as is). */
-    heatMap?: HeatMap;
-    heatMapNote?: string;
-  };
+  score?: BatchScore;
   code?: string;
   reason?: string;
   ms: number;

@@ -5,38 +5,17 @@ import {
   CLASS_IDS,
   csvLine,
   metricsReport,
-  type BackendName,
   type ClassId,
   type GateReasonCode,
-  type HeatMap,
   type LabelledPrediction,
   type PredictionOutcome,
   type MetricsReport,
-  type Rect,
 } from '../../domain';
+import type { BatchScore } from '../../store/batchJobs';
 import type { MetricsSource } from '../dashboard/metricsSource';
 
-/** What the model said about one scored frame (the parts a batch keeps and stores for resuming). */
-export interface BatchScore {
-  probabilities: Record<ClassId, number>;
-  top: ClassId;
-  lowConfidence: boolean;
-  backend: BackendName;
-  modelId: string;
-  modelVersion: string;
-  crop: Rect;
-  frameWidth: number;
-  frameHeight: number;
-  /** The input gate's verdict; absent in rows stored before the gate existed. */
-  gate?: { pass: boolean; reason?: GateReasonCode; message: string };
-  /**
-   * Where the model looked, from the same run (kept so viewing a row needs no second model run); absent in
-   * rows stored before heat maps were kept and for models without a feature-map output. Never in the CSV.
-   */
-  heatMap?: HeatMap;
-  /** Why there is no heat map, when the model said. */
-  heatMapNote?: string;
-}
+// One definition of a scored frame, kept where the batch's progress is stored.
+export type { BatchScore };
 
 /** Whether the input gate refused the frame: its probabilities are kept for review but count for nothing. */
 export function isRefused(row: Pick<BatchRow, 'score'>): boolean {
