@@ -2,9 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { PNG } from 'pngjs';
 import type { ClassId } from '../src/domain/classes.ts';
-import type { GreyImage } from '../src/domain/image.ts';
+import { encodeGreyPng } from '../src/sources/node/encodePng.ts';
 import { encodeY4m, generateCine, generatePhantom, MASK_NAMES, type Phantom } from '../src/synth/index.ts';
 
 export interface SynthJob {
@@ -32,22 +31,10 @@ export interface SynthResult {
   params: unknown;
 }
 
-export function greyPng(image: GreyImage): Buffer {
-  const png = new PNG({
-    width: image.width,
-    height: image.height,
-    colorType: 0,
-    inputColorType: 0,
-    inputHasAlpha: false,
-  });
-  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
-}
-
 function maskPng(mask: Uint8Array, width: number, height: number): Buffer {
   const data = new Uint8ClampedArray(mask.length);
   for (let k = 0; k < mask.length; k++) data[k] = mask[k] ? 255 : 0;
-  return greyPng({ width, height, data });
+  return encodeGreyPng({ width, height, data });
 }
 
 function writeMasks(dir: string, name: string, p: Phantom): void {
@@ -76,7 +63,7 @@ export function runJob(job: SynthJob): SynthResult {
     const frameDir = join(dir, job.name);
     mkdirSync(frameDir, { recursive: true });
     clip.frames.forEach((f, k) =>
-      writeFileSync(join(frameDir, `frame_${String(k).padStart(4, '0')}.png`), greyPng(f)),
+      writeFileSync(join(frameDir, `frame_${String(k).padStart(4, '0')}.png`), encodeGreyPng(f)),
     );
     writeFileSync(join(dir, `${job.name}.y4m`), encodeY4m(clip.frames, clip.fps));
     if (job.masks) writeMasks(dir, job.name, clip.first);
@@ -93,7 +80,7 @@ export function runJob(job: SynthJob): SynthResult {
     return result;
   }
   const p = generatePhantom(common);
-  writeFileSync(join(dir, `${job.name}.png`), greyPng(p.image));
+  writeFileSync(join(dir, `${job.name}.png`), encodeGreyPng(p.image));
   if (job.masks) writeMasks(dir, job.name, p);
   const result: SynthResult = {
     name: job.name,

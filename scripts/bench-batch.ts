@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTestFrame } from '../src/domain/testFrames';
-import { encodeGreyPng } from '../tests/helpers/fixtures';
+import { encodeGreyPng } from '../src/sources/node/encodePng';
 
 const { values } = parseArgs({
   options: { app: { type: 'boolean', default: false }, workers: { type: 'string', default: '2' } },

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTestFrame } from '../src/domain/testFrames';
-import { encodeGreyPng } from '../tests/helpers/fixtures';
+import { encodeGreyPng } from '../src/sources/node/encodePng';
 
 const repo = join(import.meta.dirname, '..');
 const { values: args } = parseArgs({

@@ -8,7 +8,8 @@ import type { ModelInputSpec } from '../src/domain/modelMetadata.ts';
 import { prepareFrame } from '../src/inference/framePipeline.ts';
 import { decodeImageBuffer } from '../src/sources/node/decodeNode.ts';
 import { generatePhantom } from '../src/synth/index.ts';
-import { clipIdFromFileName, encodeGreyPng, prepareTrainingFrame } from './prepare-training-data.ts';
+import { encodeGreyPng } from '../src/sources/node/encodePng.ts';
+import { clipIdFromFileName, prepareTrainingFrame } from './prepare-training-data.ts';
 
 const SIZE = 128;
 // The values training/train.py passes (run_all.sh); any mean/std would do for this comparison.

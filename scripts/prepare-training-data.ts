@@ -10,13 +10,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { PNG } from 'pngjs';
 import { CLASS_IDS, type ClassId } from '../src/domain/classes.ts';
 import type { GreyImage, Rect } from '../src/domain/image.ts';
 import { rgbaToGrey } from '../src/domain/image.ts';
 import { clampCrop, modelSizedGrey8 } from '../src/domain/preprocess.ts';
 import { detectUltrasoundRegion } from '../src/domain/roi.ts';
 import { decodeImageBuffer } from '../src/sources/node/decodeNode.ts';
+import { encodeGreyPng } from '../src/sources/node/encodePng.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp']);
 
@@ -67,18 +67,6 @@ export async function prepareTrainingFrame(
   }
   const image = modelSizedGrey8(grey, crop, { width: size, height: size, aspect: 'pad' });
   return { image, crop, roiFound: roi.found, frameWidth: grey.width, frameHeight: grey.height };
-}
-
-export function encodeGreyPng(image: GreyImage): Buffer {
-  const png = new PNG({
-    width: image.width,
-    height: image.height,
-    colorType: 0,
-    inputColorType: 0,
-    inputHasAlpha: false,
-  });
-  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
 }
 
 /** Real frames are named `<clip>_f<frame>.jpg` (pocus-lus); a phantom is its own clip. */

@@ -2,8 +2,8 @@
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PNG } from 'pngjs';
 import { detectUltrasoundRegion, type ClassId } from '../../src/domain';
+import { encodeGreyPng } from '../../src/sources/node/encodePng';
 import { generatePhantom } from '../../src/synth';
 
 export const BATCH_ROOT = join(import.meta.dirname, '..', '.generated', 'batch');
@@ -31,12 +31,6 @@ export interface BatchFolder {
   frames: Array<{ path: string; label: ClassId }>;
 }
 
-function png(width: number, height: number, grey: Uint8ClampedArray): Buffer {
-  const image = new PNG({ width, height, colorType: 0, inputColorType: 0, inputHasAlpha: false });
-  image.data = Buffer.from(grey.buffer, grey.byteOffset, grey.byteLength);
-  return PNG.sync.write(image, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
-}
-
 /** Writes the folder under tests/.generated/batch/<name> (reused when already there). */
 export function writeBatchFolder(name = 'ward-audit'): BatchFolder {
   const root = join(BATCH_ROOT, name);
@@ -56,7 +50,7 @@ export function writeBatchFolder(name = 'ward-audit'): BatchFolder {
     let p = generatePhantom({ classId: f.label, width: 192, height: 160, seed: seed++, overlays: false });
     while (!detectUltrasoundRegion(p.image).found)
       p = generatePhantom({ classId: f.label, width: 192, height: 160, seed: seed++, overlays: false });
-    const bytes = png(p.image.width, p.image.height, p.image.data);
+    const bytes = encodeGreyPng(p.image);
     cut ??= bytes;
     mkdirSync(dirname(join(root, f.path)), { recursive: true });
     writeFileSync(join(root, f.path), bytes);

@@ -2,30 +2,13 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { makeTestFrame } from '../../src/domain/testFrames';
-import type { GreyImage } from '../../src/domain';
+import { encodeGreyPng, encodeRgbaPng } from '../../src/sources/node/encodePng';
 
 export const GENERATED = join(import.meta.dirname, '..', '.generated');
 export const FRAMES = join(GENERATED, 'frames');
 
-export function encodeGreyPng(image: GreyImage): Buffer {
-  const png = new PNG({
-    width: image.width,
-    height: image.height,
-    colorType: 0,
-    inputColorType: 0,
-    bitDepth: 8,
-  });
-  png.data = Buffer.from(image.data);
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0 });
-}
-
-export function encodeRgbaPng(width: number, height: number, rgba: Uint8Array): Buffer {
-  const png = new PNG({ width, height });
-  png.data = Buffer.from(rgba);
-  return PNG.sync.write(png);
-}
+export { encodeGreyPng, encodeRgbaPng };
 
 /** Writes the frames and bad files the browser specs use; returns their paths. */
 export function writeFrameFixtures(): Record<string, string> {
