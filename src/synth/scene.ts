@@ -171,7 +171,15 @@ export function buildScene(params: PhantomParams, grid: BeamGrid, motion: Motion
   // Fragmented pleura: gaps where the smooth noise falls below the matching quantile.
   const gapThreshold = pleura.fragmentation > 0 ? -1.2 + 2.4 * pleura.fragmentation - 0.2 : -Infinity;
 
-  const lungPainter = createLungPainter(params, grid, rng.fork(), place, motion, pleuraMm, smoothPleuraMm);
+  const lungPainter = createLungPainter({
+    params,
+    grid,
+    rng: rng.fork(),
+    place,
+    motion,
+    pleuraMm,
+    smoothPleuraMm,
+  });
 
   for (let i = 0; i < L; i++) {
     const xi = grid.lateralMm[i]!;
@@ -429,28 +437,38 @@ class AeratedLung {
   }
 }
 
-function createLungPainter(
-  params: PhantomParams,
-  grid: BeamGrid,
-  rng: Random,
-  place: (frac: number) => number,
-  motion: Motion,
-  pleuraMm: Float32Array,
-  smoothPleuraMm: Float32Array,
-): LungPainter {
+/** What every lung painter is drawn from: the scene's parameters, beam grid, random stream and pleura. */
+interface PainterInputs {
+  params: PhantomParams;
+  grid: BeamGrid;
+  rng: Random;
+  place: (frac: number) => number;
+  motion: Motion;
+  pleuraMm: Float32Array;
+  smoothPleuraMm: Float32Array;
+}
+
+/** The aerated lung under the pleura (or beside a consolidation or effusion), drawn from its own stream. */
+function aeratedLungOf(inputs: PainterInputs, lung: AeratedLungParams, rng: Random): AeratedLung {
+  const { params, grid, place, motion, pleuraMm, smoothPleuraMm } = inputs;
+  return new AeratedLung(
+    lung,
+    grid,
+    rng,
+    place,
+    params.pleura.db,
+    params.pleura.thicknessMm,
+    motion.lungShiftMm,
+    smoothPleuraMm,
+  ).setPleura(pleuraMm);
+}
+
+function createLungPainter(inputs: PainterInputs): LungPainter {
+  const { params, rng, pleuraMm } = inputs;
   const content = params.content;
-  const pleuraDb = params.pleura.db;
   if (content.kind === 'a_lines' || content.kind === 'b_lines') {
-    const lung = new AeratedLung(
-      content.lung,
-      grid,
-      rng,
-      place,
-      pleuraDb,
-      params.pleura.thicknessMm,
-      motion.lungShiftMm,
-      smoothPleuraMm,
-    ).setPleura(pleuraMm);
+    // The whole stream, not a fork: A- and B-line scenes have drawn from it this way since generator 1.0.0.
+    const lung = aeratedLungOf(inputs, content.lung, rng);
     return {
       paint: (i, _j, r, k, labels) => lung.paint(i, r, pleuraMm[i]!, k, labels, true),
       lastAttenuation: (t) => t,
@@ -458,9 +476,8 @@ function createLungPainter(
       stamp: () => undefined,
     };
   }
-  if (content.kind === 'pleural_effusion')
-    return createEffusionPainter(params, content, grid, rng, place, motion, pleuraMm, smoothPleuraMm);
-  return createConsolidationPainter(params, content, grid, rng, place, motion, pleuraMm, smoothPleuraMm);
+  if (content.kind === 'pleural_effusion') return createEffusionPainter(inputs, content);
+  return createConsolidationPainter(inputs, content);
 }
 
 function lineOf(grid: BeamGrid, xi: number): number {
@@ -520,30 +537,13 @@ function stampSegment(
   }
 }
 
-function createEffusionPainter(
-  params: PhantomParams,
-  c: EffusionContent,
-  grid: BeamGrid,
-  rng: Random,
-  place: (frac: number) => number,
-  motion: Motion,
-  pleuraMm: Float32Array,
-  smoothPleuraMm: Float32Array,
-): LungPainter {
+function createEffusionPainter(inputs: PainterInputs, c: EffusionContent): LungPainter {
+  const { grid, rng, motion, pleuraMm } = inputs;
   const L = grid.lines;
   const D = grid.geometry.depthMm;
   const xiLo = grid.lateralMm[0]!;
   const span = grid.lateralMm[L - 1]! - xiLo;
-  const lung = new AeratedLung(
-    c.lung,
-    grid,
-    rng.fork(),
-    place,
-    params.pleura.db,
-    params.pleura.thicknessMm,
-    motion.lungShiftMm,
-    smoothPleuraMm,
-  ).setPleura(pleuraMm);
+  const lung = aeratedLungOf(inputs, c.lung, rng.fork());
   const wobble = new Noise1D(rng.fork(), span / 15 + 2);
   const lineRough = new FractalNoise1D(rng.fork(), 6, 4);
   const organTexture = new Noise2D(rng.fork(), span / 6 + 2, D / 6 + 2);
@@ -695,30 +695,13 @@ function createEffusionPainter(
   };
 }
 
-function createConsolidationPainter(
-  params: PhantomParams,
-  c: ConsolidationContent,
-  grid: BeamGrid,
-  rng: Random,
-  place: (frac: number) => number,
-  motion: Motion,
-  pleuraMm: Float32Array,
-  smoothPleuraMm: Float32Array,
-): LungPainter {
+function createConsolidationPainter(inputs: PainterInputs, c: ConsolidationContent): LungPainter {
+  const { params, grid, rng, place, pleuraMm } = inputs;
   const L = grid.lines;
   const D = grid.geometry.depthMm;
   const xiLo = grid.lateralMm[0]!;
   const span = grid.lateralMm[L - 1]! - xiLo;
-  const lung = new AeratedLung(
-    c.lung,
-    grid,
-    rng.fork(),
-    place,
-    params.pleura.db,
-    params.pleura.thicknessMm,
-    motion.lungShiftMm,
-    smoothPleuraMm,
-  ).setPleura(pleuraMm);
+  const lung = aeratedLungOf(inputs, c.lung, rng.fork());
   const border = new FractalNoise1D(rng.fork(), Math.max(3, c.widthMm / 8), 5);
   const texture = new Noise2D(rng.fork(), span / c.textureScaleMm + 2, D / c.textureScaleMm + 2);
   const fine = new Noise2D(rng.fork(), span / 1.5 + 2, D / 1.5 + 2);
