@@ -1,24 +1,15 @@
 // Cine loops: lung sliding, breathing and the sinusoid sign, with speckle that decorrelates slowly.
-import type { ClassId } from '../domain/classes.ts';
 import type { GreyImage, Rect } from '../domain/image.ts';
 import { createBeamGrid } from './geometry.ts';
 import { drawScatterers } from './formation.ts';
-import { renderPhantom, type Phantom } from './index.ts';
-import { drawPhantomParams, type PhantomOverrides, type PhantomParams } from './params.ts';
+import { phantomParamsFor, renderPhantom, type Phantom, type PhantomOptions } from './index.ts';
+import type { PhantomParams } from './params.ts';
 import { Random } from './random.ts';
 
-export interface CineOptions {
-  classId: ClassId;
-  width: number;
-  height: number;
-  seed: number;
+export interface CineOptions extends PhantomOptions {
   seconds: number;
   /** Frames per second, 15–30 (default: drawn from the seed). */
   fps?: number;
-  overrides?: Partial<PhantomOverrides>;
-  overlays?: boolean | 'random';
-  screen?: boolean;
-  augment?: boolean;
 }
 
 export interface CineMotionParams {
@@ -55,16 +46,7 @@ export function drawCineMotion(seed: number, fps?: number): CineMotionParams {
 
 export function generateCine(options: CineOptions): CineClip {
   // Capture noise would flicker independently of the anatomy; a cine keeps the scanner's own look.
-  const params = drawPhantomParams({
-    classId: options.classId,
-    width: options.width,
-    height: options.height,
-    seed: options.seed,
-    overrides: options.overrides ?? {},
-    overlays: options.overlays ?? 'random',
-    screen: options.screen ?? false,
-    augment: options.augment ?? false,
-  });
+  const params = phantomParamsFor(options, false);
   const motion = drawCineMotion(options.seed, options.fps);
   const grid = createBeamGrid(
     params.probe,

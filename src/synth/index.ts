@@ -63,8 +63,9 @@ export interface PhantomOptions {
 
 export const MASK_NAMES = ['pleura', 'aLines', 'bLines', 'effusion', 'consolidation'] as const;
 
-export function generatePhantom(options: PhantomOptions): Phantom {
-  const params = drawPhantomParams({
+/** A phantom's parameters from the caller's options; stills augment by default, cine clips do not. */
+export function phantomParamsFor(options: PhantomOptions, augmentByDefault: boolean): PhantomParams {
+  return drawPhantomParams({
     classId: options.classId,
     width: options.width,
     height: options.height,
@@ -72,9 +73,12 @@ export function generatePhantom(options: PhantomOptions): Phantom {
     overrides: options.overrides ?? {},
     overlays: options.overlays ?? 'random',
     screen: options.screen ?? false,
-    augment: options.augment ?? true,
+    augment: options.augment ?? augmentByDefault,
   });
-  return renderPhantom(params);
+}
+
+export function generatePhantom(options: PhantomOptions): Phantom {
+  return renderPhantom(phantomParamsFor(options, true));
 }
 
 /** Beam-space state that cine reuses between frames (the scatterers only rotate, never get redrawn). */
