@@ -3,7 +3,7 @@
 // and keeping them apart means a batch never needs (or blocks) a case-library schema upgrade.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BackendName, ClassId, GateReasonCode, HeatMap, Rect } from '../domain';
+import type { ClassId, FrameResult, GateVerdict } from '../domain';
 import { reportStorageProblem, toStorageError } from './storageProblem';
 
 export const BATCH_DB_NAME = 'lus-signs-batch';
@@ -23,28 +23,26 @@ export interface BatchJob {
   state: 'running' | 'cancelled' | 'finished';
 }
 
-/** What the model said about one scored frame: what a batch shows, exports and keeps for resuming. */
-export interface BatchScore {
-  probabilities: Record<ClassId, number>;
-  top: ClassId;
-  lowConfidence: boolean;
-  backend: BackendName;
-  modelId: string;
-  modelVersion: string;
-  crop: Rect;
-  frameWidth: number;
-  frameHeight: number;
-  /** The input gate's verdict; absent in rows stored before the gate existed. */
-  gate?: { pass: boolean; reason?: GateReasonCode; message: string };
-  /**
-   * Where the model looked, from the same run (kept so viewing a row needs no second model run); absent in
-   * rows stored before heat maps were kept and for models without a feature-map output. Never in the CSV.
-   * Cells of a few hundred floats: a Float32Array clones into IndexedDB as is.
-   */
-  heatMap?: HeatMap;
-  /** Why there is no heat map, when the model said. */
-  heatMapNote?: string;
-}
+/**
+ * What the model said about one scored frame: the parts of a FrameResult a batch shows, exports and keeps
+ * for resuming. The heat map is kept so viewing a row needs no second model run (cells of a few hundred
+ * floats: a Float32Array clones into IndexedDB as is); it is never in the CSV. The gate verdict and heat map
+ * are absent in rows stored before they existed.
+ */
+export type BatchScore = Pick<
+  FrameResult,
+  | 'probabilities'
+  | 'top'
+  | 'lowConfidence'
+  | 'backend'
+  | 'modelId'
+  | 'modelVersion'
+  | 'crop'
+  | 'frameWidth'
+  | 'frameHeight'
+  | 'heatMap'
+  | 'heatMapNote'
+> & { gate?: Pick<GateVerdict, 'pass' | 'reason' | 'message'> };
 
 /** A scored or unreadable file of a batch, as stored. Skipped files are not stored: they are found again. */
 export interface BatchJobRow {
