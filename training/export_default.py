@@ -81,6 +81,48 @@ def gate_statistics(features: np.ndarray, components: int = 16) -> dict:
     }
 
 
+def trained_on(cfg: dict, real_train) -> str:
+    dilated = "; last stage dilated (8x8 feature map at 128 px, for finer heat maps)" if cfg.get("dilateLastStage") else ""
+    if "recipe" in cfg and "realFrames" in cfg.get("data", {}):  # training/cv.py
+        d, r = cfg["data"], cfg["recipe"]
+        return (f"ResNet152 from random weights: pretrained on phantoms, then trained on {d['realFrames']} real frames "
+                f"(every frame of the video clips) from {d['realClips']} public clips"
+                + (f", {round(100 * r['phantom_share'])} % phantoms mixed in" if r.get("phantom_share") else "")
+                + (", scanner-change augmentation" if r.get("aug") == "scanner" else "") + dilated)
+    return (f"ResNet152 from random weights: pretrained on {cfg['data']['phantomFrames']} phantoms, fine-tuned (three rounds) on "
+            f"{len(real_train)} real frames from {len(set(real_train.clips))} public clips mixed with phantoms" + dilated)
+
+
+def cv_validation(cv: dict, recipe: str | None) -> dict:
+    """The figures a clinician needs, from the cross-validation report: clip accuracy on clips the model never
+    saw (five folds, mean and sd; the held-out site), per-sign recall, and where they came from."""
+    if not recipe:
+        raise SystemExit("--cv-report needs --cv-recipe (the recipe the shipped model was trained with)")
+    arch = "resnet152" if recipe in cv.get("resnet152", {}) else "resnet18"
+    row = cv.get(arch, {}).get(recipe, {}).get("withoutFlips")
+    if row is None:
+        raise SystemExit(f"recipe {recipe!r} is not in the CV report")
+    folds = [v for v in row["clipAccuracy"] if v is not None]
+    site = row.get("site") or {}
+    out = {
+        "crossValidation": {
+            "architecture": arch,
+            "recipe": recipe,
+            "folds": row["foldsDone"],
+            "clipAccuracyMean": float(np.mean(folds)) if folds else None,
+            "clipAccuracySd": float(np.std(folds, ddof=1)) if len(folds) > 1 else None,
+            "frameAccuracyMean": float(np.mean(row["frameAccuracy"])) if row["frameAccuracy"] else None,
+            "clipRecallMean": {c: (float(np.mean([x for x in v if x is not None])) if any(x is not None for x in v) else None)
+                               for c, v in row["recall"].items()},
+            "heldOutSiteClipAccuracy": site.get("clipAccuracy"),
+            "heldOutSiteClips": site.get("clips"),
+            "heldOutSiteClipRecall": site.get("clipRecall"),
+            "report": "training/reports/cv.md",
+        }
+    }
+    return out
+
+
 def set_model_card(model_json: Path, card: str | None) -> None:
     """Replaces the card in place: the weights and every other metadata field stay byte for byte the same."""
     if card is None:
@@ -97,7 +139,10 @@ def main() -> None:
     ap.add_argument("--phantom-test", required=True)
     ap.add_argument("--real", required=True)
     ap.add_argument("--train-phantoms", required=True, help="prepared training phantoms (gate statistics)")
-    ap.add_argument("--split", default=str(REPO / "training" / "splits" / "real-val-clips.json"))
+    ap.add_argument("--split", default=str(REPO / "training" / "splits" / "real-val-clips.json"),
+                    help="the real validation clips JSON, or 'all' for a model trained on every clip (training/cv.py --split all)")
+    ap.add_argument("--cv-report", help="training/reports/cv.json: the cross-validation figures stored as the validation metrics")
+    ap.add_argument("--cv-recipe", help="the recipe name in the CV report that the shipped model was trained with")
     ap.add_argument("--out", default=str(REPO / "public" / "models" / MODEL_ID))
     ap.add_argument("--reports", default=str(REPO / "training" / "reports"))
     ap.add_argument("--gate-phantoms", type=int, default=250, help="training phantoms per class for the gate statistics")
@@ -123,7 +168,12 @@ def main() -> None:
     mean, std, size = cfg["input"]["mean"], cfg["input"]["std"], cfg["input"]["size"]
     phantoms = load_frames(args.phantom_test)
     real = load_frames(args.real)
-    real_train, real_val = split_by_clip(real, load_split(args.split))
+    if args.split == "all":
+        # Trained on every clip: no real frame is unseen, so the precision check (agreement with float32, not
+        # accuracy) runs on all of them, and accuracy comes from the cross-validation report.
+        real_train, real_val = real, real
+    else:
+        real_train, real_val = split_by_clip(real, load_split(args.split))
     check = np.concatenate([phantoms.images, real_val.images])
 
     t0 = time.time()
@@ -165,17 +215,15 @@ def main() -> None:
             "realValidationClips": ev["data"]["realValidation"]["clips"],
             "report": "training/reports/evaluation.md",
         }
+    if args.cv_report:
+        validation = cv_validation(json.loads(Path(args.cv_report).read_text()), args.cv_recipe)
     validation = dict(validation or {}, weightPrecision=quantize, top1AgreementWithFloat32=agreement)
 
     description = ModelDescription(
         id=MODEL_ID,
         version=args.model_version,
         display_name="LUS Signs ResNet152 (phantoms + pocus-lus)",
-        trained_on=(
-            f"ResNet152 from random weights: pretrained on {cfg['data']['phantomFrames']} phantoms, fine-tuned (three rounds) on "
-            f"{len(real_train)} real frames from {len(set(real_train.clips))} public clips mixed with phantoms"
-            + ("; last stage dilated (8x8 feature map at 128 px, for finer heat maps)" if cfg.get("dilateLastStage") else "")
-        ),
+        trained_on=trained_on(cfg, real_train),
         licence="Research and non-commercial use (training clips are mostly CC BY-NC / CC BY-NC-SA)",
         sources=SOURCES,
         mean=(mean, mean, mean),

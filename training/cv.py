@@ -1,0 +1,334 @@
+"""Trains one recipe on one split of the development clips (a cross-validation fold, the held-out site, all clips, or phantoms only) and scores its held-out clips.
+
+    /usr/bin/python3 training/cv.py --arch resnet18 --split fold:0 --init PRE/model.pt --out RUNS/r18-mix/fold0 ...
+
+A recipe is the set of options (architecture, initial weights, phantom share, augmentation, label handling,
+samples, learning rate, test-time flips). A split is `fold:K` (the K-th of the five fixed folds of
+training/splits/cv-folds.json is held out), `site` (the held-out site: every Northumbria clip), `all` (no clip
+held out: the shipped model) or `pretrain` (phantoms only; no real frame is seen).
+
+Training frames: every frame of each video clip not held out (ffmpeg-extracted, then prepared with the app's
+own ROI crop, aspect policy and resize) plus the one frame of each still-image clip. Sampling is balanced by
+sign and, within a sign, by clip, so a 300-frame clip weighs what a 1-frame clip weighs. Held-out clips are
+scored on the shared frames (up to 12 evenly spaced per clip), the way a folder of frames is scored by
+`lus-signs score`: a clip's read-out is the mean probability over its frames.
+
+Resumable (--resume): the full state goes to <out>/last.pt every few minutes; the data order and every
+augmentation are fixed by (seed, chunk, position), so a resumed run sees the same batches. A finished run
+writes <out>/model.pt, <out>/config.json and <out>/result.json and is skipped next time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import numpy as np
+import torch
+import torchvision
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lus_train import CLASSES  # noqa: E402
+from lus_train.augment import augment, sample_rng, to_input  # noqa: E402
+from lus_train.data import FrameSet, balanced_weights, load_frames, mixed_epoch  # noqa: E402
+from lus_train.folds import clip_flags, held_out_clips, read_clips  # noqa: E402
+from lus_train.metrics import table1  # noqa: E402
+from lus_train.scanner_augment import scanner_augment  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CHUNK = 1024  # samples between two data-order draws (and the finest resume granularity)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def fmt_s(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def build(arch: str, dilate: bool) -> torch.nn.Module:
+    kwargs = {"num_classes": len(CLASSES), "zero_init_residual": True}
+    if dilate:
+        kwargs["replace_stride_with_dilation"] = [False, False, True]
+    return getattr(torchvision.models, arch)(**kwargs)
+
+
+def lr_at(step: int, total: int, base: float, warmup: int, floor: float = 1e-6) -> float:
+    if step < warmup:
+        return base * (step + 1) / warmup
+    t = (step - warmup) / max(1, total - warmup)
+    return floor + 0.5 * (base - floor) * (1 + math.cos(math.pi * min(1.0, t)))
+
+
+def concat(a: FrameSet, b: FrameSet) -> FrameSet:
+    return FrameSet(images=np.concatenate([a.images, b.images]), labels=np.concatenate([a.labels, b.labels]),
+                    clips=a.clips + b.clips, paths=a.paths + b.paths, sources=a.sources + b.sources,
+                    roi_found=np.concatenate([a.roi_found, b.roi_found]), root=a.root)
+
+
+def real_training_frames(video_root: str, stills_root: str, exclude: set) -> FrameSet:
+    """Every frame of the video clips plus the still-image clips' frames, minus the held-out clips."""
+    video = load_frames(video_root)
+    stills = load_frames(stills_root)
+    video_clips = set(video.clips)
+    keep_v = [i for i, c in enumerate(video.clips) if c not in exclude]
+    keep_s = [i for i, c in enumerate(stills.clips) if c not in exclude and c not in video_clips]
+    return concat(video.subset(keep_v), stills.subset(keep_s))
+
+
+def soft_targets(labels: np.ndarray, clips: list, flags: dict, primary_weight: float) -> np.ndarray:
+    """(N, 4): the clip's sign gets primary_weight, the rest is shared by the other signs its flags show (a
+    one-hot target when it shows no other)."""
+    t = np.zeros((len(labels), len(CLASSES)), dtype=np.float32)
+    for i, (y, c) in enumerate(zip(labels.tolist(), clips)):
+        others = [k for k, f in enumerate(flags[c]) if f and k != y]
+        if others:
+            t[i, y] = primary_weight
+            t[i, others] = (1 - primary_weight) / len(others)
+        else:
+            t[i, y] = 1.0
+    return t
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, images: np.ndarray, mean: float, std: float, flips: bool, batch: int = 64) -> np.ndarray:
+    model.eval()
+    out = []
+    for i in range(0, len(images), batch):
+        x = torch.from_numpy(to_input(images[i : i + batch], mean, std)).contiguous(memory_format=torch.channels_last)
+        p = torch.softmax(model(x).float(), dim=1)
+        if flips:  # the mirror image shows the same sign; averaging both halves a view's left-right bias
+            p = 0.5 * (p + torch.softmax(model(torch.flip(x, dims=[3])).float(), dim=1))
+        out.append(p.numpy())
+    return np.concatenate(out) if out else np.zeros((0, len(CLASSES)), dtype=np.float32)
+
+
+def score_clips(probs: np.ndarray, frames: FrameSet, flags: dict) -> dict:
+    """Frame- and clip-level Table 1, per-sign clip recall, and the lenient clip accuracy (right when the
+    read-out is a sign the clip's flags show)."""
+    ft = table1(frames.labels, probs.argmax(1))
+    names = sorted(set(frames.clips))
+    idx = {c: [i for i, k in enumerate(frames.clips) if k == c] for c in names}
+    clip_p = np.stack([probs[idx[c]].mean(axis=0) for c in names])
+    clip_y = np.asarray([int(frames.labels[idx[c][0]]) for c in names])
+    ct = table1(clip_y, clip_p.argmax(1))
+    lenient = float(np.mean([flags[c][int(p)] == 1 for c, p in zip(names, clip_p.argmax(1))]))
+    return {
+        "clips": len(names),
+        "frames": len(frames),
+        "clipAccuracy": ct["overall"]["accuracy"],
+        "clipKappa": ct["overall"]["kappa"],
+        "clipLenientAccuracy": lenient,
+        "frameAccuracy": ft["overall"]["accuracy"],
+        "frameKappa": ft["overall"]["kappa"],
+        "clipRecall": {c: ct["perClass"][c]["recall"] for c in CLASSES},
+        "clipConfusion": ct["confusion"]["matrix"],
+        "frameConfusion": ft["confusion"]["matrix"],
+        "perClip": {c: {"sign": CLASSES[int(y)], "probs": [round(float(v), 4) for v in p]}
+                    for c, y, p in zip(names, clip_y, clip_p)},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch", default="resnet18", choices=["resnet18", "resnet34", "resnet50", "resnet152"])
+    ap.add_argument("--split", required=True, help="fold:0..4, site, all or pretrain")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--splits", default=str(REPO / "training" / "splits" / "cv-folds.json"))
+    ap.add_argument("--clips", default=str(REPO.parent / "shared" / "data" / "pocus-lus" / "clips.csv"))
+    ap.add_argument("--real-video", help="prepared frames of every video clip (index.csv)")
+    ap.add_argument("--real-stills", help="prepared shared frames (index.csv): training stills and what held-out clips are scored on")
+    ap.add_argument("--phantoms", help="prepared phantoms (index.csv)")
+    ap.add_argument("--phantom-share", type=float, default=0.0, help="share of phantoms per batch (pretrain: 1)")
+    ap.add_argument("--phantom-val", help="prepared held-out phantoms, scored at the end (pretrain)")
+    ap.add_argument("--init", help="initial weights (a state_dict): a pretrained model; none = random")
+    ap.add_argument("--samples", type=int, default=6144, help="training samples in all")
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--warmup", type=int, default=30, help="warm-up steps")
+    ap.add_argument("--weight-decay", type=float, default=0.05)
+    ap.add_argument("--label-smoothing", type=float, default=0.1)
+    ap.add_argument("--labels", choices=["primary", "soft"], default="primary")
+    ap.add_argument("--primary-weight", type=float, default=0.7, help="soft labels: the clip's own sign's share")
+    ap.add_argument("--aug", choices=["basic", "scanner"], default="basic")
+    ap.add_argument("--flips", action="store_true", help="test time: average each frame with its mirror image")
+    ap.add_argument("--dilate", action="store_true", help="last stage dilated (the default model's 8x8 heat maps)")
+    ap.add_argument("--mean", type=float, default=0.16)
+    ap.add_argument("--std", type=float, default=0.2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--float32", action="store_true", help="no bfloat16 autocast")
+    ap.add_argument("--checkpoint-minutes", type=float, default=10.0)
+    ap.add_argument("--resume", action="store_true")
+    args = ap.parse_args()
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.resume and (out / "result.json").exists():
+        log(f"{out}: done")
+        return
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    started = time.time()
+
+    rows = read_clips(args.clips)
+    flags = clip_flags(rows)
+    splits = json.loads(Path(args.splits).read_text())
+    pretrain = args.split == "pretrain"
+    held = set() if pretrain else set(held_out_clips(splits, args.split))
+
+    phantoms = load_frames(args.phantoms) if args.phantoms else None
+    real = None if pretrain else real_training_frames(args.real_video, args.real_stills, held)
+    if real is not None and held & set(real.clips):
+        raise SystemExit("a held-out clip is in the training frames")
+    val = None
+    if held:
+        stills = load_frames(args.real_stills)
+        val = stills.subset([i for i, c in enumerate(stills.clips) if c in held])
+    share = 1.0 if pretrain else args.phantom_share
+    if share > 0 and phantoms is None:
+        raise SystemExit("--phantoms is needed for a phantom share above 0")
+
+    real_w = balanced_weights(real.labels, real.clips) if real is not None else np.ones(1)
+    ph_w = balanced_weights(phantoms.labels, phantoms.clips) if phantoms is not None else np.ones(1)
+    real_soft = None
+    if real is not None and args.labels == "soft":
+        real_soft = soft_targets(real.labels, real.clips, flags, args.primary_weight)
+
+    model = build(args.arch, args.dilate)
+    if args.init:
+        state = torch.load(args.init, map_location="cpu")
+        model.load_state_dict(state.get("model", state) if isinstance(state, dict) and "model" in state else state)
+    model = model.to(device).to(memory_format=torch.channels_last)
+    decay = [p for p in model.parameters() if p.ndim > 1]
+    no_decay = [p for p in model.parameters() if p.ndim <= 1]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    total_steps = args.samples // args.batch
+    bf16 = not args.float32 and device.type == "cpu"
+    config = {
+        "arch": args.arch, "split": args.split, "heldOutClips": sorted(held),
+        "recipe": {k: getattr(args, k) for k in ["init", "samples", "batch", "lr", "warmup", "weight_decay",
+                                                  "label_smoothing", "labels", "primary_weight", "aug", "flips",
+                                                  "dilate", "seed", "phantom_share"]},
+        "input": {"size": int((real or phantoms).images.shape[1]), "mean": args.mean, "std": args.std,
+                  "colour": "grey-replicated", "aspect": "pad", "range": [0, 1]},
+        "dilateLastStage": args.dilate,
+        "data": {"realFrames": len(real) if real is not None else 0,
+                 "realClips": len(set(real.clips)) if real is not None else 0,
+                 "phantoms": len(phantoms) if phantoms is not None else 0},
+        "precision": "bfloat16 autocast, channels_last" if bf16 else "float32",
+        "software": {"torch": torch.__version__, "device": str(device), "threads": args.threads},
+    }
+
+    step = 0
+    last = out / "last.pt"
+    if args.resume and last.exists():
+        st = torch.load(str(last), map_location="cpu")
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        step = st["step"]
+        log(f"resumed {out} at step {step}/{total_steps}")
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    log(f"{args.arch} {args.split}: {config['data']}, held out {len(held)} clips; {total_steps} steps of {args.batch} "
+        f"({config['precision']}) on {device}")
+
+    def draw_chunk(chunk: int) -> np.ndarray:
+        if real is None:
+            return -(np.random.default_rng([args.seed, chunk, 1]).choice(len(ph_w), size=CHUNK, p=ph_w) + 1)
+        if share <= 0:
+            return np.random.default_rng([args.seed, chunk, 1]).choice(len(real_w), size=CHUNK, p=real_w)
+        return mixed_epoch(real_w, ph_w, CHUNK, share, args.seed, chunk)
+
+    t0 = time.time()
+    steps_run = 0
+    loss_ema = None
+    last_ckpt = time.time()
+    order_cache: dict = {}
+    while step < total_steps:
+        model.train()
+        first = step * args.batch
+        imgs, targets = [], []
+        for s in range(first, first + args.batch):
+            chunk, pos = divmod(s, CHUNK)
+            if chunk not in order_cache:
+                order_cache = {chunk: draw_chunk(chunk)}
+            i = int(order_cache[chunk][pos])
+            rng = sample_rng(args.seed, chunk, pos)
+            if i >= 0:
+                img, y = real.images[i], int(real.labels[i])
+                t = real_soft[i] if real_soft is not None else np.eye(len(CLASSES), dtype=np.float32)[y]
+            else:
+                img, y = phantoms.images[-i - 1], int(phantoms.labels[-i - 1])
+                t = np.eye(len(CLASSES), dtype=np.float32)[y]
+            if args.aug == "scanner":
+                img = scanner_augment(img, rng)
+            imgs.append(augment(img, rng))
+            targets.append(t)
+        x = torch.from_numpy(to_input(np.stack(imgs), args.mean, args.std)).to(device).contiguous(memory_format=torch.channels_last)
+        t = torch.from_numpy(np.stack(targets)).to(device)
+        t = t * (1 - args.label_smoothing) + args.label_smoothing / len(CLASSES)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, total_steps, args.lr, args.warmup)
+        with torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext():
+            logits = model(x)
+        loss = -(t * torch.log_softmax(logits.float(), dim=1)).sum(1).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)
+        opt.step()
+        step += 1
+        steps_run += 1
+        loss_ema = float(loss) if loss_ema is None else 0.95 * loss_ema + 0.05 * float(loss)
+        if step % 25 == 0 or step == total_steps:
+            rate = steps_run * args.batch / max(time.time() - t0, 1e-6)
+            log(f"{args.arch} {args.split} step {step}/{total_steps} loss {loss_ema:.3f} | {rate:.1f} frames/s | "
+                f"ETA {fmt_s((total_steps - step) * args.batch / max(rate, 1e-9))}")
+        if time.time() - last_ckpt > args.checkpoint_minutes * 60 and step < total_steps:
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, str(last) + ".tmp")
+            os.replace(str(last) + ".tmp", last)
+            last_ckpt = time.time()
+
+    model = model.to(memory_format=torch.contiguous_format)
+    torch.save(model.state_dict(), str(out / "model.pt.tmp"))
+    os.replace(out / "model.pt.tmp", out / "model.pt")
+    train_s = time.time() - started
+    result = {"arch": args.arch, "split": args.split, "recipe": config["recipe"], "trainSeconds": round(train_s),
+              "framesPerSecond": round(steps_run * args.batch / max(time.time() - t0, 1e-6), 2)}
+    model = model.to(memory_format=torch.channels_last)
+    if val is not None:
+        # Scored both ways, so test-time flips are compared on the same trained weights.
+        for flips in (False, True):
+            probs = predict(model, val.images, args.mean, args.std, flips)
+            scored = score_clips(probs, val, flags)
+            if flips == args.flips:
+                result.update(scored)
+            result["withFlips" if flips else "withoutFlips"] = {k: v for k, v in scored.items() if k != "perClip"}
+            log(f"{args.arch} {args.split}{' (flips)' if flips else ''}: clips {scored['clipAccuracy']:.3f} "
+                f"(lenient {scored['clipLenientAccuracy']:.3f}), frames {scored['frameAccuracy']:.3f}, "
+                f"clip recall {scored['clipRecall']}")
+    if args.phantom_val:
+        pv = load_frames(args.phantom_val, 100)
+        pp = predict(model, pv.images, args.mean, args.std, False)
+        result["phantomAccuracy"] = float((pp.argmax(1) == pv.labels).mean())
+        log(f"{args.arch} {args.split}: held-out phantoms {result['phantomAccuracy']:.3f}")
+    config["result"] = {k: v for k, v in result.items() if k != "perClip"}
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    (out / "result.json").write_text(json.dumps(result, indent=2) + "\n")
+    if last.exists():
+        last.unlink()
+    log(f"{out}: done in {fmt_s(time.time() - started)}")
+
+
+if __name__ == "__main__":
+    main()

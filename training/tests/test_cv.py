@@ -1,0 +1,116 @@
+"""Cross-validation splits, soft targets, clip scoring and the scanner augmentations (training/cv.py, lus_train/folds.py)."""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lus_train import CLASSES  # noqa: E402
+from lus_train.augment import BACKGROUND  # noqa: E402
+from lus_train.data import FrameSet  # noqa: E402
+from lus_train.folds import clip_flags, held_out_clips, make_folds, read_clips  # noqa: E402
+from lus_train.scanner_augment import scanner_augment  # noqa: E402
+from cv import score_clips, soft_targets  # noqa: E402
+
+TRAINING = Path(__file__).resolve().parents[1]
+SPLITS = TRAINING / "splits" / "cv-folds.json"
+CLIPS_CSV = TRAINING.parent.parent / "shared" / "data" / "pocus-lus" / "clips.csv"
+
+
+def test_committed_folds_cover_every_clip_once_and_are_stratified():
+    doc = json.loads(SPLITS.read_text())
+    folds = [f["clips"] for f in doc["folds"]]
+    every = [c for f in folds for c in f]
+    assert len(folds) == 5
+    assert len(every) == len(set(every)) == 83
+    for c in CLASSES:
+        counts = [f["perSign"][c] for f in doc["folds"]]
+        assert max(counts) - min(counts) <= 1, (c, counts)
+    assert len(doc["heldOutSite"]["clips"]) == 35
+    assert all(doc["heldOutSite"]["perSign"][c] > 0 for c in CLASSES)
+
+
+@pytest.mark.skipif(not CLIPS_CSV.exists(), reason="needs ../shared/data/pocus-lus")
+def test_folds_are_redrawn_identically_from_the_clips_file():
+    # Fixed once: the committed file is exactly what the seeded procedure gives, so nobody re-drew it.
+    rows = read_clips(CLIPS_CSV)
+    doc = json.loads(SPLITS.read_text())
+    assert make_folds(rows) == [f["clips"] for f in doc["folds"]]
+    site = [r["clip"] for r in rows if r["source"].startswith(doc["heldOutSite"]["sourcePrefix"])]
+    assert sorted(site) == doc["heldOutSite"]["clips"]
+
+
+def test_held_out_clips_by_split_name():
+    doc = json.loads(SPLITS.read_text())
+    assert held_out_clips(doc, "fold:2") == doc["folds"][2]["clips"]
+    assert held_out_clips(doc, "site") == doc["heldOutSite"]["clips"]
+    assert held_out_clips(doc, "all") == []
+    with pytest.raises(ValueError):
+        held_out_clips(doc, "fold2")
+
+
+def rows(*specs):
+    """(clip, sign, effusion, consolidation, b_lines, a_lines)"""
+    return [dict(clip=c, sign=s, effusion=str(e), consolidation=str(k), b_lines=str(b), a_lines=str(a), source="x")
+            for c, s, e, k, b, a in specs]
+
+
+def test_clip_flags_always_include_the_clips_own_sign():
+    flags = clip_flags(rows(("reg", "a_lines", 0, 0, 0, 0), ("eff", "pleural_effusion", 1, 1, 0, 0)))
+    assert flags["reg"] == [1, 0, 0, 0]
+    assert flags["eff"] == [0, 0, 1, 1]
+
+
+def test_soft_targets_share_the_rest_over_the_other_flagged_signs():
+    flags = {"eff": [0, 1, 1, 1], "reg": [1, 0, 0, 0]}
+    t = soft_targets(np.array([2, 0]), ["eff", "reg"], flags, 0.7)
+    np.testing.assert_allclose(t[0], [0, 0.15, 0.7, 0.15])
+    np.testing.assert_allclose(t[1], [1, 0, 0, 0])
+    np.testing.assert_allclose(t.sum(1), 1)
+
+
+def frameset(clips, labels):
+    n = len(clips)
+    return FrameSet(images=np.zeros((n, 4, 4), np.uint8), labels=np.asarray(labels), clips=list(clips),
+                    paths=[""] * n, sources=[""] * n, roi_found=np.ones(n, bool))
+
+
+def test_clip_read_out_is_the_mean_probability_and_lenient_counts_flagged_signs():
+    # Clip "a": two frames, one wrong; the mean still says A-lines. Clip "e" (effusion with consolidation
+    # flagged) is read as consolidation: wrong, but right leniently.
+    fs = frameset(["a", "a", "e"], [0, 0, 2])
+    probs = np.array([[0.9, 0.1, 0, 0], [0.3, 0.6, 0.1, 0], [0.1, 0, 0.3, 0.6]])
+    r = score_clips(probs, fs, {"a": [1, 0, 0, 0], "e": [0, 0, 1, 1]})
+    assert r["clips"] == 2 and r["frames"] == 3
+    assert r["clipAccuracy"] == pytest.approx(0.5)
+    assert r["clipLenientAccuracy"] == pytest.approx(1.0)
+    assert r["frameAccuracy"] == pytest.approx(1 / 3)
+    assert r["perClip"]["a"]["probs"] == pytest.approx([0.6, 0.35, 0.05, 0.0])
+    assert r["clipConfusion"][2][3] == 1
+
+
+def test_scanner_augment_keeps_shape_type_and_black_surround():
+    rng = np.random.default_rng(0)
+    img = np.zeros((64, 64), np.uint8)
+    img[8:56, 12:52] = rng.integers(40, 200, size=(48, 40), dtype=np.uint8)
+    changed = 0
+    for seed in range(40):
+        out = scanner_augment(img, np.random.default_rng(seed))
+        assert out.shape == img.shape and out.dtype == np.uint8
+        changed += int(not np.array_equal(out, img))
+    # Each change has its own probability; over 40 draws nearly all frames differ from the input.
+    assert changed >= 30
+    # Photometric changes never light up the background inside the frame's corners.
+    quiet = [scanner_augment(img, np.random.default_rng(s)) for s in range(40)]
+    assert np.median([q[20:40, 2:6].mean() for q in quiet]) <= BACKGROUND + 1
+
+
+def test_scanner_augment_is_fixed_by_its_generator():
+    img = (np.arange(64 * 64) % 251).astype(np.uint8).reshape(64, 64)
+    a = scanner_augment(img, np.random.default_rng(7))
+    b = scanner_augment(img, np.random.default_rng(7))
+    np.testing.assert_array_equal(a, b)
