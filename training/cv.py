@@ -75,14 +75,41 @@ def concat(a: FrameSet, b: FrameSet) -> FrameSet:
                     roi_found=np.concatenate([a.roi_found, b.roi_found]), root=a.root)
 
 
+def cached_frames(root: str) -> FrameSet:
+    """load_frames, kept beside the index as one .npz: a run otherwise spends most of a minute opening 12,000 PNGs.
+    The cache is remade whenever index.csv is newer."""
+    index, cache = Path(root) / "index.csv", Path(root) / "frames-cache.npz"
+    if cache.exists() and cache.stat().st_mtime >= index.stat().st_mtime:
+        z = np.load(cache, allow_pickle=False)
+        return FrameSet(images=z["images"], labels=z["labels"], clips=z["clips"].tolist(), paths=z["paths"].tolist(),
+                        sources=z["sources"].tolist(), roi_found=z["roi_found"], root=str(root))
+    fs = load_frames(root)
+    tmp = cache.with_suffix(".tmp.npz")
+    np.savez(tmp, images=fs.images, labels=fs.labels, clips=np.asarray(fs.clips), paths=np.asarray(fs.paths),
+             sources=np.asarray(fs.sources), roi_found=fs.roi_found)
+    os.replace(tmp, cache)
+    return fs
+
+
 def real_training_frames(video_root: str, stills_root: str, exclude: set) -> FrameSet:
     """Every frame of the video clips plus the still-image clips' frames, minus the held-out clips."""
-    video = load_frames(video_root)
-    stills = load_frames(stills_root)
+    video = cached_frames(video_root)
+    stills = cached_frames(stills_root)
     video_clips = set(video.clips)
     keep_v = [i for i, c in enumerate(video.clips) if c not in exclude]
     keep_s = [i for i, c in enumerate(stills.clips) if c not in exclude and c not in video_clips]
     return concat(video.subset(keep_v), stills.subset(keep_s))
+
+
+def chunk_order(real_w: np.ndarray | None, ph_w: np.ndarray, phantom_share: float, seed: int, chunk: int) -> np.ndarray:
+    """CHUNK sample indices fixed by (seed, chunk): >= 0 into the real frames, -(j+1) for phantom j, with
+    `phantom_share` of them phantoms (all of them when there are no real frames)."""
+    rng = np.random.default_rng([seed, chunk, 1])
+    if real_w is None:
+        return -(rng.choice(len(ph_w), size=CHUNK, p=ph_w) + 1)
+    if phantom_share <= 0:
+        return rng.choice(len(real_w), size=CHUNK, p=real_w)
+    return mixed_epoch(real_w, ph_w, CHUNK, 1.0 - phantom_share, seed, chunk)  # mixed_epoch takes the real share
 
 
 def soft_targets(labels: np.ndarray, clips: list, flags: dict, primary_weight: float) -> np.ndarray:
@@ -187,13 +214,13 @@ def main() -> None:
     pretrain = args.split == "pretrain"
     held = set() if pretrain else set(held_out_clips(splits, args.split))
 
-    phantoms = load_frames(args.phantoms) if args.phantoms else None
+    phantoms = cached_frames(args.phantoms) if args.phantoms else None
     real = None if pretrain else real_training_frames(args.real_video, args.real_stills, held)
     if real is not None and held & set(real.clips):
         raise SystemExit("a held-out clip is in the training frames")
     val = None
     if held:
-        stills = load_frames(args.real_stills)
+        stills = cached_frames(args.real_stills)
         val = stills.subset([i for i, c in enumerate(stills.clips) if c in held])
     share = 1.0 if pretrain else args.phantom_share
     if share > 0 and phantoms is None:
@@ -244,11 +271,7 @@ def main() -> None:
         f"({config['precision']}) on {device}")
 
     def draw_chunk(chunk: int) -> np.ndarray:
-        if real is None:
-            return -(np.random.default_rng([args.seed, chunk, 1]).choice(len(ph_w), size=CHUNK, p=ph_w) + 1)
-        if share <= 0:
-            return np.random.default_rng([args.seed, chunk, 1]).choice(len(real_w), size=CHUNK, p=real_w)
-        return mixed_epoch(real_w, ph_w, CHUNK, share, args.seed, chunk)
+        return chunk_order(real_w if real is not None else None, ph_w, share, args.seed, chunk)
 
     t0 = time.time()
     steps_run = 0

@@ -29,6 +29,11 @@ recipe() {
     pre) echo "--init $pre" ;;
     pre-mix) echo "--init $pre --phantom-share 0.3" ;;
     pre-mix-scan) echo "--init $pre --phantom-share 0.3 --aug scanner" ;;
+    # Run (by mistake) with 70 % phantoms before the share argument was fixed; kept as measured.
+    pre-mix70) echo "--init $pre --phantom-share 0.7" ;;
+    pre-mix70-scan) echo "--init $pre --phantom-share 0.7 --aug scanner" ;;
+    pre-scan) echo "--init $pre --aug scanner" ;;
+    pre-long) echo "--init $pre --samples 8192" ;;
     pre-mix-scan-soft) echo "--init $pre --phantom-share 0.3 --aug scanner --labels soft" ;;
     *) echo "unknown recipe $name" >&2; return 1 ;;
   esac

@@ -14,7 +14,7 @@ from lus_train.augment import BACKGROUND  # noqa: E402
 from lus_train.data import FrameSet  # noqa: E402
 from lus_train.folds import clip_flags, held_out_clips, make_folds, read_clips  # noqa: E402
 from lus_train.scanner_augment import scanner_augment  # noqa: E402
-from cv import score_clips, soft_targets  # noqa: E402
+from cv import CHUNK, chunk_order, score_clips, soft_targets  # noqa: E402
 
 TRAINING = Path(__file__).resolve().parents[1]
 SPLITS = TRAINING / "splits" / "cv-folds.json"
@@ -114,3 +114,13 @@ def test_scanner_augment_is_fixed_by_its_generator():
     a = scanner_augment(img, np.random.default_rng(7))
     b = scanner_augment(img, np.random.default_rng(7))
     np.testing.assert_array_equal(a, b)
+
+
+def test_phantom_share_is_the_share_of_phantoms_in_each_chunk():
+    real_w, ph_w = np.full(10, 0.1), np.full(20, 0.05)
+    order = chunk_order(real_w, ph_w, 0.3, seed=1, chunk=0)
+    assert len(order) == CHUNK
+    assert (order < 0).mean() == pytest.approx(0.3, abs=0.01)
+    assert (chunk_order(real_w, ph_w, 0.0, 1, 0) >= 0).all()
+    assert (chunk_order(None, ph_w, 1.0, 1, 0) < 0).all()
+    np.testing.assert_array_equal(order, chunk_order(real_w, ph_w, 0.3, seed=1, chunk=0))
