@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CLASS_IDS, CLASS_NAMES, metadataFromModelJson } from '../src/domain';
 import { prepareFrame } from '../src/inference/framePipeline';
 import { generatePhantom } from '../src/synth';
-import { defaultModelDir, negativeFrame } from '../scripts/gateRates';
+import { defaultModelDir, negativeFrame } from '../scripts/gate/gateRates';
 import { dropFile, openApp, readProbabilities } from './helpers/app';
 import { GENERATED, encodeGreyPng, encodeRgbaPng } from './helpers/fixtures';
 
