@@ -1,21 +1,21 @@
 // `lus-signs score <folder>`: scores every frame of a folder in Node with the app's model code; CSV out, metrics printed.
-import { readFileSync, writeFileSync, type Dirent } from 'node:fs';
+import { writeFileSync, type Dirent } from 'node:fs';
 import { opendir, readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { metadataFromModelJson, type ClassId } from '../src/domain/index.ts';
 import {
   batchCounts,
   batchCsv,
   batchMetrics,
   comparePaths,
+  metadataFromModelJson,
   type BatchRow,
   type BatchScore,
-} from '../src/features/batch/batchReport.ts';
-import { readGraphModelFolder } from '../src/inference/node/index.ts';
+  type ClassId,
+} from '../src/domain/index.ts';
+import { bundledModelDir, readGraphModelFolder } from '../node/index.ts';
 import { labelFromFolders, skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
 import { metricsText } from './metricsText.ts';
 import type { FileOutcome, ScoreFile, WorkerReply, WorkerRequest } from './score-worker.ts';
@@ -38,22 +38,13 @@ no images, worker failure), 2 bad command line or missing folder`;
 class UsageError extends Error {}
 class RunError extends Error {}
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
+/** The app's default bundled model, or a RunError that says to name one. */
 function defaultModelDir(): string {
-  const indexPath = join(repoRoot, 'public', 'models', 'index.json');
-  let index: { default?: unknown; models?: Array<{ id?: unknown; path?: unknown }> };
   try {
-    index = JSON.parse(readFileSync(indexPath, 'utf8')) as typeof index;
+    return bundledModelDir();
   } catch (error) {
-    throw new RunError(
-      `cannot read the bundled model list ${indexPath} (${(error as Error).message}); pass --model DIR`,
-    );
+    throw new RunError(`${(error as Error).message}; pass --model DIR`, { cause: error });
   }
-  const entry = index.models?.find((m) => m.id === index.default);
-  if (!entry || typeof entry.path !== 'string')
-    throw new RunError(`${indexPath} names no default model; pass --model DIR`);
-  return dirname(join(repoRoot, 'public', 'models', entry.path));
 }
 
 interface FoundFile {

@@ -3,9 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import type { FrameInput, ModelSource } from '../src/inference/api.ts';
 import { FrameClassifier } from '../src/inference/classifier.ts';
-import { useWasmBackendInNode } from '../src/inference/node/index.ts';
 import { InputProblem } from '../src/sources/inputProblem.ts';
-import { decodeImageBuffer } from '../src/sources/node/decodeNode.ts';
+import { decodeImageBuffer, useWasmBackendInNode } from '../node/index.ts';
 import { explainPath, writeExplainPng } from './explainPng.ts';
 
 export interface ScoreFile {

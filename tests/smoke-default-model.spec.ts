@@ -5,8 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASS_IDS, CLASS_NAMES, metadataFromModelJson } from '../src/domain';
 import { prepareFrame } from '../src/inference/framePipeline';
-import { generatePhantom } from '../src/synth';
-import { defaultModelDir, negativeFrame } from '../scripts/gate/gateRates';
+import { defaultModelDir } from '../node';
+import { gateSetNegative, generatePhantom } from '../src/synth';
 import { dropFile, openApp, readProbabilities } from './helpers/app';
 import { GENERATED, encodeGreyPng, encodeRgbaPng } from './helpers/fixtures';
 
@@ -73,13 +73,13 @@ test.describe('smoke: default model lus-resnet152 forced to WASM', () => {
     const scratch = new Float32Array(input.height * input.width * 3);
     let index: number | undefined;
     for (let i = 0; i < 100 && index === undefined; i++) {
-      const prepared = await prepareFrame(negativeFrame('chest-xray', i), input, scratch, 0).catch(
+      const prepared = await prepareFrame(gateSetNegative('chest-xray', i), input, scratch, 0).catch(
         () => null,
       );
       if (prepared && prepared.imageRefusal === null) index = i;
     }
     expect(index, 'some generated X-ray passes the image checks').toBeDefined();
-    const { pixels } = negativeFrame('chest-xray', index!);
+    const { pixels } = gateSetNegative('chest-xray', index!);
     const path = join(DIR, `chest-xray-${index}.png`);
     writeFileSync(path, encodeRgbaPng(pixels!.width, pixels!.height, new Uint8Array(pixels!.data.buffer)));
     await openApp(page, { model: 'lus-resnet152', backend: 'wasm' });

@@ -1,11 +1,11 @@
 // `npm run bench:batch`: batch-scoring throughput (CLI, and the app with --app) on 200 frames, and peak memory on 2,000.
 // Prints JSON. Frames are scanner-like test frames (640×480 with text and a ruler), written once under tests/.generated.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTestFrame } from '../../src/domain/testFrames';
-import { encodeGreyPng } from '../../src/sources/node/encodePng';
+import { defaultModelId, encodeGreyPng } from '../../node';
 
 const { values } = parseArgs({
   options: { app: { type: 'boolean', default: false }, workers: { type: 'string', default: '2' } },
@@ -113,9 +113,7 @@ async function app(folder: string, model: string) {
   }
 }
 
-const defaultId = (
-  JSON.parse(readFileSync(join(repo, 'public', 'models', 'index.json'), 'utf8')) as { default: string }
-).default;
+const defaultId = defaultModelId();
 const models = [...new Set(['fixture-tiny', defaultId])];
 const f200 = writeFolder('frames-200', 200);
 const f2000 = writeFolder('frames-2000', 2000);

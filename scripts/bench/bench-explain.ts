@@ -2,8 +2,8 @@
 // Usage: npx tsx scripts/bench/bench-explain.ts [--model DIR] [--frames 24] [--rounds 3]
 import { parseArgs } from 'node:util';
 import { FrameClassifier } from '../../src/inference/classifier';
-import { useWasmBackendInNode } from '../../src/inference/node';
-import { defaultModelDir, heldOutPhantom, modelSource } from '../gate/gateRates';
+import { defaultModelDir, modelFolderSource, useWasmBackendInNode } from '../../node';
+import { heldOutPhantom } from '../gate/gateRates';
 
 const { values } = parseArgs({
   options: {
@@ -14,7 +14,7 @@ const { values } = parseArgs({
 });
 await useWasmBackendInNode();
 const classifier = new FrameClassifier();
-const info = await classifier.load(modelSource(values.model ?? defaultModelDir()), 'wasm');
+const info = await classifier.load(modelFolderSource(values.model ?? defaultModelDir()), 'wasm');
 const frames = Array.from({ length: Number(values.frames) }, (_, i) => heldOutPhantom(i));
 await classifier.classify(frames.slice(0, 4));
 const times: Record<'with' | 'without', number[]> = { with: [], without: [] };

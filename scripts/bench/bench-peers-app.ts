@@ -9,11 +9,11 @@
 //    peak page JS heap, and the memory of page + workers (measureUserAgentSpecificMemory) at the end.
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTestFrame } from '../../src/domain/testFrames';
-import { encodeGreyPng } from '../../src/sources/node/encodePng';
+import { defaultModelId, encodeGreyPng } from '../../node';
 
 const repo = join(import.meta.dirname, '..', '..');
 const { values: args } = parseArgs({
@@ -24,10 +24,7 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '4295' },
   },
 });
-const model =
-  args.model ??
-  (JSON.parse(readFileSync(join(repo, 'public', 'models', 'index.json'), 'utf8')) as { default: string })
-    .default;
+const model = args.model ?? defaultModelId();
 const port = Number(args.port);
 const base = `http://localhost:${port}`;
 

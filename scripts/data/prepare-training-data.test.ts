@@ -6,9 +6,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ModelInputSpec } from '../../src/domain/modelMetadata.ts';
 import { prepareFrame } from '../../src/inference/framePipeline.ts';
-import { decodeImageBuffer } from '../../src/sources/node/decodeNode.ts';
+import { decodeImageBuffer, encodeGreyPng } from '../../node/index.ts';
 import { generatePhantom } from '../../src/synth/index.ts';
-import { encodeGreyPng } from '../../src/sources/node/encodePng.ts';
 import { clipIdFromFileName, prepareTrainingFrame } from './prepare-training-data.ts';
 
 const SIZE = 128;

@@ -15,8 +15,7 @@ import type { GreyImage, Rect } from '../../src/domain/image.ts';
 import { rgbaToGrey } from '../../src/domain/image.ts';
 import { clampCrop, modelSizedGrey8 } from '../../src/domain/preprocess.ts';
 import { detectUltrasoundRegion } from '../../src/domain/roi.ts';
-import { decodeImageBuffer } from '../../src/sources/node/decodeNode.ts';
-import { encodeGreyPng } from '../../src/sources/node/encodePng.ts';
+import { decodeImageBuffer, encodeGreyPng } from '../../node/index.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp']);
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { metadataFromModelJson, parseGateReference } from '../../src/domain';
 import { NEGATIVE_KINDS, type NegativeKind } from '../../src/synth';
-import { defaultModelDir, rates, ratesTable, runGateSets, type SetRate } from './gateRates';
+import { defaultModelDir } from '../../node';
+import { rates, ratesTable, runGateSets, type SetRate } from './gateRates';
 
 const modelDir = defaultModelDir();
 const checked = metadataFromModelJson(JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')));

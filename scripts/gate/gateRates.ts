@@ -3,22 +3,24 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CLASS_IDS,
-  METADATA_KEY,
   NON_LUNG_VIEWS,
   greyToRgba,
   type GateReasonCode,
   type NonLungKind,
-  type RgbaImage,
 } from '../../src/domain';
-import type { FrameInput, ModelSource } from '../../src/inference/api';
+import type { FrameInput } from '../../src/inference/api';
 import { FrameClassifier } from '../../src/inference/classifier';
-import { useWasmBackendInNode } from '../../src/inference/node';
-import { decodeImageBuffer } from '../../src/sources/node/decodeNode';
-import { NEGATIVE_KINDS, generateNegativeFrame, generatePhantom, type NegativeKind } from '../../src/synth';
+import { decodeImageBuffer, modelFolderSource, useWasmBackendInNode } from '../../node';
+import {
+  NEGATIVE_KINDS,
+  gateSetNegative,
+  generateNegativeFrame,
+  generatePhantom,
+  type NegativeKind,
+} from '../../src/synth';
 import { clipIdFromFileName } from '../data/prepare-training-data';
 
 export const REAL_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'pocus-lus');
-export const MODELS_DIR = resolve(import.meta.dirname, '..', '..', 'public', 'models');
 /**
  * The held-out phantom test set exactly as training/run_all.sh makes it (`npm run synth -- --seed 2`,
  * 320×240, overlays random, augmented): the model never trained on these seeds.
@@ -44,38 +46,6 @@ export interface FrameVerdict {
   viewScores?: Partial<Record<NonLungKind, number>>;
   /** Whether the image checks alone refused it. */
   imageRefused: boolean;
-}
-
-/** The default model's folder, from public/models/index.json. */
-export function defaultModelDir(): string {
-  const index = JSON.parse(readFileSync(join(MODELS_DIR, 'index.json'), 'utf8')) as {
-    default: string;
-    models: Array<{ id: string; path: string }>;
-  };
-  const entry = index.models.find((m) => m.id === index.default)!;
-  return join(MODELS_DIR, entry.path.replace(/\/model\.json$/, ''));
-}
-
-export function modelSource(
-  dir: string,
-  patchGate?: (gate: Record<string, unknown>) => void,
-): Extract<ModelSource, { kind: 'files' }> {
-  let modelJson = readFileSync(join(dir, 'model.json'), 'utf8');
-  if (patchGate) {
-    const json = JSON.parse(modelJson) as {
-      userDefinedMetadata: Record<string, { gate?: Record<string, unknown> }>;
-    };
-    const gate = json.userDefinedMetadata[METADATA_KEY]?.gate;
-    if (gate) patchGate(gate);
-    modelJson = JSON.stringify(json);
-  }
-  const manifest = (JSON.parse(modelJson) as { weightsManifest: Array<{ paths: string[] }> }).weightsManifest;
-  const shards: Record<string, ArrayBuffer> = {};
-  for (const file of manifest.flatMap((g) => g.paths)) {
-    const bytes = readFileSync(join(dir, file));
-    shards[file] = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  }
-  return { kind: 'files', label: dir, modelJson, shards };
 }
 
 export function heldOutPhantom(i: number): FrameInput {
@@ -146,16 +116,9 @@ export async function realFrame(file: string): Promise<FrameInput> {
   return { pixels: decoded.image, name: file.slice(REAL_DIR.length + 1) };
 }
 
+/** Negative i of a kind, as the rate sets classify it (its frames are defined with the generator). */
 export function negativeFrame(kind: NegativeKind, i: number): FrameInput {
-  const sizes: Array<[number, number]> = [
-    [400, 300],
-    [640, 480],
-    [512, 512],
-    [320, 240],
-  ];
-  const [w, h] = sizes[i % sizes.length]!;
-  const pixels: RgbaImage = generateNegativeFrame(kind, w, h, 90_000 + i * 13);
-  return { pixels, name: `${kind}-${i}` };
+  return gateSetNegative(kind, i);
 }
 
 /**
@@ -194,7 +157,7 @@ export async function pooledFeaturesOf(
 ): Promise<number[][]> {
   await useWasmBackendInNode();
   const classifier = new FrameClassifier();
-  await classifier.load(modelSource(modelDir), 'wasm');
+  await classifier.load(modelFolderSource(modelDir), 'wasm');
   const features: number[][] = [];
   for (let start = 0; start < inputs.length; start += 8) {
     const batch = await Promise.all(inputs.slice(start, start + 8).map((f) => f()));
@@ -223,7 +186,7 @@ export async function runGateSets(
 ): Promise<{ verdicts: FrameVerdict[]; modelId: string; msPerFrame: number }> {
   await useWasmBackendInNode();
   const classifier = new FrameClassifier();
-  const info = await classifier.load(modelSource(options.modelDir, options.patchGate), 'wasm');
+  const info = await classifier.load(modelFolderSource(options.modelDir, options.patchGate), 'wasm');
   const verdicts: FrameVerdict[] = [];
   const t0 = performance.now();
   let frames = 0;

@@ -1,18 +1,11 @@
 // The gate's view discriminant: separates two feature clouds that differ along a few low-variance features, whatever the features' scales, and scores new frames the way the app does.
 import { describe, expect, it } from 'vitest';
-import { parseGateReference, viewScore } from '../../src/domain';
+import { parseGateReference, seededRandom, viewScore } from '../../src/domain';
 import { discriminantScore, fitViewDiscriminant } from './viewDiscriminant';
 
 /** Deterministic pseudo-random normals (mulberry32 + Box–Muller). */
 function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
 

@@ -1,7 +1,7 @@
 // Prints how well each sign's heat map concentrates on the generator's mask for it (the 1.5× criterion).
 // Usage: npx tsx scripts/heatmap/heat-mass.ts [--model DIR] [--frames 50]
 import { parseArgs } from 'node:util';
-import { defaultModelDir } from '../gate/gateRates';
+import { defaultModelDir } from '../../node';
 import { REGION_OF, heatMass } from './heatMass';
 import type { ClassId } from '../../src/domain';
 

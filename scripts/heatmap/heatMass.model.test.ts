@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { metadataFromModelJson, type ClassId } from '../../src/domain';
-import { defaultModelDir } from '../gate/gateRates';
+import { defaultModelDir } from '../../node';
 import { REGION_OF, heatMass, type HeatMassResult } from './heatMass';
 
 const modelDir = defaultModelDir();

@@ -8,9 +8,8 @@ import {
   type GreyImage,
 } from '../../src/domain';
 import { FrameClassifier } from '../../src/inference/classifier';
-import { useWasmBackendInNode } from '../../src/inference/node';
+import { modelFolderSource, useWasmBackendInNode } from '../../node';
 import { generatePhantom, type PhantomMasks } from '../../src/synth';
-import { modelSource } from '../gate/gateRates';
 
 export const REGION_OF: Partial<Record<ClassId, keyof PhantomMasks>> = {
   b_lines: 'bLines',
@@ -40,7 +39,7 @@ export async function heatMass(modelDir: string, classId: ClassId, frames: numbe
   if (!region) throw new Error(`${classId} has no region mask`);
   await useWasmBackendInNode();
   const classifier = new FrameClassifier();
-  const info = await classifier.load(modelSource(modelDir), 'wasm');
+  const info = await classifier.load(modelFolderSource(modelDir), 'wasm');
   const input = info.metadata.input;
   let heatSum = 0;
   let areaSum = 0;

@@ -1,8 +1,10 @@
 // Loads a TF.js graph-model folder (model.json + weight shards) from disk in Node, with its LUS Signs metadata.
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { metadataFromModelJson, type ModelMetadata } from '../../domain/modelMetadata';
+import { METADATA_KEY, metadataFromModelJson, type ModelMetadata } from '../src/domain/modelMetadata';
+import type { ModelSource } from '../src/inference/api';
 
 /** A model folder that cannot be used, with the reason in words an engineer can act on. */
 export class ModelFolderError extends Error {
@@ -157,4 +159,30 @@ export async function loadGraphModelFromDir(
   if (!checked.ok && options.requireMetadata !== false) throw new ModelFolderError(dir, checked.message);
   const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
   return { dir, model, metadata: checked.ok ? checked.metadata : null, modelJson, weightBytes };
+}
+
+/**
+ * A model folder read whole into memory as the engine's `files` source (what an import hands the worker), so
+ * Node runs the app's own load path. `patchGate` changes the gate statistics in memory first (calibration).
+ */
+export function modelFolderSource(
+  dir: string,
+  patchGate?: (gate: Record<string, unknown>) => void,
+): Extract<ModelSource, { kind: 'files' }> {
+  let modelJson = readFileSync(path.join(dir, 'model.json'), 'utf8');
+  if (patchGate) {
+    const json = JSON.parse(modelJson) as {
+      userDefinedMetadata: Record<string, { gate?: Record<string, unknown> }>;
+    };
+    const gate = json.userDefinedMetadata[METADATA_KEY]?.gate;
+    if (gate) patchGate(gate);
+    modelJson = JSON.stringify(json);
+  }
+  const manifest = (JSON.parse(modelJson) as { weightsManifest: Array<{ paths: string[] }> }).weightsManifest;
+  const shards: Record<string, ArrayBuffer> = {};
+  for (const file of manifest.flatMap((g) => g.paths)) {
+    const bytes = readFileSync(path.join(dir, file));
+    shards[file] = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  }
+  return { kind: 'files', label: dir, modelJson, shards };
 }

@@ -2,10 +2,10 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLASS_IDS, detectUltrasoundRegion, rgbaToGrey } from '../../domain';
+import { CLASS_IDS, detectUltrasoundRegion, rgbaToGrey } from '../src/domain';
 import { decodeImageBuffer } from './decodeNode';
 
-const REAL = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'pocus-lus');
+const REAL = join(import.meta.dirname, '..', '..', 'shared', 'data', 'pocus-lus');
 
 describe('ROI detection on real lung-ultrasound frames', () => {
   it('finds the image in every frame, covering at least 20% of it (at least 25% in 98%)', async () => {

@@ -1,9 +1,9 @@
 // Decodes an image file into RGBA pixels in Node with sharp (libvips), applying the same checks as the browser.
 
 import sharp from 'sharp';
-import type { RgbaImage } from '../../domain';
-import { InputProblem, MAX_DECODED_SIDE } from '../inputProblem';
-import { inspectImageBytes, type ImageHeader } from '../sniff';
+import type { RgbaImage } from '../src/domain';
+import { InputProblem, MAX_DECODED_SIDE } from '../src/sources/inputProblem';
+import { inspectImageBytes, type ImageHeader } from '../src/sources/sniff';
 
 export interface DecodedFrame {
   image: RgbaImage;
