@@ -2,8 +2,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const GOLDENS_DIR = path.resolve('tests/.generated/parity');
-const MISSING = `run \`npm run parity:goldens\` first (writes ${path.relative(process.cwd(), GOLDENS_DIR)})`;
+/**
+ * The goldens folder: the small nets' (npm test) by default; LUS_PARITY_DIR points the same tests at the
+ * ResNet152 goldens of the model suite (npm run test:model).
+ */
+export const GOLDENS_DIR = path.resolve(process.env.LUS_PARITY_DIR ?? 'tests/.generated/parity');
+const MISSING = `run \`npm run ${process.env.LUS_PARITY_DIR ? 'parity:goldens:large' : 'parity:goldens'}\` first (writes ${path.relative(process.cwd(), GOLDENS_DIR)})`;
 
 export type Precision = 'float32' | 'float16' | 'uint8';
 

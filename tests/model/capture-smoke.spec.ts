@@ -4,12 +4,13 @@
 import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_IDS } from '../src/domain/classes';
-import { fakeCamera, openCapture, pageWith, startCapture } from './helpers/capture';
-import { signClip } from './helpers/captureClips';
+import { bundledModelDir } from '../../node';
+import { CLASS_IDS } from '../../src/domain/classes';
+import { fakeCamera, openCapture, pageWith, startCapture } from '../helpers/capture';
+import { signClip } from '../helpers/captureClips';
 
 const MODEL = 'lus-resnet152';
-const modelDir = join(import.meta.dirname, '..', 'public', 'models', MODEL);
+const modelDir = bundledModelDir(MODEL);
 
 test.describe('smoke: live read-out with the default model', () => {
   // ResNet152 on WASM takes seconds per frame on a small machine; four clips, one browser each.

@@ -3,12 +3,12 @@
 import { test, expect } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_IDS, CLASS_NAMES, metadataFromModelJson } from '../src/domain';
-import { prepareFrame } from '../src/inference/framePipeline';
-import { defaultModelDir } from '../node';
-import { gateSetNegative, generatePhantom } from '../src/synth';
-import { dropFile, openApp, readProbabilities } from './helpers/app';
-import { GENERATED, encodeGreyPng, encodeRgbaPng } from './helpers/fixtures';
+import { CLASS_IDS, CLASS_NAMES, metadataFromModelJson } from '../../src/domain';
+import { prepareFrame } from '../../src/inference/framePipeline';
+import { defaultModelDir } from '../../node';
+import { gateSetNegative, generatePhantom } from '../../src/synth';
+import { dropFile, openApp, readProbabilities } from '../helpers/app';
+import { GENERATED, encodeGreyPng, encodeRgbaPng } from '../helpers/fixtures';
 
 const DIR = join(GENERATED, 'smoke-phantoms');
 /** Seeds far from the training (1) and test (2) sets' streams; chosen once, never re-picked to make the test pass. */
