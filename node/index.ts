@@ -12,3 +12,4 @@ export {
 export { BUNDLED_MODELS_DIR, bundledModelDir, defaultModelDir, defaultModelId } from './bundledModels';
 export { decodeImageBuffer } from './decodeNode';
 export { encodeGreyPng, encodeRgbaPng } from './encodePng';
+export { startInferenceThread, type InferenceThread } from './inferenceThread';
