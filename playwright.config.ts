@@ -20,6 +20,8 @@ export default defineConfig({
   workers: Number(process.env.LUS_WORKERS ?? 2),
   // The test runner names a report per suite, so the model suite's never overwrites the behaviour suite's.
   reporter: [['list'], ['json', { outputFile: process.env.LUS_E2E_REPORT ?? 'test-results/e2e.json' }]],
+  // Playwright empties its output folder at start: a folder of its own keeps the other runners' reports.
+  outputDir: 'test-results/playwright',
   globalSetup: './tests/global-setup.ts',
   projects: [
     // What npm test runs: every behaviour with the tiny fixture model.

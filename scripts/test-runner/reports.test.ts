@@ -65,8 +65,21 @@ describe('report readers', () => {
     });
   });
 
-  it('vitest: a file that failed to load, or no test at all, is a failure', () => {
-    expect(vitestCounts(vitestJson({ numFailedTestSuites: 1 })).failed).toBe(1);
+  it('vitest: a file that failed to load, or no test at all, is a failure; a failed describe is not counted again', () => {
+    const files = (...f: Array<[string, string[]]>) =>
+      f.map(([status, assertions]) => ({ status, assertionResults: assertions.map((a) => ({ status: a })) }));
+    // Two failed tests inside nested describes, and a file that threw on load.
+    const report = vitestJson({
+      numTotalTests: 3,
+      numPassedTests: 1,
+      numFailedTests: 2,
+      numFailedTestSuites: 4,
+    });
+    const withFiles = JSON.stringify({
+      ...JSON.parse(report),
+      testResults: files(['failed', ['failed', 'failed', 'passed']], ['failed', []]),
+    });
+    expect(vitestCounts(withFiles)).toEqual({ passed: 1, failed: 3, skipped: 0 });
     expect(vitestCounts(vitestJson({ numTotalTests: 0, numPassedTests: 0 })).failed).toBe(1);
     expect(vitestCounts(vitestJson({ numPendingTests: 2, numPassedTests: 1 }))).toEqual({
       passed: 1,

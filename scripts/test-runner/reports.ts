@@ -27,17 +27,24 @@ interface VitestJson {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests?: number;
-  numFailedTestSuites?: number;
+  /** One entry per test file; a file that failed to load has status failed and no assertion results. */
+  testResults?: Array<{ status: string; assertionResults: Array<{ status: string }> }>;
 }
 
-/** vitest's JSON reporter: a file that failed to load holds no counted test, so it counts as one failure. */
+/**
+ * vitest's JSON reporter. A file that failed to load holds no counted test, so it counts as one failure
+ * (numFailedTestSuites would not do: it counts every failed describe block too).
+ */
 export const vitestCounts: ReportReader = (text) => {
   const r = JSON.parse(text) as VitestJson;
   if (typeof r.numTotalTests !== 'number') throw new Error('not a vitest JSON report');
-  const ranNothing = r.numTotalTests === 0 ? 1 : 0;
+  const unloaded = (r.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+  ).length;
+  const ranNothing = r.numTotalTests === 0 && unloaded === 0 ? 1 : 0;
   return {
     passed: r.numPassedTests,
-    failed: r.numFailedTests + (r.numFailedTestSuites ?? 0) + ranNothing,
+    failed: r.numFailedTests + unloaded + ranNothing,
     skipped: r.numPendingTests + (r.numTodoTests ?? 0),
   };
 };
