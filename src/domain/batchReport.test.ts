@@ -1,6 +1,5 @@
 // The batch CSV's input-gate columns, the metrics' coverage of refused frames, and refused rows in the summary.
 import { describe, expect, it } from 'vitest';
-import { scoredPairs } from '../../domain';
 import {
   agreement,
   batchCounts,
@@ -11,6 +10,7 @@ import {
   type BatchRow,
   type BatchScore,
 } from './batchReport';
+import { scoredPairs } from './metrics';
 
 const score = (gate?: BatchScore['gate']): BatchScore => ({
   probabilities: { a_lines: 0.1, b_lines: 0.7, pleural_effusion: 0.1, consolidation: 0.1 },
