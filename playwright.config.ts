@@ -6,6 +6,9 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const port = Number(process.env.LUS_PORT ?? 4173);
 // Another build folder lets several people test their own builds of one working tree side by side.
 const dist = process.env.LUS_DIST ?? 'dist';
+/** Specs that load the real default model: the model suite (npm run test:model), not npm test. */
+const MODEL_SPECS = 'model/**/*.spec.ts';
+const SERVICE_WORKER_SPECS = ['update.spec.ts', 'offline.spec.ts', 'models.spec.ts', 'wasm-threads.spec.ts'];
 
 export default defineConfig({
   testDir: 'tests',
@@ -13,10 +16,22 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 60_000 },
   fullyParallel: false,
-  // Two cores: one browser at a time keeps timings sane and SwiftShader from starving.
-  workers: 1,
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  // Spec files run side by side (LUS_WORKERS, default 2 for a 2-core machine); the tests of one file in order.
+  workers: Number(process.env.LUS_WORKERS ?? 2),
+  // The test runner names a report per suite, so the model suite's never overwrites the behaviour suite's.
+  reporter: [['list'], ['json', { outputFile: process.env.LUS_E2E_REPORT ?? 'test-results/e2e.json' }]],
+  // Playwright empties its output folder at start: a folder of its own keeps the other runners' reports.
+  outputDir: 'test-results/playwright',
   globalSetup: './tests/global-setup.ts',
+  projects: [
+    // What npm test runs: every behaviour with the tiny fixture model.
+    { name: 'behaviour', testIgnore: [MODEL_SPECS, ...SERVICE_WORKER_SPECS] },
+    // Specs that let the service worker run share one sw.js, which update.spec.ts rewrites on disk to publish
+    // a "new version": they run one at a time (beside the behaviour specs), so none sees another's release.
+    { name: 'service-worker', testMatch: SERVICE_WORKER_SPECS, workers: 1 },
+    // npm run test:model: the shipped default model (117 MB ResNet152) in the browser, one at a time.
+    { name: 'model', testMatch: MODEL_SPECS, workers: 1 },
+  ],
   use: {
     baseURL: `http://localhost:${port}`,
     // Tests that mock the network or need a clean origin run without the service worker.

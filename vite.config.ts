@@ -76,6 +76,9 @@ const headers = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
 };
 
+/** Where unit tests sit: next to the code they test. */
+const UNIT_TESTS = ['src/**/*.test.ts', 'node/**/*.test.ts', 'scripts/**/*.test.ts', 'cli/**/*.test.ts'];
+
 /** Model shards are 4 MiB; the worker bundle is about 2.6 MB. Everything must be precached for offline use. */
 const LARGEST_PRECACHED_FILE = 6 * 1024 * 1024;
 
@@ -119,8 +122,16 @@ export default defineConfig({
   preview: { headers, host: 'localhost' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'cli/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
+    projects: [
+      // npm test: behaviour, with the fixture model and the small parity nets.
+      { extends: true, test: { name: 'unit', include: UNIT_TESTS, exclude: ['**/*.model.test.ts'] } },
+      // npm run test:model: evaluations of the real default model (gate rates, heat mass), minutes each.
+      {
+        extends: true,
+        test: { name: 'model', include: ['**/*.model.test.ts'], exclude: ['node_modules/**'] },
+      },
+    ],
   },
 });

@@ -1,24 +1,26 @@
 // `lus-signs score <folder>`: scores every frame of a folder in Node with the app's model code; CSV out, metrics printed.
-import { readFileSync, writeFileSync, type Dirent } from 'node:fs';
+import { writeFileSync, type Dirent } from 'node:fs';
 import { opendir, readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
-import { metadataFromModelJson, type ClassId } from '../src/domain/index.ts';
 import {
   batchCounts,
   batchCsv,
   batchMetrics,
   comparePaths,
+  metadataFromModelJson,
   type BatchRow,
   type BatchScore,
-} from '../src/features/batch/batchReport.ts';
-import { readGraphModelFolder } from '../src/inference/node/index.ts';
+  type ClassId,
+  type FrameResult,
+} from '../src/domain/index.ts';
+import type { FrameOutcome } from '../src/inference/api.ts';
+import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
 import { labelFromFolders, skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
 import { metricsText } from './metricsText.ts';
-import type { FileOutcome, ScoreFile, WorkerReply, WorkerRequest } from './score-worker.ts';
+import { explainPath, writeExplainPng } from './explainPng.ts';
+import { readChunk, type ReadFrame, type ScoreFile } from './readFrames.ts';
 import { inShard, parseShard, type Shard } from './shard.ts';
 
 const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv] [--batch N] [--shard i/n] [--workers 1|2] [--explain DIR]
@@ -38,22 +40,13 @@ no images, worker failure), 2 bad command line or missing folder`;
 class UsageError extends Error {}
 class RunError extends Error {}
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
+/** The app's default bundled model, or a RunError that says to name one. */
 function defaultModelDir(): string {
-  const indexPath = join(repoRoot, 'public', 'models', 'index.json');
-  let index: { default?: unknown; models?: Array<{ id?: unknown; path?: unknown }> };
   try {
-    index = JSON.parse(readFileSync(indexPath, 'utf8')) as typeof index;
+    return bundledModelDir();
   } catch (error) {
-    throw new RunError(
-      `cannot read the bundled model list ${indexPath} (${(error as Error).message}); pass --model DIR`,
-    );
+    throw new RunError(`${(error as Error).message}; pass --model DIR`, { cause: error });
   }
-  const entry = index.models?.find((m) => m.id === index.default);
-  if (!entry || typeof entry.path !== 'string')
-    throw new RunError(`${indexPath} names no default model; pass --model DIR`);
-  return dirname(join(repoRoot, 'public', 'models', entry.path));
 }
 
 interface FoundFile {
@@ -135,16 +128,20 @@ function labelOf(rootName: string, path: string): { label: ClassId | null; label
   return l.warning ? { label: l.label, labelWarning: l.warning } : { label: l.label };
 }
 
-function startWorker(): Worker {
-  // Node 20 ignores `--import tsx` in a worker's execArgv: register tsx inside the worker, then load it.
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const workerUrl = new URL('./score-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-function toScore(s: Extract<FileOutcome, { ok: true }>['score']): BatchScore {
-  return s as BatchScore;
+/** The parts of a frame's result a batch keeps: the same fields the app's batch screen stores. */
+function batchScore(r: FrameResult): BatchScore {
+  return {
+    probabilities: r.probabilities,
+    top: r.top,
+    lowConfidence: r.lowConfidence,
+    backend: r.backend,
+    modelId: r.modelId,
+    modelVersion: r.modelVersion,
+    crop: r.crop,
+    frameWidth: r.frameWidth,
+    frameHeight: r.frameHeight,
+    ...(r.gate ? { gate: { pass: r.gate.pass, reason: r.gate.reason, message: r.gate.message } } : {}),
+  };
 }
 
 async function score(argv: string[]): Promise<number> {
@@ -244,65 +241,70 @@ async function score(argv: string[]): Promise<number> {
   let nextChunk = 0;
   let modelName = '';
   let inferenceFailures = 0;
+  const source = { kind: 'files', label: modelDir, modelJson: modelJsonText, shards } as const;
 
-  const runWorker = () =>
-    new Promise<void>((resolveWorker, reject) => {
-      const worker = startWorker();
-      let inFlight = 0;
-      const send = (msg: WorkerRequest) => worker.postMessage(msg);
-      // Two chunks in flight per worker: one being classified while the next decodes; memory stays bounded.
-      const feed = () => {
-        while (inFlight < 2 && nextChunk < chunks.length) {
-          inFlight++;
-          send({ kind: 'chunk', id: nextChunk, files: chunks[nextChunk++]! });
-        }
-        if (inFlight === 0) {
-          send({ kind: 'stop' });
-        }
-      };
-      worker.on('message', (msg: WorkerReply) => {
-        if (msg.kind === 'error') {
-          reject(new RunError(`a scoring worker failed: ${msg.message}`));
-          void worker.terminate();
-          return;
-        }
-        if (msg.kind === 'loaded') {
-          if (!firstLoaded) started = performance.now();
-          firstLoaded = true;
-          modelName = `${msg.modelId}@${msg.modelVersion}`;
-          feed();
-          return;
-        }
-        inFlight--;
-        for (const o of msg.outcomes) {
-          const f = byPath.get(o.path)!;
-          const base = {
-            path: o.path,
-            size: f.size,
-            lastModified: f.lastModified,
-            ms: o.ms,
-            ...labelOf(rootName, o.path),
-          };
-          if (o.ok) rows.push({ ...base, status: 'scored', score: toScore(o.score) });
-          else {
-            if (o.code === 'inference-failed') inferenceFailures++;
-            rows.push({ ...base, status: 'failed', code: o.code, reason: o.reason });
+  /** One file's row from what reading and the model made of it. */
+  const addRow = (read: ReadFrame, outcome: FrameOutcome | undefined) => {
+    const f = byPath.get(read.path)!;
+    const base = {
+      path: read.path,
+      size: f.size,
+      lastModified: f.lastModified,
+      ...labelOf(rootName, read.path),
+    };
+    if (!read.ok) rows.push({ ...base, ms: read.ms, status: 'failed', code: read.code, reason: read.reason });
+    else if (!outcome!.ok) {
+      if (outcome!.code === 'inference-failed') inferenceFailures++;
+      rows.push({ ...base, ms: read.ms, status: 'failed', code: outcome!.code, reason: outcome!.message });
+    } else {
+      const r = outcome!.result;
+      rows.push({ ...base, ms: read.ms + r.totalMs, status: 'scored', score: batchScore(r) });
+    }
+    done++;
+  };
+
+  /**
+   * One worker thread's lane: it takes the next chunk, and while the worker classifies it the lane already
+   * reads and decodes the chunk after (so two chunks per worker at most are in memory).
+   */
+  const lane = async () => {
+    const thread = startInferenceThread();
+    try {
+      const info = await thread.call(thread.api.load(source, 'wasm'));
+      if (!firstLoaded) started = performance.now();
+      firstLoaded = true;
+      modelName = `${info.metadata.id}@${info.metadata.version}`;
+      const take = () => (nextChunk < chunks.length ? readChunk(chunks[nextChunk++]!) : null);
+      let reading = take();
+      while (reading) {
+        const read = await reading;
+        reading = take();
+        const frames = read.flatMap((r) => (r.ok ? [r.frame] : []));
+        // Pixels are copied to the worker, not transferred: sharp's buffers live outside the JS heap and
+        // cannot be detached, and --explain needs them here afterwards to draw the heat map anyway.
+        // Heat maps come from the same model run; without --explain they are not computed at all.
+        const outcomes = frames.length
+          ? await thread.call(thread.api.classify(frames, { explain: explainDir !== undefined }))
+          : [];
+        let k = 0;
+        for (const r of read) {
+          const outcome = r.ok ? outcomes[k++] : undefined;
+          if (explainDir && r.ok && outcome?.ok && outcome.result.heatMap) {
+            const refused = outcome.result.gate?.pass === false;
+            await writeExplainPng(explainPath(explainDir, r.path, refused), r.frame.pixels, outcome.result);
           }
-          done++;
+          addRow(r, outcome);
         }
         progress();
-        feed();
-      });
-      worker.on('error', (error) => reject(new RunError(`a scoring worker crashed: ${error.message}`)));
-      worker.on('exit', () => resolveWorker());
-      send({
-        kind: 'load',
-        source: { kind: 'files', label: modelDir, modelJson: modelJsonText, shards },
-        ...(explainDir ? { explainDir } : {}),
-      });
-    });
+      }
+    } catch (error) {
+      throw new RunError(`a scoring worker failed: ${(error as Error).message}`, { cause: error });
+    } finally {
+      await thread.close();
+    }
+  };
 
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(workerCount, chunks.length)) }, runWorker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workerCount, chunks.length)) }, lane));
   progress(true);
   if (process.stderr.isTTY) process.stderr.write('\n');
 

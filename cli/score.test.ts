@@ -3,11 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_IDS, formatKappa, formatPercent } from '../src/domain';
-import { batchMetrics, type BatchRow } from '../src/features/batch/batchReport';
+import { CLASS_IDS, batchMetrics, formatKappa, formatPercent, type BatchRow } from '../src/domain';
 import { FrameClassifier } from '../src/inference/classifier';
-import { useWasmBackendInNode } from '../src/inference/node';
-import { decodeImageBuffer } from '../src/sources/node/decodeNode';
+import { decodeImageBuffer, useWasmBackendInNode } from '../node';
 import { readBatchCsv as readCsv } from '../tests/helpers/batchCsv';
 import { BAD_FILES, SKIPPED_FILES, writeBatchFolder, type BatchFolder } from '../tests/helpers/batchFolder';
 

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import type { ClassId } from '../src/domain/classes.ts';
-import { encodeGreyPng } from '../src/sources/node/encodePng.ts';
+import { encodeGreyPng } from '../node/index.ts';
 import { encodeY4m, generateCine, generatePhantom, MASK_NAMES, type Phantom } from '../src/synth/index.ts';
 
 export interface SynthJob {

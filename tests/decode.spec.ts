@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { decodeImageBuffer } from '../src/sources/node/decodeNode';
+import { decodeImageBuffer } from '../node';
 import { FRAMES } from './helpers/fixtures';
 
 test.use({ bypassCSP: true });

@@ -300,7 +300,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True, help="goldens folder (replaced)")
     parser.add_argument("--large-size", type=int, default=224, help="input size of the ResNet152 (default 224)")
-    parser.add_argument("--only", choices=["small", "dilated", "large"], help="build one net only (debugging)")
+    parser.add_argument("--only", choices=["small", "dilated", "large"], action="append",
+                        help="build only this net (repeatable): npm test builds small and dilated, "
+                             "npm run test:model the large ResNet152")
     parser.add_argument("--threads", type=int, default=2, help="PyTorch CPU threads (default 2)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -311,17 +313,17 @@ def main(argv=None) -> int:
     out.mkdir(parents=True)
     report: dict = {}
     nets = []
-    if args.only in (None, "small"):
+    if args.only is None or "small" in args.only:
         small = build_net(out, "resnet18-64", "resnet18", 64, features=True, seed=1804, report=report)
         browser_goldens(out, small, "small-browser.json")
         nets.append(small)
-    if args.only in (None, "dilated"):
+    if args.only is None or "dilated" in args.only:
         # The default model's layout: last stage dilated (dilated 3x3 convs, stride 16, an 8x8 map at 128 px).
         dilated = build_net(out, "resnet50-64-dilated", "resnet50", 64, features=True, seed=5064, report=report,
                             dilate_last_stage=True)
         browser_goldens(out, dilated, "dilated-browser.json", inputs=2)
         nets.append(dilated)
-    if args.only in (None, "large"):
+    if args.only is None or "large" in args.only:
         name = f"resnet152-{args.large_size}"
         nets.append(build_net(out, name, "resnet152", args.large_size, features=False, seed=1520, report=report))
     manifest = {

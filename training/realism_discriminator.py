@@ -1,6 +1,6 @@
 """Real-vs-phantom discriminator: how easily a small CNN tells phantoms from real frames (50% = indistinguishable).
 
-Reads DATA/{real,phantom}/<sign>/<group>__<k>.png (written by scripts/synth-realism.ts), passes both sides through
+Reads DATA/{real,phantom}/<sign>/<group>__<k>.png (written by scripts/data/synth-realism.ts), passes both sides through
 the same crop, resize and JPEG round trip, and reports grouped k-fold accuracy: frames of one real clip never sit
 on both sides of a split.
 """

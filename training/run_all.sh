@@ -60,7 +60,7 @@ main() {
     fi
     step "prepare $(basename "$out") at $SIZE px with the app's pipeline"
     rm -rf "$out"
-    npx tsx scripts/prepare-training-data.ts --in "$src" --out "$out" --size "$SIZE" "$@"
+    npx tsx scripts/data/prepare-training-data.ts --in "$src" --out "$out" --size "$SIZE" "$@"
     git -C "$REPO" rev-parse HEAD > "$out/repo-commit.txt"
     if [ -f "$src/synth-commit.txt" ]; then cp "$src/synth-commit.txt" "$out/synth-commit.txt"; fi
   }
@@ -151,7 +151,7 @@ main() {
   # The exporter writes fresh gate statistics; the thresholds and the non-lung view checks (cardiac, chest X-ray)
   # come from calibration.
   step "calibrate the input gate"
-  npx tsx scripts/gate-calibrate.ts --model public/models/lus-resnet152 --write
+  npx tsx scripts/gate/gate-calibrate.ts --model public/models/lus-resnet152 --write
   step "all done"
 }
 

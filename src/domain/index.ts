@@ -11,3 +11,5 @@ export * from './result';
 export * from './metrics';
 export * from './gate';
 export * from './heatMap';
+export * from './seededRandom';
+export * from './batchReport';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClassId } from './classes';
 import { createGreyImage } from './image';
 import { ActivityMonitor, FROZEN_AFTER_MS, LiveReadout } from './liveReadout';
-import { seededRandom } from './testFrames';
+import { seededRandom } from './seededRandom';
 
 const p = (a: number, b: number, e: number, c: number): Record<ClassId, number> => ({
   a_lines: a,

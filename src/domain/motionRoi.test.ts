@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createGreyImage, type GreyImage, type Rect } from './image';
 import { MotionAccumulator, detectMovingRegion, motionWorkSize, screenBackground } from './motionRoi';
 import { resizeGrey } from './resize';
-import { seededRandom } from './testFrames';
+import { seededRandom } from './seededRandom';
 
 interface Screen {
   width: number;

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createGreyImage } from './image';
 import { detectUltrasoundRegion } from './roi';
-import { makeTestFrame, seededRandom } from './testFrames';
+import { seededRandom } from './seededRandom';
+import { makeTestFrame } from './testFrames';
 
 function expectWithin(
   found: { x: number; y: number; width: number; height: number },

@@ -1,18 +1,7 @@
 // Synthetic scanner-like frames with a known image rectangle, for testing ROI detection and preprocessing.
 
 import { createGreyImage, type GreyImage, type Rect } from './image';
-
-/** Small deterministic generator (mulberry32) so test frames are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seededRandom';
 
 export interface TestFrameOptions {
   width: number;

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { greyToRgba } from '../domain';
 import { makeTestFrame } from '../domain/testFrames';
 import { FrameClassifier } from './classifier';
-import { useWasmBackendInNode } from './node';
+import { useWasmBackendInNode } from '../../node';
 
 const fixtureDir = join(import.meta.dirname, '..', '..', 'public', 'models', 'fixture-tiny');
 

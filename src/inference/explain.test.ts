@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLASS_IDS, classActivations, greyToRgba, heatMapFrameRect, validateModelMetadata } from '../domain';
 import { generateNegativeFrame, generatePhantom } from '../synth';
 import { FrameClassifier } from './classifier';
-import { useWasmBackendInNode } from './node';
+import { useWasmBackendInNode } from '../../node';
 
 const fixtureDir = join(import.meta.dirname, '..', '..', 'public', 'models', 'fixture-tiny');
 
@@ -63,7 +63,7 @@ describe('heat maps and the input gate (fixture model, WASM in Node)', () => {
     expect(outcome?.ok).toBe(true);
     if (!outcome?.ok) return;
     // Reference: run the graph for its feature map alone and multiply on the CPU in float64.
-    const model = (await import('./node')).loadGraphModelFromDir;
+    const model = (await import('../../node')).loadGraphModelFromDir;
     const loaded = await model(fixtureDir);
     const { prepareModelInput, rgbaToGrey } = await import('../domain');
     const checked = validateModelMetadata(

@@ -3,8 +3,11 @@
 // and keeping them apart means a batch never needs (or blocks) a case-library schema upgrade.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { ClassId, FrameResult, GateVerdict } from '../domain';
+import type { BatchScore, ClassId } from '../domain';
 import { reportStorageProblem, toStorageError } from './storageProblem';
+
+// One definition of a scored frame, in the domain beside the batch report; stored here as it is.
+export type { BatchScore };
 
 export const BATCH_DB_NAME = 'lus-signs-batch';
 const BATCH_DB_VERSION = 1;
@@ -22,27 +25,6 @@ export interface BatchJob {
   done: number;
   state: 'running' | 'cancelled' | 'finished';
 }
-
-/**
- * What the model said about one scored frame: the parts of a FrameResult a batch shows, exports and keeps
- * for resuming. The heat map is kept so viewing a row needs no second model run (cells of a few hundred
- * floats: a Float32Array clones into IndexedDB as is); it is never in the CSV. The gate verdict and heat map
- * are absent in rows stored before they existed.
- */
-export type BatchScore = Pick<
-  FrameResult,
-  | 'probabilities'
-  | 'top'
-  | 'lowConfidence'
-  | 'backend'
-  | 'modelId'
-  | 'modelVersion'
-  | 'crop'
-  | 'frameWidth'
-  | 'frameHeight'
-  | 'heatMap'
-  | 'heatMapNote'
-> & { gate?: Pick<GateVerdict, 'pass' | 'reason' | 'message'> };
 
 /** A scored or unreadable file of a batch, as stored. Skipped files are not stored: they are found again. */
 export interface BatchJobRow {

@@ -177,3 +177,20 @@ export function generateNegativeFrame(
     lungFrame: { data: lung.image.data, width, height, classId },
   });
 }
+
+/** Frame sizes of the gate's fixed negative sets: the sizes scanners, cameras and screenshots come in. */
+const GATE_SET_SIZES: ReadonlyArray<readonly [number, number]> = [
+  [400, 300],
+  [640, 480],
+  [512, 512],
+  [320, 240],
+];
+
+/**
+ * Negative i of a kind in the gate's fixed rate sets (the calibration, its CI subset and the default-model
+ * smoke spec all measure on these), named `<kind>-<i>`. Seeds are fixed so every run refuses the same frames.
+ */
+export function gateSetNegative(kind: NegativeKind, i: number): { pixels: RgbaImage; name: string } {
+  const [w, h] = GATE_SET_SIZES[i % GATE_SET_SIZES.length]!;
+  return { pixels: generateNegativeFrame(kind, w, h, 90_000 + i * 13), name: `${kind}-${i}` };
+}

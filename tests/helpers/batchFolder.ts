@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { detectUltrasoundRegion, type ClassId } from '../../src/domain';
-import { encodeGreyPng } from '../../src/sources/node/encodePng';
+import { encodeGreyPng } from '../../node';
 import { generatePhantom } from '../../src/synth';
 
 export const BATCH_ROOT = join(import.meta.dirname, '..', '.generated', 'batch');

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestFrame } from '../../src/domain/testFrames';
-import { encodeGreyPng, encodeRgbaPng } from '../../src/sources/node/encodePng';
+import { encodeGreyPng, encodeRgbaPng } from '../../node';
 
 export const GENERATED = join(import.meta.dirname, '..', '.generated');
 export const FRAMES = join(GENERATED, 'frames');

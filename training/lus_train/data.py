@@ -1,4 +1,4 @@
-"""Prepared-frame data sets (index.csv from scripts/prepare-training-data.ts), clip-grouped splits, samplers."""
+"""Prepared-frame data sets (index.csv from scripts/data/prepare-training-data.ts), clip-grouped splits, samplers."""
 
 from __future__ import annotations
 

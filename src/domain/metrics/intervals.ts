@@ -1,6 +1,7 @@
 // 95% confidence intervals: Wilson for proportions, a seeded percentile bootstrap for kappa, F1 and macro means.
 
 import { CLASS_IDS } from '../classes';
+import { seededRandom } from '../seededRandom';
 import type { ConfusionMatrix, ScoredPair } from './labelled';
 import { tableScores } from './scores';
 
@@ -22,18 +23,6 @@ export function wilson(successes: number, trials: number, z = Z95): Interval | n
   return {
     low: successes <= 0 ? 0 : Math.max(0, centre - half),
     high: successes >= trials ? 1 : Math.min(1, centre + half),
-  };
-}
-
-/** mulberry32: small, fast and the same on every engine, so a bootstrap interval is reproducible. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,0 +1,13 @@
+// The one seeded uniform generator (mulberry32) for everything that must draw the same numbers on every engine: bootstrap intervals, test frames, the fixture model's weights.
+
+/** mulberry32: small, fast and identical on every JavaScript engine; uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
