@@ -57,7 +57,7 @@ for stage in $STAGES; do
       "$PY" training/cv.py --arch resnet18 --split pretrain --out "$RUNS/resnet18/pretrain" --samples 16384 --lr 1e-3 \
         --warmup 100 --phantom-val "$DATA/phantoms-test-128" "${common[@]}" ;;
     r18)
-      for name in ${R18_RECIPES:-real pre pre-mix pre-mix-scan}; do
+      for name in ${R18_RECIPES:-real pre pre-scan pre-mix pre-mix-scan}; do
         run_recipe resnet18 4096 "" "$name" "${SPLITS[@]}"
       done ;;
     pretrain152)

@@ -3,7 +3,7 @@
 #
 #   bash training/prepare_cv_data.sh        # about 10 min here; each step is skipped when its output exists
 #
-# Frames go through the app's own decode → grey → ROI crop → aspect 'pad' → resize (scripts/prepare-training-data.ts),
+# Frames go through the app's own decode → grey → ROI crop → aspect 'pad' → resize (scripts/data/prepare-training-data.ts),
 # so the network never sees a frame the app would not produce. Everything heavy stays under $LUS_TRAIN_ROOT/data.
 # Needs ffmpeg (Debian package `ffmpeg`) and the npm dependencies.
 set -euo pipefail
@@ -13,7 +13,7 @@ ROOT="${LUS_TRAIN_ROOT:-/work/lus-train}"
 DATA="$ROOT/data"
 REAL="${LUS_REAL_DATA:-$REPO/../shared/data/pocus-lus}"
 SIZE="${LUS_SIZE:-128}"
-PREPARE="$REPO/scripts/prepare-training-data.ts"
+PREPARE="$REPO/scripts/data/prepare-training-data.ts"
 # Phantoms are drawn by the generator at a pinned commit, so the set is the same bytes on every rerun.
 SYNTH_COMMIT="${LUS_SYNTH_COMMIT:-66fe36c1611ada550d1d774ae9d73430296645ee}"
 SNAP="$ROOT/synth-src/$SYNTH_COMMIT"

@@ -1,6 +1,6 @@
 """PyTorch's probabilities for the default model's smoke frames, computed on the shipped weights exactly as TF.js decodes them.
 
-    npx tsx scripts/smoke-frames.ts --out /tmp/smoke-frames
+    npx tsx scripts/fixtures/smoke-frames.ts --out /tmp/smoke-frames
     /usr/bin/python3 training/smoke_reference.py --model public/models/lus-resnet152 --inputs /tmp/smoke-frames \\
         --out training/reports/smoke-reference.json
 
