@@ -1,9 +1,9 @@
 // One batch row up close: its frame from the chosen folder with the stored region and heat map, the gate's verdict, the probabilities and what produced them.
 
 import { useEffect, useRef, useState } from 'react';
-import { CLASS_NAMES, readOut, summariseProbabilities } from '../../domain';
+import { CLASS_NAMES, summariseProbabilities } from '../../domain';
 import type { ChosenFolder } from '../../sources';
-import { ExplainedFrame, ProbabilityBars } from '../classify';
+import { ExplainedFrame, ProbabilityBars, ReadOutText } from '../classify';
 import { GateNotice, HeatMapControls, type HeatMapView } from '../explain';
 import { agreement, isRefused, type BatchRow, type BatchScore } from './batchReport';
 import { readRowFrame } from './batchFrame';
@@ -96,7 +96,7 @@ export function BatchFrameDetail({ row, folder, view, onClose }: Props) {
               )}
               <p className="result-label">{refused ? 'The model would say' : 'The model read'}</p>
               <p className="result-sign" data-testid="result-sign" data-top={score.top}>
-                {readOut({ ...score, runnerUp })}
+                <ReadOutText result={{ ...score, runnerUp }} />
               </p>
               {score.lowConfidence && (
                 <p className="warning" data-testid="low-confidence">

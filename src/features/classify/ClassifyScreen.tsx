@@ -79,7 +79,7 @@ export function ClassifyScreen() {
 
   return (
     <div className={dragging ? 'classify dragging' : 'classify'}>
-      <div className="intake">
+      <div className={current ? 'intake compact' : 'intake'}>
         <button
           type="button"
           className="button primary big"
@@ -88,7 +88,7 @@ export function ClassifyScreen() {
         >
           Choose a frame
         </button>
-        <p className="muted">…or drop an image anywhere on this page, or paste one (Ctrl+V).</p>
+        <p className="muted intake-hint">…or drop an image anywhere on this page, or paste one (Ctrl+V).</p>
         <input
           ref={inputRef}
           data-testid="file-input"
@@ -121,8 +121,14 @@ export function ClassifyScreen() {
             )}
             {result && (
               <div className="frame-actions">
-                <button type="button" className="button" onClick={() => void classify(current.file)}>
-                  Find the image again
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="detect-region-again"
+                  title="Forget the region you drew: find the scan region automatically and read the frame again"
+                  onClick={() => void classify(current.file)}
+                >
+                  Detect the scan region again
                 </button>
               </div>
             )}
