@@ -57,7 +57,7 @@ function formatEta(seconds: number | null): string {
 }
 
 export function BatchScreen() {
-  const { state, modelReady, start, cancel, discardOffer, saveAsCases } = useBatchJob();
+  const { state, start, cancel, discardOffer, saveAsCases } = useBatchJob();
   const inputRef = useRef<HTMLInputElement>(null);
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'path', descending: false });
   const [dragging, setDragging] = useState(false);
@@ -197,7 +197,7 @@ export function BatchScreen() {
           type="button"
           className="button primary big"
           data-testid="batch-choose"
-          disabled={!modelReady || running}
+          disabled={running || state.waitingForModel}
           onClick={() => void choose()}
         >
           Choose a folder…
@@ -219,6 +219,14 @@ export function BatchScreen() {
         </p>
       </div>
 
+      {state.waitingForModel && (
+        <div className="banner model-wait" role="status" data-testid="batch-model-wait">
+          The model is still loading. “{state.folder?.name}” will be scored as soon as it is ready.
+          <button type="button" className="button" data-testid="batch-cancel-wait" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      )}
       {state.offer && !running && (
         <div
           className="banner"
@@ -250,7 +258,7 @@ export function BatchScreen() {
         </div>
       )}
 
-      {state.folder && (
+      {state.folder && !state.waitingForModel && (
         <section className="panel batch-status" aria-label="Progress">
           <h2>
             Folder “{state.folder.name}”{' '}

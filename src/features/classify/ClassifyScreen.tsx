@@ -22,6 +22,8 @@ export function ClassifyScreen() {
   const [result, setResult] = useState<FrameResult | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** A frame given before the model was ready: read as soon as it is. */
+  const [waiting, setWaiting] = useState<File | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const request = useRef(0);
   const heat = useHeatMapView();
@@ -63,6 +65,7 @@ export function ClassifyScreen() {
     [client],
   );
 
+  const ready = status.state !== 'loading' && !!info && !!client;
   const onFiles = useCallback(
     (files: File[]) => {
       const file = files[0];
@@ -70,22 +73,34 @@ export function ClassifyScreen() {
       setCurrent({ file, imageUrl: URL.createObjectURL(file) });
       setResult(null);
       setProblem(null);
-      void classify(file);
+      if (ready) {
+        setWaiting(null);
+        void classify(file);
+      } else {
+        // The model is still loading (7–10 s for the default one): keep the frame and read it then.
+        ++request.current;
+        setBusy(false);
+        setWaiting(file);
+      }
     },
-    [classify],
+    [classify, ready],
   );
+  useEffect(() => {
+    if (!waiting) return;
+    if (ready) {
+      setWaiting(null);
+      void classify(waiting);
+    } else if (status.state === 'failed' && !info) {
+      setWaiting(null);
+      setProblem(`This frame was not read: the model could not be loaded. ${status.message}`);
+    }
+  }, [waiting, ready, classify, status, info]);
   const { dragging } = useFileIntake(onFiles);
-  const ready = status.state !== 'loading' && !!info;
 
   return (
     <div className={dragging ? 'classify dragging' : 'classify'}>
       <div className={current ? 'intake compact' : 'intake'}>
-        <button
-          type="button"
-          className="button primary big"
-          disabled={!ready}
-          onClick={() => inputRef.current?.click()}
-        >
+        <button type="button" className="button primary big" onClick={() => inputRef.current?.click()}>
           Choose a frame
         </button>
         <p className="muted intake-hint">…or drop an image anywhere on this page, or paste one (Ctrl+V).</p>
@@ -133,7 +148,13 @@ export function ClassifyScreen() {
               </div>
             )}
           </div>
-          <div className="readout" hidden={!busy && !result}>
+          <div className="readout" hidden={!busy && !result && !waiting}>
+            {waiting && (
+              <p className="model-wait" role="status" data-testid="model-wait">
+                The model is still loading ({status.state === 'loading' ? status.message : 'starting'}). This
+                frame will be read as soon as it is ready.
+              </p>
+            )}
             {busy && (
               <p className="muted" data-testid="busy">
                 Reading the frame…
