@@ -1,7 +1,7 @@
 // The app shell: header with the active model and backend, screen navigation, and the fixed safety line.
 
 import { useState } from 'react';
-import { BatchScreen } from '../features/batch';
+import { BatchResumeBanner, BatchScreen } from '../features/batch';
 import { CaptureScreen } from '../features/capture';
 import { CasesScreen, StorageBanner } from '../features/cases';
 import { ClassifyScreen } from '../features/classify';
@@ -82,6 +82,7 @@ function Shell() {
         </div>
       )}
       <StorageBanner />
+      {screen !== 'batch' && <BatchResumeBanner onOpenBatch={() => setScreen('batch')} />}
       <HomeScreenHint />
       <main className="app-main">
         {screen === 'classify' ? (

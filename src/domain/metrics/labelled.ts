@@ -58,14 +58,17 @@ export function scoredPairs(predictions: readonly LabelledPrediction[]): {
   return { pairs, coverage };
 }
 
-/** "412 of 450 cases scored (30 unsure, 5 refused by the input gate, 3 not yet scored)". */
-export function coverageText(c: Coverage): string {
+/**
+ * "412 of 450 cases scored (30 unsure, 5 refused by the input gate, 3 not yet scored)". A batch counts
+ * frames, not cases: `noun` says which.
+ */
+export function coverageText(c: Coverage, noun: 'cases' | 'frames' = 'cases'): string {
   const why: string[] = [];
   if (c.unsure) why.push(`${c.unsure} unsure`);
   if (c.refused) why.push(`${c.refused} refused by the input gate`);
   if (c.missing) why.push(`${c.missing} not yet scored by this model`);
-  const noun = c.total === 1 ? 'case' : 'cases';
-  return `${c.scored} of ${c.total} ${noun} scored${why.length ? ` (${why.join(', ')})` : ''}`;
+  const unit = c.total === 1 ? noun.slice(0, -1) : noun;
+  return `${c.scored} of ${c.total} ${unit} scored${why.length ? ` (${why.join(', ')})` : ''}`;
 }
 
 /** Rows are the clinician's label, columns the model's sign, both in CLASS_IDS order. */

@@ -140,6 +140,7 @@ async function startBatch(
       client,
       folderName: folder.name,
       todo: plan.todo,
+      alreadyDone: earlier.length,
       chunkSize: chunkSizeFor(info.backend),
       signal: controller.signal,
       onRows: async (rows) => {
