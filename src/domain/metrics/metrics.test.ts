@@ -229,7 +229,7 @@ describe('empty signs and empty tables', () => {
 });
 
 describe('coverage', () => {
-  it('excludes unsure, gate-refused and unscored cases and says so', () => {
+  it('excludes unsure, unlabelled, gate-refused and unscored cases and says so', () => {
     const scored = fromMatrix([
       [2, 0, 0, 0],
       [0, 1, 0, 0],
@@ -241,12 +241,13 @@ describe('coverage', () => {
       { caseId: 'u1', truth: 'unsure', outcome: scored[0]!.outcome },
       { caseId: 'r1', truth: 'b_lines', outcome: { kind: 'refused', reason: 'not a lung scan' } },
       { caseId: 'm1', truth: 'a_lines', outcome: { kind: 'missing' } },
+      { caseId: 'n1', truth: 'unlabelled', outcome: scored[1]!.outcome },
     ];
     const { pairs, coverage } = scoredPairs(all);
     expect(pairs).toHaveLength(4);
-    expect(coverage).toEqual({ total: 7, scored: 4, unsure: 1, refused: 1, missing: 1 });
+    expect(coverage).toEqual({ total: 8, scored: 4, unsure: 1, unlabelled: 1, refused: 1, missing: 1 });
     expect(coverageText(coverage)).toBe(
-      '4 of 7 cases scored (1 unsure, 1 refused by the input gate, 1 not yet scored by this model)',
+      '4 of 8 cases scored (1 unsure, 1 unlabelled, 1 refused by the input gate, 1 not yet scored by this model)',
     );
     expect(confusionMatrix(pairs)[0]![0]).toBe(2);
   });

@@ -224,6 +224,7 @@ export function batchMetricsSource(name: string, rows: readonly BatchRow[], at =
     cases.push({
       caseId: r.path,
       label: r.label,
+      labelOrigin: 'folder' as const,
       created: at,
       examId: '',
       zone: '',
