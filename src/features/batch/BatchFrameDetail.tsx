@@ -7,6 +7,7 @@ import { ExplainedFrame, ProbabilityBars, ReadOutText } from '../classify';
 import { GateNotice, HeatMapControls, type HeatMapView } from '../explain';
 import { agreement, isRefused, type BatchRow, type BatchScore } from './batchReport';
 import { readRowFrame } from './batchFrame';
+import { FilePath } from './FilePath';
 
 type Frame = { state: 'reading' } | { state: 'shown'; url: string } | { state: 'problem'; message: string };
 
@@ -70,7 +71,9 @@ export function BatchFrameDetail({ row, folder, view, onClose }: Props) {
       data-frame={frame.state}
     >
       <header className="batch-detail-head">
-        <h3 className="path">{row.path}</h3>
+        <h3>
+          <FilePath path={row.path} />
+        </h3>
         <button type="button" className="button" data-testid="batch-detail-close" onClick={onClose}>
           Close
         </button>

@@ -25,6 +25,7 @@ import {
   type BatchScore,
 } from './batchReport';
 import { BatchFrameDetail } from './BatchFrameDetail';
+import { FilePath } from './FilePath';
 import { BatchMetrics } from './BatchMetrics';
 import { useBatchJob } from './useBatchJob';
 
@@ -456,7 +457,9 @@ export function BatchScreen() {
                           View
                         </button>
                       </td>
-                      <td className="path">{r.path}</td>
+                      <td>
+                        <FilePath path={r.path} />
+                      </td>
                       {refused && score.gate ? (
                         <td
                           data-testid="batch-predicted"
@@ -520,7 +523,7 @@ export function BatchScreen() {
           <ul className="batch-not-scored" data-testid="batch-not-scored">
             {notScored.map((r) => (
               <li key={r.path} data-testid="batch-problem" data-path={r.path} data-status={batchStatus(r)}>
-                <span className="path">{r.path}</span> <span className="muted">· {batchStatus(r)} ·</span>{' '}
+                <FilePath path={r.path} /> <span className="muted">· {batchStatus(r)} ·</span>{' '}
                 <span data-testid="batch-reason">{reasonBesidePath(r.path, r.reason)}</span>
               </li>
             ))}

@@ -13,6 +13,8 @@ import { useFileIntake } from './useFileIntake';
 interface Current {
   file: File;
   imageUrl: string;
+  /** The browser could not draw the file (empty, not an image, damaged): show the message, not a broken icon. */
+  broken?: boolean;
 }
 
 export function ClassifyScreen() {
@@ -132,7 +134,14 @@ export function ClassifyScreen() {
                 onCropChange={(crop) => void classify(current.file, crop)}
               />
             ) : (
-              <img className="plain-frame" src={current.imageUrl} alt="The frame being read" />
+              !current.broken && (
+                <img
+                  className="plain-frame"
+                  src={current.imageUrl}
+                  alt="The frame being read"
+                  onError={() => setCurrent((c) => (c === current ? { ...c, broken: true } : c))}
+                />
+              )
             )}
             {result && (
               <div className="frame-actions">

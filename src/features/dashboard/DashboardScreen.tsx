@@ -23,7 +23,7 @@ import {
 } from '../cases';
 import { zoneLabel, type CaseRecord } from '../../store';
 import { latestBatchSource, onBatchSourceChange } from '../batch';
-import { CalibrationChart, RocChart } from './charts';
+import { CalibrationChart, CalibrationCounts, RocChart } from './charts';
 import { ConfusionHeatmap, type CellChoice } from './ConfusionHeatmap';
 import {
   NO_DASHBOARD_FILTERS,
@@ -155,6 +155,7 @@ function ModelColumn({
             </span>
           </h4>
           <CalibrationChart report={report} />
+          <CalibrationCounts report={report} prefix={prefix} />
         </div>
       </div>
     </section>
