@@ -3,7 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_IDS, CLASS_NAMES, metadataFromModelJson } from '../src/domain';
+import { CLASS_IDS, CLASS_NAMES, metadataFromModelJson, modelSummary } from '../src/domain';
 import { prepareFrame } from '../src/inference/framePipeline';
 import { generatePhantom } from '../src/synth';
 import { defaultModelDir, negativeFrame } from '../scripts/gateRates';
@@ -56,6 +56,35 @@ test.describe('smoke: default model lus-resnet152 forced to WASM', () => {
       await expect(page.getByTestId('result-meta')).toContainText('lus-resnet152');
     });
   }
+
+  test('Settings leads with the default model’s real-scan reliability, per sign, from its own metadata', async ({
+    page,
+  }) => {
+    const checked = metadataFromModelJson(
+      JSON.parse(readFileSync(join(defaultModelDir(), 'model.json'), 'utf8')),
+    );
+    if (!checked.ok) throw new Error(checked.message);
+    const expected = modelSummary(checked.metadata);
+    expect(expected.unmeasured).toBe(false);
+    await openApp(page, { model: 'lus-resnet152', backend: 'wasm' });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const summary = page.getByTestId('model-summary');
+    await expect(summary).toBeVisible();
+    await expect(page.getByTestId('summary-overall')).toContainText(
+      `${Math.round(expected.realFrameAccuracy! * 100)}% of frames`,
+    );
+    for (const sign of expected.perSign)
+      await expect(page.getByTestId(`summary-${sign.classId}`)).toHaveAttribute(
+        'data-recall',
+        String(sign.recall),
+      );
+    await expect(page.getByTestId('summary-weakest')).toContainText(expected.weakest!.name);
+    await expect(page.getByTestId('summary-failures').locator('li')).toHaveCount(expected.failures.length);
+    // The summary comes first; the full card stays below it, closed until asked for.
+    const summaryBox = (await summary.boundingBox())!;
+    const cardBox = (await page.getByTestId('model-card').boundingBox())!;
+    expect(summaryBox.y).toBeLessThan(cardBox.y);
+  });
 
   // The image checks refuse most X-rays (no speckle), but grainy ones pass them; only the model's chest-X-ray
   // check refuses those. The frame is the first X-ray of the gate-rate set that passes the image checks

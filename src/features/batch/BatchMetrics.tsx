@@ -27,36 +27,39 @@ export function BatchMetrics({ rows, version }: { rows: readonly BatchRow[]; ver
         {coverageText(report.coverage, 'frames')}. Values in %, kappa as a fraction. The Dashboard shows
         intervals, ROC and calibration for this batch too.
       </p>
-      <table className="table1" data-testid="batch-table1">
-        <thead>
-          <tr>
-            <th scope="col">Sign</th>
-            {TABLE1_COLUMNS.map((c) => (
-              <th key={c.key} scope="col" className="num">
-                {c.head}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row) => (
-            <tr key={row.id} className={row.id === 'total' ? 'total-row' : undefined}>
-              <th scope="row">
-                {row.name} <span className="muted small">n={row.n}</span>
-              </th>
-              {TABLE1_COLUMNS.map(({ key }) => {
-                const c = row.cells[key];
-                const testId = row.id === 'total' ? TOTAL_TEST_IDS[key] : undefined;
-                return (
-                  <td key={key} className="num" data-testid={testId} data-value={c?.value ?? ''}>
-                    {c ? c.text : ''}
-                  </td>
-                );
-              })}
+      {/* Seven columns do not fit a phone: the table scrolls sideways, the page does not. */}
+      <div className="table1-wrap">
+        <table className="table1" data-testid="batch-table1">
+          <thead>
+            <tr>
+              <th scope="col">Sign</th>
+              {TABLE1_COLUMNS.map((c) => (
+                <th key={c.key} scope="col" className="num">
+                  {c.head}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {table.rows.map((row) => (
+              <tr key={row.id} className={row.id === 'total' ? 'total-row' : undefined}>
+                <th scope="row">
+                  {row.name} <span className="muted small">n={row.n}</span>
+                </th>
+                {TABLE1_COLUMNS.map(({ key }) => {
+                  const c = row.cells[key];
+                  const testId = row.id === 'total' ? TOTAL_TEST_IDS[key] : undefined;
+                  return (
+                    <td key={key} className="num" data-testid={testId} data-value={c?.value ?? ''}>
+                      {c ? c.text : ''}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p className="muted small" data-testid="batch-table1-note">
         {table.totalNote}
       </p>
