@@ -6,8 +6,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   batchCounts,
+  batchCountsText,
   batchCsv,
   batchMetrics,
+  batchStatus,
+  reasonBesidePath,
   comparePaths,
   metadataFromModelJson,
   type BatchRow,
@@ -23,7 +26,7 @@ import { explainPath, writeExplainPng } from './explainPng.ts';
 import { readChunk, type ReadFrame, type ScoreFile } from './readFrames.ts';
 import { inShard, parseShard, type Shard } from './shard.ts';
 
-const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv] [--batch N] [--shard i/n] [--workers 1|2] [--explain DIR]
+const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv] [--batch N] [--shard i/n] [--workers 1|2] [--explain DIR] [--refused-probabilities]
 
   <folder>      scored recursively; folders named after a sign (a_lines, B-lines, PE, LC, …) label the frames below them
   --model DIR   a TF.js graph-model folder (model.json + shards); default: the app's default bundled model
@@ -33,6 +36,11 @@ const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv]
   --workers N   worker threads, each running single-threaded WASM (default 2)
   --explain DIR write each frame with its top sign's heat map as DIR/<path>.heat.png (refused frames:
                 <path>.refused.heat.png); the CSV's gate and gate_reason columns say which frames were refused
+  --refused-probabilities
+                also write the (unreliable) probabilities of refused frames; never their predicted sign
+
+statuses in the CSV: scored (read by the model), refused (not a lung-ultrasound frame the model was made for:
+no sign), unreadable (could not be opened or decoded), skipped (not opened: not an image, hidden, too large)
 
 exit status: 0 finished (unreadable files are listed in the CSV with the reason), 1 could not score (bad model,
 no images, worker failure), 2 bad command line or missing folder`;
@@ -155,6 +163,7 @@ async function score(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       workers: { type: 'string' },
       explain: { type: 'string' },
+      'refused-probabilities': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -308,15 +317,19 @@ async function score(argv: string[]): Promise<number> {
   progress(true);
   if (process.stderr.isTTY) process.stderr.write('\n');
 
-  const csv = batchCsv(rows);
+  const csv = batchCsv(rows, { refusedProbabilities: values['refused-probabilities'] });
   const counts = batchCounts(rows);
   const seconds = (performance.now() - started) / 1000;
-  const summary = `${counts.scored} scored, ${counts.failed} could not be read, ${counts.skipped} skipped in ${seconds.toFixed(1)} s (${(counts.scored / Math.max(seconds, 1e-3)).toFixed(1)} frames/s), peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
+  const read = counts.scored + counts.refused;
+  const summary = `${batchCountsText(counts)} in ${seconds.toFixed(1)} s (${(read / Math.max(seconds, 1e-3)).toFixed(1)} frames/s), peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
   const report: string[] = [summary];
-  for (const r of [...rows].sort((a, b) => comparePaths(a.path, b.path)))
-    if (r.status === 'failed') report.push(`  ${r.path}: ${r.reason}`);
+  for (const r of [...rows].sort((a, b) => comparePaths(a.path, b.path))) {
+    const status = batchStatus(r);
+    if (status === 'unreadable' || (status === 'refused' && r.status === 'failed'))
+      report.push(`  ${r.path} (${status}): ${reasonBesidePath(r.path, r.reason)}`);
+  }
   const metrics = batchMetrics(rows);
-  if (metrics) report.push('', metricsText(metrics, modelName || modelDir));
+  if (metrics) report.push('', metricsText(metrics, modelName || modelDir, 'frames'));
   else
     report.push(
       'No labelled folders: scored only (name folders a_lines, b_lines, pleural_effusion, consolidation for metrics).',
@@ -336,7 +349,7 @@ async function score(argv: string[]): Promise<number> {
   }
   if (inferenceFailures > 0)
     throw new RunError(`the model failed on ${inferenceFailures} frames (see the CSV)`);
-  if (counts.scored === 0 && todo.length > 0) throw new RunError('no frame could be scored');
+  if (read === 0 && todo.length > 0) throw new RunError('no frame could be scored');
   return 0;
 }
 

@@ -1,53 +1,33 @@
-// Table 1 and the confusion matrix as plain text for a terminal, from the same metricsReport the dashboard shows.
+// Table 1 and the confusion matrix as plain text for a terminal, from the same metricsReport and Table 1
+// definition (table1) the dashboard and the batch screen show.
 
 import {
   CLASS_IDS,
-  CLASS_NAMES,
   CLASS_SHORT_NAMES,
+  TABLE1_COLUMNS,
   coverageText,
-  formatKappa,
-  formatPercent,
+  table1,
   type MetricsReport,
 } from '../src/domain/index.ts';
 
 const pad = (s: string, n: number) => s.padStart(n);
 
-export function metricsText(report: MetricsReport, model: string): string {
+export function metricsText(
+  report: MetricsReport,
+  model: string,
+  noun: 'cases' | 'frames' = 'frames',
+): string {
   const lines: string[] = [];
-  lines.push(`Table 1: ${model}; ${coverageText(report.coverage)}. Values in %.`);
-  const head = ['Sign', 'n', 'Precision', 'Specificity', 'F1-score', 'Recall', 'Accuracy', 'Kappa'];
-  const widths = [20, 6, 10, 12, 9, 8, 9, 8];
+  const table = table1(report);
+  lines.push(`Table 1: ${model}; ${coverageText(report.coverage, noun)}. Values in %.`);
+  const head = ['Sign', 'n', ...TABLE1_COLUMNS.map((c) => c.head)];
+  const widths = [20, 6, ...TABLE1_COLUMNS.map((c) => Math.max(8, c.head.length + 1))];
   const row = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : pad(c, widths[i]!))).join(' ');
   lines.push(row(head));
-  for (const r of report.perClass) {
-    lines.push(
-      row([
-        CLASS_NAMES[r.classId],
-        String(r.support),
-        formatPercent(r.precision),
-        formatPercent(r.specificity),
-        formatPercent(r.f1),
-        formatPercent(r.recall),
-        formatPercent(r.accuracy),
-        '',
-      ]),
-    );
-  }
-  const t = report.total;
-  lines.push(
-    row([
-      'Total',
-      String(t.n),
-      formatPercent(t.precision),
-      formatPercent(t.specificity),
-      formatPercent(t.f1),
-      formatPercent(t.recall),
-      formatPercent(t.accuracy),
-      formatKappa(t.kappa),
-    ]),
-  );
-  lines.push("Total: macro means of the signs; accuracy is overall (correct / all); kappa is Cohen's.");
+  for (const r of table.rows)
+    lines.push(row([r.name, String(r.n), ...TABLE1_COLUMNS.map(({ key }) => r.cells[key]?.text ?? '')]));
+  lines.push(table.totalNote);
   lines.push('');
   lines.push('Confusion matrix (rows: folder label, columns: model)');
   lines.push(

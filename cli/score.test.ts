@@ -49,7 +49,7 @@ describe('lus-signs score', () => {
       expect(r).toMatchObject({ model_id: 'fixture-tiny', model_version: '1.0.0', backend: 'wasm' });
     }
     for (const [path, reason] of Object.entries(BAD_FILES)) {
-      expect(byPath.get(path)?.status).toBe('failed');
+      expect(byPath.get(path)?.status).toBe('unreadable');
       expect(byPath.get(path)?.reason).toMatch(reason);
     }
     for (const [path, reason] of Object.entries(SKIPPED_FILES)) {
@@ -111,7 +111,8 @@ describe('lus-signs score', () => {
         },
       }));
     const report = batchMetrics(batchRows)!;
-    expect(full.stdout).toMatch(/Table 1: fixture-tiny@1\.0\.0; 40 of 40 cases scored/);
+    expect(full.stdout).toMatch(/^40 scored, 0 refused, 3 unreadable, 1 skipped in /m);
+    expect(full.stdout).toMatch(/Table 1: fixture-tiny@1\.0\.0; 40 of 40 frames scored/);
     const total = full.stdout.split('\n').find((l) => l.startsWith('Total '))!;
     expect(total).toContain(formatPercent(report.total.accuracy));
     expect(total).toContain(formatKappa(report.total.kappa));

@@ -76,13 +76,22 @@ test('a chosen folder is scored: table, reasons, CSV equal to the command line, 
   await expect(page.getByTestId('batch-row')).toHaveCount(40);
   const summary = page.getByTestId('batch-summary');
   await expect(summary).toHaveAttribute('data-scored', '40');
-  await expect(summary).toHaveAttribute('data-failed', String(Object.keys(BAD_FILES).length));
+  await expect(summary).toHaveAttribute('data-unreadable', String(Object.keys(BAD_FILES).length));
+  await expect(summary).toHaveAttribute('data-refused', '0');
   await expect(summary).toHaveAttribute('data-skipped', String(Object.keys(SKIPPED_FILES).length));
   for (const [path, reason] of Object.entries({ ...BAD_FILES, ...SKIPPED_FILES })) {
-    await expect(
-      page.locator(`[data-testid="batch-problem"][data-path="${path}"] [data-testid="batch-reason"]`),
-    ).toHaveText(reason);
+    const shown = page.locator(
+      `[data-testid="batch-problem"][data-path="${path}"] [data-testid="batch-reason"]`,
+    );
+    await expect(shown).toHaveText(reason);
+    // The path is printed once, beside the reason, not again inside it.
+    await expect(shown).not.toContainText(path);
   }
+  for (const path of Object.keys(BAD_FILES))
+    await expect(page.locator(`[data-testid="batch-problem"][data-path="${path}"]`)).toHaveAttribute(
+      'data-status',
+      'unreadable',
+    );
 
   // Sorting by the B-lines probability puts the highest first.
   await page.getByTestId('sort-p_b_lines').click();
@@ -203,19 +212,27 @@ test('picked folder: cancel, reload, resume skips what was done; a file deleted 
   expect(doneBefore).toBeLessThan(43);
   await expect(page.getByTestId('batch-resume-offer')).toHaveAttribute('data-done', String(doneBefore));
 
-  // The tab is reloaded: the app remembers the run and offers to resume it.
+  // The tab is reloaded: the app remembers the run and offers to resume it where the user lands (Classify).
   await page.reload();
   await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
-  await page.getByRole('button', { name: 'Batch', exact: true }).click();
+  const banner = page.getByTestId('batch-resume-banner');
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('ward-audit');
+  await expect(banner).toHaveAttribute('data-done', String(doneBefore));
+  await expect(banner).toHaveCSS('border-top-style', 'solid');
+  await page.getByTestId('batch-resume-open').click();
+  await expect(page.getByTestId('batch')).toBeVisible();
+  await expect(banner).toHaveCount(0);
   const offer = page.getByTestId('batch-resume-offer');
   await expect(offer).toBeVisible();
   await expect(offer).toHaveAttribute('data-done', String(doneBefore));
   await expect(offer).toContainText('ward-audit');
 
   await page.evaluate(() => ((window as unknown as { batchReadDelayMs: number }).batchReadDelayMs = 100));
-  await page.getByTestId('batch-choose').click();
-  // Only the files not done before are scored now.
-  await expect(progress).toHaveAttribute('data-total', String(43 - doneBefore));
+  await page.getByTestId('batch-resume-choose').click();
+  // Only the files not done before are scored now; progress counts them with the earlier ones, as the
+  // summary does.
+  await expect(progress).toHaveAttribute('data-total', '43');
   await expect(page.getByTestId('batch-resumed')).toHaveAttribute('data-count', String(doneBefore));
   // The last frame of the folder is deleted while the batch runs, before it is read.
   await page.evaluate(async () => {
@@ -225,12 +242,14 @@ test('picked folder: cancel, reload, resume skips what was done; a file deleted 
   await expect(page.getByTestId('batch')).toHaveAttribute('data-phase', 'finished', { timeout: 120_000 });
   const summary = page.getByTestId('batch-summary');
   await expect(summary).toHaveAttribute('data-scored', '39');
-  await expect(summary).toHaveAttribute('data-failed', '4');
+  await expect(summary).toHaveAttribute('data-unreadable', '4');
+  await expect(progress).toHaveAttribute('data-done', '43');
+  await expect(progress).toContainText('43 of 43 frames');
   await expect(
     page.locator(
       '[data-testid="batch-problem"][data-path="a_lines/frame-10.png"] [data-testid="batch-reason"]',
     ),
-  ).toHaveText(/disappeared before it could be read/);
+  ).toHaveText(/^Disappeared before it could be read/); // beside the path, not repeating it
   await expect(page.getByTestId('batch-table')).toHaveAttribute('data-rows', '39');
   await expect(page.getByTestId('batch-metrics')).toBeVisible();
 });

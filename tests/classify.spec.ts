@@ -59,6 +59,16 @@ test('each bad input shows its own message and a good frame afterwards still cla
     await dropFile(page, frame(name));
     await expect(page.getByTestId('input-problem')).toContainText(message);
     await expect(page.getByTestId('result')).toHaveCount(0);
+    // No broken-image icon under the message: a file the browser cannot draw is not drawn.
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLImageElement>('.frame-view img')].every(
+            (img) => img.complete && img.naturalWidth > 0,
+          ),
+        ),
+      )
+      .toBe(true);
   }
   await dropFile(page, frame('scan-3.png'));
   await expect(page.getByTestId('result')).toBeVisible();

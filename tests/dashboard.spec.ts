@@ -90,6 +90,12 @@ test('the dashboard shows the same numbers as the unit-tested metrics, for two v
   await expectTable(page, 'b', nodeReport(V1));
   const ece = Number(await page.getByTestId('a-ece').getAttribute('data-value'));
   expect(Math.abs(ece - r2.calibration.ece!)).toBeLessThan(1e-12);
+  // Calibration bins say how many cases they hold: the same counts as the metrics, adding up to the scored.
+  const binCounts = await page
+    .getByTestId('a-calibration-bin')
+    .evaluateAll((bins) => bins.map((b) => Number(b.getAttribute('data-count'))));
+  expect(binCounts).toEqual(r2.calibration.bins.filter((b) => b.count > 0).map((b) => b.count));
+  expect(binCounts.reduce((a, b) => a + b, 0)).toBe(r2.coverage.scored);
   // The CSV holds the same numbers, including the seeded bootstrap intervals.
   const csv = (await download(page, () => page.getByTestId('metrics-csv').click())).bytes.toString('utf8');
   expect(csv).toBe([metricsCsv(r2, V2), metricsCsv(nodeReport(V1), V1)].join('\n'));

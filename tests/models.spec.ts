@@ -40,6 +40,8 @@ function hospitalModelJson(): string {
     id: 'hospital-test',
     version: '2.0.0',
     displayName: 'Hospital test model',
+    // A hospital's own model is not a software-test fixture, though its weights are the fixture's here.
+    isTestModel: false,
     provenance: {
       trainedOn: 'Ward 4 audit frames',
       licence: 'Hospital internal use',
@@ -67,9 +69,13 @@ test.beforeAll(() => {
   );
 });
 
-async function importFolder(page: Page, dir: string) {
+/** Imports a folder: the model is tried, then the app asks; `use` says yes (the default) or leaves it. */
+async function importFolder(page: Page, dir: string, use = true) {
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByTestId('import-model-folder').setInputFiles(dir);
+  if (!use) return;
+  await expect(page.getByTestId('import-confirm')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('import-use').click();
 }
 
 async function classifiesWith(page: Page, modelText: string) {
@@ -129,14 +135,54 @@ test('a .zip of a model folder imports too', async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByTestId('import-model-zip').setInputFiles(ZIP);
+  await page.getByTestId('import-use').click();
   await expect(page.getByTestId('model-badge')).toContainText('Hospital test model');
+});
+
+test('an imported model is tried, then asks: the model in use stays until the user says "Use it now"', async ({
+  page,
+}) => {
+  await openApp(page);
+  await importFolder(page, HOSPITAL, false);
+  const ask = page.getByTestId('import-confirm');
+  await expect(ask).toContainText('Hospital test model v2.0.0 loaded and ran on this device');
+  await expect(ask).toContainText('instead of Test model');
+  // Tried, not switched: the model in use still answers.
+  await expect(page.getByTestId('model-badge')).toContainText('Test model (answers mean nothing)');
+  await expect(page.getByTestId('model-badge')).not.toContainText('Hospital');
+  await page.getByTestId('import-keep').click();
+  await expect(page.getByTestId('import-message')).toContainText('The model in use is unchanged');
+  await expect(page.getByTestId('imported-hospital-test@2.0.0')).toBeVisible();
+  await expect(page.getByTestId('model-badge')).not.toContainText('Hospital');
+  await classifiesWith(page, 'fixture-tiny');
+  // Its card has no figures for real scans: the summary says so instead of inventing any.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page
+    .getByTestId('imported-hospital-test@2.0.0')
+    .getByRole('button', { name: 'Use this model' })
+    .click();
+  await expect(page.getByTestId('model-badge')).toContainText('Hospital test model');
+  await expect(page.getByTestId('summary-unmeasured')).toContainText('not known');
+});
+
+test('the test model is not offered to clinicians, only when a test asks for it', async ({ page }) => {
+  // The default model would take 7–10 s to load here; the picker does not need it.
+  await page.route('**/models/lus-resnet152/*.bin', (route) => route.abort());
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByTestId('model-lus-resnet152')).toBeVisible();
+  await expect(page.getByTestId('model-fixture-tiny')).toHaveCount(0);
+  await openApp(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByTestId('model-fixture-tiny')).toBeVisible();
+  await expect(page.getByTestId('summary-test-model')).toBeVisible();
 });
 
 test('an incomplete model folder is refused with the missing file named, and the active model stays', async ({
   page,
 }) => {
   await openApp(page);
-  await importFolder(page, BROKEN);
+  await importFolder(page, BROKEN, false);
   await expect(page.getByTestId('import-message')).toContainText('Missing model file group1-shard1of1.bin');
   await expect(page.getByTestId('model-badge')).toContainText('Test model');
   await classifiesWith(page, 'fixture-tiny');
@@ -149,9 +195,15 @@ test.describe('offline', () => {
     await expect(page.getByTestId('offline-status')).toContainText('Ready offline', { timeout: 90_000 });
     await importFolder(page, HOSPITAL);
     await expect(page.getByTestId('import-message')).toContainText('Imported Hospital test model v2.0.0');
+    // The badge is about the model in use now: the imported one, stored on the device.
+    await expect(page.getByTestId('offline-status')).toContainText('Ready offline', { timeout: 30_000 });
     await context.setOffline(true);
     await page.goto('/');
     await expect(page.getByTestId('model-badge')).toContainText('Hospital test model', { timeout: 90_000 });
+    await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready', {
+      timeout: 30_000,
+    });
+    await expect(page.getByTestId('offline-status')).toContainText(/model \d+(\.\d)? KB/);
     await classifiesWith(page, 'hospital-test v2.0.0');
     await context.setOffline(false);
   });

@@ -214,6 +214,11 @@ def main() -> None:
             "realValidationFrameKappa": b["frame"]["overall"]["kappa"],
             "phantomOnlyOnAllRealFrameAccuracy": ev["c_phantomOnlyOnAllReal"]["frame"]["overall"]["accuracy"],
             "realValidationClips": ev["data"]["realValidation"]["clips"],
+            # Per sign on the real validation frames, for the app's plain-words model summary (Settings).
+            "realValidationPerSign": {
+                k: {"frames": v["support"], "recall": v["recall"], "precision": v["precision"]}
+                for k, v in b["frame"]["perClass"].items()
+            },
             "report": "training/reports/evaluation.md",
         }
     if args.cv_report:

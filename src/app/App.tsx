@@ -1,7 +1,7 @@
 // The app shell: header with the active model and backend, screen navigation, and the fixed safety line.
 
 import { useState } from 'react';
-import { BatchScreen } from '../features/batch';
+import { BatchResumeBanner, BatchScreen } from '../features/batch';
 import { CaptureScreen } from '../features/capture';
 import { CasesScreen, StorageBanner } from '../features/cases';
 import { ClassifyScreen } from '../features/classify';
@@ -22,14 +22,14 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
 ];
 
 function ModelBadge() {
-  const { status, activeModelUrl } = useInference();
+  const { status, activeModelFiles } = useInference();
   const info = activeModel(status);
   return (
     <div className="model-badge" data-testid="model-badge" aria-live="polite">
-      <OfflineStatus modelJsonUrl={activeModelUrl} />
+      <OfflineStatus model={activeModelFiles} />
       {info ? (
         <>
-          <span className="model-name">
+          <span className="model-name" title={`${info.metadata.displayName} v${info.metadata.version}`}>
             {info.metadata.displayName} <span className="muted">v{info.metadata.version}</span>
           </span>
           <span className="backend-pill" data-testid="backend">
@@ -37,11 +37,17 @@ function ModelBadge() {
           </span>
         </>
       ) : (
-        <span className="muted">{status.state === 'loading' ? status.message : 'No model'}</span>
+        <span className="muted model-status" data-testid="model-loading">
+          {status.state === 'loading' ? status.message : 'No model'}
+        </span>
       )}
       {info?.metadata.isTestModel && (
-        <span className="test-model-flag" data-testid="test-model-flag">
-          TEST MODEL: answers mean nothing
+        <span
+          className="test-model-flag"
+          data-testid="test-model-flag"
+          title="Test model: its answers mean nothing"
+        >
+          TEST MODEL<span className="flag-detail">: answers mean nothing</span>
         </span>
       )}
     </div>
@@ -76,6 +82,7 @@ function Shell() {
         </div>
       )}
       <StorageBanner />
+      {screen !== 'batch' && <BatchResumeBanner onOpenBatch={() => setScreen('batch')} />}
       <HomeScreenHint />
       <main className="app-main">
         {screen === 'classify' ? (

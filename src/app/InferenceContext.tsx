@@ -16,6 +16,7 @@ import {
   type LoadedModelInfo,
   type ModelSource,
 } from '../inference';
+import type { ModelFilesAt } from '../pwa';
 import { backendPreference } from './settings';
 import { readImportedModel } from '../store';
 import {
@@ -36,10 +37,17 @@ interface InferenceState {
   status: ModelStatus;
   /** Bundled models (public/models/index.json) and where they are served from. */
   registry: { registry: ModelRegistry; base: string } | null;
-  /** model.json address of the active model when it came from a URL (for the offline check). */
-  activeModelUrl: string | null;
+  /** Where the active model's files are, for the offline check: a served model.json, or stored on the device. */
+  activeModelFiles: ModelFilesAt | null;
   /** Loads another model; on failure the model already loaded stays active and the error is shown. */
   loadModel: (source: ModelSource, preference?: BackendPreference) => Promise<boolean>;
+}
+
+/** A bundled model is offline once the service worker cached its files; an imported one is stored already. */
+function filesAt(source: ModelSource): ModelFilesAt {
+  if (source.kind === 'url') return { kind: 'url', url: source.url };
+  const shardBytes = Object.values(source.shards).reduce((n, b) => n + b.byteLength, 0);
+  return { kind: 'stored', bytes: shardBytes + new TextEncoder().encode(source.modelJson).byteLength };
 }
 
 const Context = createContext<InferenceState | null>(null);
@@ -49,14 +57,14 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<ModelStatus>({ state: 'loading', message: 'Starting…' });
   const [registry, setRegistry] = useState<{ registry: ModelRegistry; base: string } | null>(null);
   const lastGood = useRef<LoadedModelInfo | undefined>(undefined);
-  const [activeModelUrl, setActiveModelUrl] = useState<string | null>(null);
+  const [activeModelFiles, setActiveModelFiles] = useState<ModelFilesAt | null>(null);
 
   const load = useCallback(async (c: InferenceClient, source: ModelSource, preference: BackendPreference) => {
     setStatus({ state: 'loading', message: 'Loading the model…' });
     try {
       const info = await c.load(source, preference);
       lastGood.current = info;
-      setActiveModelUrl(source.kind === 'url' ? source.url : null);
+      setActiveModelFiles(filesAt(source));
       setStatus({ state: 'ready', info });
       return true;
     } catch (error) {
@@ -117,8 +125,8 @@ export function InferenceProvider({ children }: { children: ReactNode }) {
   );
 
   const value = useMemo(
-    () => ({ client, status, registry, activeModelUrl, loadModel }),
-    [client, status, registry, activeModelUrl, loadModel],
+    () => ({ client, status, registry, activeModelFiles, loadModel }),
+    [client, status, registry, activeModelFiles, loadModel],
   );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }

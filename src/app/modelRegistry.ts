@@ -4,6 +4,8 @@ export interface BundledModel {
   id: string;
   /** model.json path relative to the models folder. */
   path: string;
+  /** A model for software tests: not offered to clinicians unless a test or developer asks (see showTestModels). */
+  test?: boolean;
 }
 
 export interface ModelRegistry {
@@ -27,6 +29,22 @@ const CHOSEN_KEY = 'lus-signs.model';
 /** Chosen-model ids of models imported onto the device start with this. */
 export const IMPORTED_PREFIX = 'imported:';
 
+/**
+ * Test models are offered only when asked for: ?model=<a test model> (how the browser tests pick the
+ * fixture) or ?dev=1. A clinician never sees a model whose answers mean nothing in the picker.
+ */
+export function showTestModels(registry: ModelRegistry): boolean {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('model');
+  return params.get('dev') === '1' || registry.models.some((m) => m.test && m.id === fromUrl);
+}
+
+/** The bundled models a user may choose: test models only when asked for. */
+export function offeredModels(registry: ModelRegistry): BundledModel[] {
+  const tests = showTestModels(registry);
+  return registry.models.filter((m) => tests || !m.test);
+}
+
 /** ?model=ID wins (tests use the fixture this way), then the user's last choice, then the default. */
 export function chosenModelId(registry: ModelRegistry): string {
   const listed = (id: string | null) => !!id && registry.models.some((m) => m.id === id);
@@ -34,7 +52,9 @@ export function chosenModelId(registry: ModelRegistry): string {
   if (listed(fromUrl)) return fromUrl!;
   const saved = localStorage.getItem(CHOSEN_KEY);
   if (saved?.startsWith(IMPORTED_PREFIX)) return saved;
-  return listed(saved) ? saved! : registry.default;
+  // A test model chosen once under a test flag is not reopened for a clinician without one.
+  const offered = (id: string | null) => !!id && offeredModels(registry).some((m) => m.id === id);
+  return offered(saved) ? saved! : registry.default;
 }
 
 export function rememberModelChoice(id: string): void {

@@ -5,6 +5,8 @@ import {
   batchCounts,
   batchCsv,
   batchLabelledPredictions,
+  batchStatus,
+  reasonBesidePath,
   isRefused,
   refusalShortName,
   type BatchRow,
@@ -59,8 +61,52 @@ describe('batch report and the input gate', () => {
     expect(cells.map((c) => c[gate])).toEqual(['pass', 'refuse', 'refuse', '']);
     expect(cells[1]![reason]).toBe('This looks like a colour photograph.');
     expect(cells[2]![reason]).toBe('No ultrasound image found in this frame.');
-    // A refused frame keeps its (unreliable) probabilities for review.
-    expect(cells[1]![header.indexOf('p_b_lines')]).toBe('0.700000');
+    // A refused frame has no predicted sign, and its (unreliable) probabilities only when asked for.
+    expect(cells[1]![header.indexOf('predicted_sign')]).toBe('');
+    expect(cells[1]![header.indexOf('p_b_lines')]).toBe('');
+    expect(cells[1]![header.indexOf('low_confidence')]).toBe('');
+    const asked = batchCsv(rows, { refusedProbabilities: true })
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    expect(asked[1]![header.indexOf('p_b_lines')]).toBe('0.700000');
+    expect(asked[1]![header.indexOf('predicted_sign')]).toBe('');
+    // Scored frames are the same either way.
+    expect(asked[0]).toEqual(cells[0]);
+  });
+
+  it('one status vocabulary: scored, refused (gate or no ultrasound region), unreadable, skipped', () => {
+    const more = [
+      ...rows,
+      row('e.png', { status: 'failed', code: 'empty', reason: 'e.png is empty (0 bytes).' }),
+      row('f.txt', { status: 'skipped', reason: 'Not an image file (.txt).' }),
+    ];
+    expect(more.map(batchStatus)).toEqual([
+      'scored',
+      'refused',
+      'refused',
+      'scored',
+      'unreadable',
+      'skipped',
+    ]);
+    const lines = batchCsv(more).trim().split('\n');
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual([
+      'scored',
+      'refused',
+      'refused',
+      'scored',
+      'unreadable',
+      'skipped',
+    ]);
+  });
+
+  it('a reason shown beside its path does not repeat the path', () => {
+    expect(reasonBesidePath('a/e.png', 'a/e.png is empty (0 bytes).')).toBe('Is empty (0 bytes).');
+    expect(reasonBesidePath('a/u.png', 'a/u.png: the frame is almost uniform.')).toBe(
+      'The frame is almost uniform.',
+    );
+    expect(reasonBesidePath('a/x.png', 'Not an image file (.txt).')).toBe('Not an image file (.txt).');
   });
 
   it('counts refused frames in coverage instead of scoring them', () => {
@@ -73,9 +119,9 @@ describe('batch report and the input gate', () => {
     expect(rows.map(isRefused)).toEqual([false, true, false, false]);
     expect(rows.map(agreement)).toEqual([true, null, null, true]);
     expect(batchCounts(rows)).toEqual({
-      scored: 3,
-      refused: 1,
-      failed: 1,
+      scored: 2,
+      refused: 2,
+      unreadable: 0,
       skipped: 0,
       labelled: 2,
       agree: 2,

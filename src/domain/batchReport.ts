@@ -66,6 +66,33 @@ export function gateColumn(row: BatchRow): 'pass' | 'refuse' | '' {
   return '';
 }
 
+/**
+ * The one status vocabulary of the app's table, the CSV and the command line:
+ * - scored: the model read the frame (its sign counts);
+ * - refused: the frame was read but is not a lung-ultrasound frame the model was made for (the input gate,
+ *   or no ultrasound region at all): no sign is given;
+ * - unreadable: the file could not be opened or decoded (empty, damaged, not an image, vanished);
+ * - skipped: not opened at all (not an image file, hidden, too large).
+ */
+export type BatchStatus = 'scored' | 'refused' | 'unreadable' | 'skipped';
+
+export function batchStatus(row: Pick<BatchRow, 'status' | 'score' | 'code'>): BatchStatus {
+  if (row.status === 'skipped') return 'skipped';
+  if (row.status === 'scored') return isRefused(row) ? 'refused' : 'scored';
+  return row.code && REGION_REFUSALS.has(row.code) ? 'refused' : 'unreadable';
+}
+
+/**
+ * A row's reason shown beside its path: messages name the file they are about ("a/b.png is empty"), so the
+ * leading path is dropped there rather than said twice.
+ */
+export function reasonBesidePath(path: string, reason: string | undefined): string {
+  if (!reason) return '';
+  if (!reason.startsWith(path)) return reason;
+  const rest = reason.slice(path.length).replace(/^:\s*/, '').trimStart();
+  return rest ? rest[0]!.toUpperCase() + rest.slice(1) : reason;
+}
+
 /** What the model's outcome counts as in metrics: refused frames are reported in coverage, not scored. */
 export function batchOutcome(score: BatchScore): PredictionOutcome {
   if (score.gate && !score.gate.pass) return { kind: 'refused', reason: score.gate.message };
@@ -100,61 +127,85 @@ export function agreement(row: BatchRow): boolean | null {
   return row.score.top === row.label;
 }
 
+export interface BatchCsvOptions {
+  /**
+   * Also write the probabilities the model would have given refused frames (unreliable: the frame is not
+   * what the model was made for). Off unless asked for, as on the Classify screen.
+   */
+  refusedProbabilities?: boolean;
+}
+
+/** The model's answer for a CSV row: only scored rows have one, refused ones only on request. */
+function answerShown(row: BatchRow, options: BatchCsvOptions): BatchScore | undefined {
+  const status = batchStatus(row);
+  return status === 'scored' || (status === 'refused' && options.refusedProbabilities)
+    ? row.score
+    : undefined;
+}
+
 /**
  * CSV columns, in order. Later features (the input gate's verdict, heat-map statistics) append entries
  * here, so the app and the command line gain them together and spreadsheets keep their first columns.
  */
-export const BATCH_CSV_COLUMNS: ReadonlyArray<{
+export function batchCsvColumns(options: BatchCsvOptions = {}): ReadonlyArray<{
   header: string;
   value: (row: BatchRow) => string | number;
-}> = [
-  { header: 'path', value: (r) => r.path },
-  { header: 'status', value: (r) => r.status },
-  { header: 'predicted_sign', value: (r) => r.score?.top ?? '' },
-  ...CLASS_IDS.map((id) => ({
-    header: `p_${id}`,
-    value: (r: BatchRow) => (r.score ? r.score.probabilities[id].toFixed(6) : ''),
-  })),
-  { header: 'low_confidence', value: (r) => (r.score ? (r.score.lowConfidence ? 'yes' : 'no') : '') },
-  { header: 'label', value: (r) => r.label ?? '' },
-  {
-    header: 'agree',
-    value: (r) => {
-      const a = agreement(r);
-      return a === null ? '' : a ? 'yes' : 'no';
+}> {
+  return [
+    { header: 'path', value: (r) => r.path },
+    { header: 'status', value: batchStatus },
+    // A refused frame has no predicted sign, whatever the options: its sign is not an answer.
+    { header: 'predicted_sign', value: (r) => (batchStatus(r) === 'scored' ? r.score!.top : '') },
+    ...CLASS_IDS.map((id) => ({
+      header: `p_${id}`,
+      value: (r: BatchRow) => answerShown(r, options)?.probabilities[id].toFixed(6) ?? '',
+    })),
+    {
+      header: 'low_confidence',
+      value: (r) => (batchStatus(r) === 'scored' ? (r.score!.lowConfidence ? 'yes' : 'no') : ''),
     },
-  },
-  { header: 'ms', value: (r) => (r.status === 'skipped' ? '' : r.ms.toFixed(1)) },
-  { header: 'model_id', value: (r) => r.score?.modelId ?? '' },
-  { header: 'model_version', value: (r) => r.score?.modelVersion ?? '' },
-  { header: 'backend', value: (r) => r.score?.backend ?? '' },
-  { header: 'size_bytes', value: (r) => r.size },
-  { header: 'reason', value: (r) => r.reason ?? r.labelWarning ?? '' },
-  // The input gate: a refused frame keeps its probabilities (unreliable) so a reviewer can still look.
-  { header: 'gate', value: gateColumn },
-  {
-    header: 'gate_reason',
-    value: (r) =>
-      r.score?.gate && !r.score.gate.pass
-        ? r.score.gate.message
-        : gateColumn(r) === 'refuse'
-          ? (r.reason ?? '')
-          : '',
-  },
-];
-
-export function batchCsvHeader(): string {
-  return csvLine(BATCH_CSV_COLUMNS.map((c) => c.header));
+    { header: 'label', value: (r) => r.label ?? '' },
+    {
+      header: 'agree',
+      value: (r) => {
+        const a = agreement(r);
+        return a === null ? '' : a ? 'yes' : 'no';
+      },
+    },
+    { header: 'ms', value: (r) => (r.status === 'skipped' ? '' : r.ms.toFixed(1)) },
+    { header: 'model_id', value: (r) => r.score?.modelId ?? '' },
+    { header: 'model_version', value: (r) => r.score?.modelVersion ?? '' },
+    { header: 'backend', value: (r) => r.score?.backend ?? '' },
+    { header: 'size_bytes', value: (r) => r.size },
+    { header: 'reason', value: (r) => r.reason ?? r.labelWarning ?? '' },
+    // The input gate: pass or refuse, and the refusal in words.
+    { header: 'gate', value: gateColumn },
+    {
+      header: 'gate_reason',
+      value: (r) =>
+        r.score?.gate && !r.score.gate.pass
+          ? r.score.gate.message
+          : gateColumn(r) === 'refuse'
+            ? (r.reason ?? '')
+            : '',
+    },
+  ];
 }
 
-export function batchCsvLine(row: BatchRow): string {
-  return csvLine(BATCH_CSV_COLUMNS.map((c) => c.value(row)));
+export function batchCsvHeader(options: BatchCsvOptions = {}): string {
+  return csvLine(batchCsvColumns(options).map((c) => c.header));
+}
+
+export function batchCsvLine(row: BatchRow, options: BatchCsvOptions = {}): string {
+  return csvLine(batchCsvColumns(options).map((c) => c.value(row)));
 }
 
 /** The whole CSV, rows in path order so two runs of the same folder diff cleanly. */
-export function batchCsv(rows: readonly BatchRow[]): string {
+export function batchCsv(rows: readonly BatchRow[], options: BatchCsvOptions = {}): string {
   const sorted = [...rows].sort((a, b) => comparePaths(a.path, b.path));
-  return [batchCsvHeader(), ...sorted.map(batchCsvLine)].join('\n') + '\n';
+  const columns = batchCsvColumns(options);
+  const line = (r: BatchRow) => csvLine(columns.map((c) => c.value(r)));
+  return [csvLine(columns.map((c) => c.header)), ...sorted.map(line)].join('\n') + '\n';
 }
 
 /** Code-unit order: the same on every machine and locale (the command line's shards rely on it too). */
@@ -182,21 +233,16 @@ export function batchMetrics(rows: readonly BatchRow[]): MetricsReport | null {
 }
 
 /**
- * Counts for the summary line: scored (refused ones included), refused by the input gate, failed, skipped,
- * and the labelled frames the model read (refused ones left out, as in the metrics) with those it agreed on.
+ * Counts for the summary line, in the status vocabulary (see batchStatus), and the labelled frames the
+ * model read (refused ones left out, as in the metrics) with those it agreed on.
  */
-export function batchCounts(rows: readonly BatchRow[]): {
-  scored: number;
-  refused: number;
-  failed: number;
-  skipped: number;
+export function batchCounts(rows: readonly BatchRow[]): Record<BatchStatus, number> & {
   labelled: number;
   agree: number;
 } {
-  const c = { scored: 0, refused: 0, failed: 0, skipped: 0, labelled: 0, agree: 0 };
+  const c = { scored: 0, refused: 0, unreadable: 0, skipped: 0, labelled: 0, agree: 0 };
   for (const r of rows) {
-    c[r.status]++;
-    if (isRefused(r)) c.refused++;
+    c[batchStatus(r)]++;
     const a = agreement(r);
     if (a !== null) {
       c.labelled++;
@@ -204,4 +250,9 @@ export function batchCounts(rows: readonly BatchRow[]): {
     }
   }
   return c;
+}
+
+/** "38 scored, 2 refused, 3 unreadable, 1 skipped": the summary the app and the command line print. */
+export function batchCountsText(c: Record<BatchStatus, number>): string {
+  return `${c.scored} scored, ${c.refused} refused, ${c.unreadable} unreadable, ${c.skipped} skipped`;
 }

@@ -8,6 +8,12 @@ export type ClassId = (typeof CLASS_IDS)[number];
 /** A clinician's label may also be "unsure", which metrics exclude and report as coverage. */
 export type ClinicianLabel = ClassId | 'unsure';
 
+/**
+ * A stored case's label: a reading (a sign or unsure), or "unlabelled" for a frame saved without one (a batch
+ * frame outside any sign-named folder). Metrics exclude both unsure and unlabelled and count them.
+ */
+export type CaseLabel = ClinicianLabel | 'unlabelled';
+
 export const CLASS_NAMES: Readonly<Record<ClassId, string>> = {
   a_lines: 'A-lines',
   b_lines: 'B-lines',

@@ -8,6 +8,7 @@ export * from './roi';
 export * from './motionRoi';
 export * from './liveReadout';
 export * from './result';
+export * from './modelSummary';
 export * from './metrics';
 export * from './gate';
 export * from './heatMap';

@@ -49,9 +49,23 @@ export function summariseProbabilities(
 /** The runner-up is named when it is close enough that a reader should consider it. */
 export const CLOSE_RUNNER_UP = 0.25;
 
-/** "B-lines, possibly Lung consolidation" when the second sign is close, else just the sign. */
-export function readOut(result: Pick<FrameResult, 'probabilities' | 'top' | 'runnerUp'>): string {
+/**
+ * The read-out in two parts: the sign, and the runner-up when it is close enough to name. Display names are
+ * used as they are ("B-lines, possibly A-lines"): a sign's name is never lower-cased.
+ */
+export function readOutParts(result: Pick<FrameResult, 'probabilities' | 'top' | 'runnerUp'>): {
+  sign: string;
+  runnerUp: string | null;
+} {
   const gap = result.probabilities[result.top] - result.probabilities[result.runnerUp];
-  const name = CLASS_NAMES[result.top];
-  return gap < CLOSE_RUNNER_UP ? `${name}, possibly ${CLASS_NAMES[result.runnerUp].toLowerCase()}` : name;
+  return {
+    sign: CLASS_NAMES[result.top],
+    runnerUp: gap < CLOSE_RUNNER_UP ? CLASS_NAMES[result.runnerUp] : null,
+  };
+}
+
+/** "B-lines, possibly A-lines" when the second sign is close, else just the sign. */
+export function readOut(result: Pick<FrameResult, 'probabilities' | 'top' | 'runnerUp'>): string {
+  const { sign, runnerUp } = readOutParts(result);
+  return runnerUp ? `${sign}, possibly ${runnerUp}` : sign;
 }

@@ -2,7 +2,7 @@
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
-import { checkModelOffline, type OfflineReadiness } from './offlineReadiness';
+import { checkOffline, type ModelFilesAt, type OfflineReadiness } from './offlineReadiness';
 import { onUpdateHoldsChange, updateHoldReasons } from './updateGuard';
 
 function formatBytes(n: number): string {
@@ -19,13 +19,22 @@ function subscribeHolds(listener: () => void) {
   });
 }
 
-export function OfflineStatus({ modelJsonUrl }: { modelJsonUrl: string | null }) {
+const WORDS = {
+  ready: 'Ready offline',
+  checking: 'Checking offline use…',
+  'not-ready': 'Not yet available offline',
+} as const;
+
+const APP_URL = () => new URL(`${import.meta.env.BASE_URL}index.html`, location.href).href;
+
+export function OfflineStatus({ model }: { model: ModelFilesAt | null }) {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     offlineReady: [offlineReady],
     updateServiceWorker,
   } = useRegisterSW();
-  const [readiness, setReadiness] = useState<OfflineReadiness | null>(null);
+  // Null while checking: the badge says so instead of claiming "not available" before it has looked.
+  const [readiness, setReadiness] = useState<{ for: ModelFilesAt; result: OfflineReadiness } | null>(null);
   const holds = useSyncExternalStore(subscribeHolds, () => holdsSnapshot);
 
   // A version the user put off ("Later") is still waiting when the app is reopened: ask again.
@@ -36,31 +45,54 @@ export function OfflineStatus({ modelJsonUrl }: { modelJsonUrl: string | null })
   }, [setNeedRefresh]);
 
   useEffect(() => {
-    if (!modelJsonUrl) return;
+    if (!model) return;
     let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const check = async () => {
-      await navigator.serviceWorker?.ready;
-      const result = await checkModelOffline(modelJsonUrl);
-      if (!cancelled) setReadiness(result);
+      const result = await checkOffline(model, APP_URL()).catch((error: unknown): OfflineReadiness => ({
+        ready: false,
+        modelBytes: 0,
+        missing: [`(the offline cache could not be read: ${(error as Error).message})`],
+      }));
+      if (cancelled) return;
+      setReadiness({ for: model, result });
       // The first install may still be filling the cache: look again until everything is there.
-      if (!cancelled && !result.ready) setTimeout(() => void check(), 2000);
+      if (!result.ready) timer = setTimeout(() => void check(), 2000);
     };
     void check();
     return () => {
       cancelled = true;
+      clearTimeout(timer);
     };
-  }, [modelJsonUrl, offlineReady]);
+  }, [model, offlineReady]);
 
+  // A result for another model (the one before a switch) says nothing about this one.
+  const current = readiness && readiness.for === model ? readiness.result : null;
+  const state = !model || !current ? 'checking' : current.ready ? 'ready' : 'not-ready';
   return (
     <>
       <span
-        className={readiness?.ready ? 'offline-pill ready' : 'offline-pill'}
+        className={`offline-pill ${state}`}
         data-testid="offline-status"
-        title={readiness && !readiness.ready ? `Not cached yet: ${readiness.missing.join(', ')}` : undefined}
+        data-state={state}
+        title={
+          current && !current.ready
+            ? `Not cached yet: ${current.missing.join(', ')}`
+            : state === 'checking'
+              ? 'Checking that the app and the model in use are on this device'
+              : undefined
+        }
       >
-        {readiness?.ready
-          ? `Ready offline · model ${formatBytes(readiness.cachedBytes)}`
-          : 'Not yet available offline'}
+        <span className="offline-icon" aria-hidden="true">
+          {state === 'ready' ? '✓' : state === 'checking' ? '…' : '!'}
+        </span>
+        <span className="offline-short" aria-hidden="true">
+          {state === 'ready' ? ' Offline' : state === 'checking' ? ' Checking' : ' Not offline'}
+        </span>
+        <span className="offline-word">{WORDS[state]}</span>
+        {state === 'ready' && current && (
+          <span className="offline-detail"> · model {formatBytes(current.modelBytes)}</span>
+        )}
       </span>
       {needRefresh && (
         <div

@@ -3,7 +3,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { CLASS_IDS } from '../domain';
 import type { CaseRecord, LabelChange, StoredPrediction } from './caseRecord';
-import { isClinicianLabel } from './labels';
+import { isCaseLabel, isClinicianLabel } from './labels';
 import { sha256Hex } from './hash';
 
 export const BACKUP_FORMAT = 'lus-signs-case-backup';
@@ -79,10 +79,16 @@ function checkHistory(v: unknown): v is LabelChange[] {
         isObj(c) &&
         isNum(c.at) &&
         isStr(c.by) &&
-        (c.from === null || isClinicianLabel(c.from)) &&
-        isClinicianLabel(c.to),
+        (c.from === null || isCaseLabel(c.from)) &&
+        isClinicianLabel(c.to) &&
+        (c.source === undefined || checkFolderSource(c.source)),
     )
   );
+}
+
+/** A folder label's source (optional on records; absent in backups made before folder labels). */
+function checkFolderSource(v: unknown): boolean {
+  return isObj(v) && v.kind === 'folder' && isStr(v.folder) && isStr(v.batch) && isNum(v.at);
 }
 
 function checkPrediction(v: unknown): v is StoredPrediction {
@@ -99,7 +105,9 @@ function caseFault(c: unknown): string | null {
   if (!isStr(c.id) || !/^[0-9a-f]{64}$/.test(c.id)) return 'an entry has no valid fingerprint (id)';
   const short = c.id.slice(0, 8);
   if (!isNum(c.created) || !isNum(c.updated)) return `case ${short} has no valid dates`;
-  if (!isClinicianLabel(c.label)) return `case ${short} has an unknown label`;
+  if (!isCaseLabel(c.label)) return `case ${short} has an unknown label`;
+  if (c.labelSource !== undefined && !checkFolderSource(c.labelSource))
+    return `case ${short} has a damaged label source`;
   if (!checkHistory(c.labelHistory)) return `case ${short} has a damaged label history`;
   if (!isObj(c.predictions) || !Object.values(c.predictions).every(checkPrediction)) {
     return `case ${short} has damaged model results`;

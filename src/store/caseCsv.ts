@@ -16,6 +16,7 @@ export function casesCsv(cases: readonly CaseRecord[]): string {
     'zone',
     'label',
     'reader',
+    'label_source',
     'label_changes',
     'label_history',
     'notes',
@@ -29,7 +30,10 @@ export function casesCsv(cases: readonly CaseRecord[]): string {
   const lines = [csvLine(header)];
   for (const c of cases) {
     const history = c.labelHistory
-      .map((h) => `${iso(h.at)} ${h.by}: ${h.from ?? '(none)'} → ${h.to}`)
+      .map(
+        (h) =>
+          `${iso(h.at)} ${h.source ? `folder ${h.source.folder}` : h.by}: ${h.from ?? '(none)'} → ${h.to}`,
+      )
       .join('; ');
     const preds = keys.flatMap((k): Array<string | number> => {
       const p = c.predictions[k];
@@ -47,6 +51,7 @@ export function casesCsv(cases: readonly CaseRecord[]): string {
         c.zone,
         c.label,
         c.reader,
+        c.labelSource ? `folder: ${c.labelSource.folder}` : c.label === 'unlabelled' ? 'none' : 'reader',
         c.labelHistory.length,
         history,
         c.notes,

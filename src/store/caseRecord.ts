@@ -1,14 +1,29 @@
 // The stored case: image, crop, the clinician's label with its history, exam, zone, notes and per-model predictions.
 
-import type { BackendName, ClassId, ClinicianLabel, Rect } from '../domain';
+import type { BackendName, CaseLabel, ClassId, ClinicianLabel, Rect } from '../domain';
+
+/**
+ * Where a label came from when it was not a reader's reading: the name of a sign folder a batch found the
+ * frame in. Never a person: a batch frame was not seen by whoever typed initials last.
+ */
+export interface FolderLabelSource {
+  kind: 'folder';
+  /** The folder path inside the batch that named the sign, e.g. "ward-audit/B-lines". */
+  folder: string;
+  /** The batch: the chosen folder's name and when it was saved. */
+  batch: string;
+  at: number;
+}
 
 export interface LabelChange {
   at: number;
-  /** Reader initials. */
+  /** Reader initials; '' for a folder label. */
   by: string;
   /** Null for the first label. */
-  from: ClinicianLabel | null;
+  from: CaseLabel | null;
   to: ClinicianLabel;
+  /** Present when the label came from a folder name, not a reader. Absent in older records: a reader. */
+  source?: FolderLabelSource;
 }
 
 interface PredictionBase {
@@ -74,9 +89,14 @@ export interface CaseRecord {
   crop: Rect;
   frameWidth: number;
   frameHeight: number;
-  label: ClinicianLabel;
-  /** Initials of the reader who gave the current label. */
+  label: CaseLabel;
+  /** Initials of the reader who gave the current label ('' for a folder label or no label). */
   reader: string;
+  /**
+   * Set when the current label is a folder's, not a reader's. Absent means a reader's reading (every
+   * record stored before folder labels existed), or no label at all when `label` is "unlabelled".
+   */
+  labelSource?: FolderLabelSource;
   labelHistory: LabelChange[];
   /** Pseudonymous exam code, never a patient name. */
   examId: string;
@@ -93,6 +113,18 @@ export interface CaseRecord {
 export type NewCase = Omit<CaseRecord, 'id' | 'created' | 'updated' | 'labelHistory' | 'predictions'> & {
   prediction?: StoredPrediction;
 };
+
+/** Whether a case's label is a reader's reading (not a folder's, and not absent). */
+export function isReaderLabel(c: Pick<CaseRecord, 'label' | 'labelSource'>): boolean {
+  return c.label !== 'unlabelled' && !c.labelSource;
+}
+
+/** reader, folder or none: what the dashboard and the case library filter on. */
+export type LabelOrigin = 'reader' | 'folder' | 'none';
+
+export function labelOrigin(c: Pick<CaseRecord, 'label' | 'labelSource'>): LabelOrigin {
+  return c.label === 'unlabelled' ? 'none' : c.labelSource ? 'folder' : 'reader';
+}
 
 export interface LibrarySettings {
   /** Keep the whole scanner screen instead of the cropped region (it may show patient names). */

@@ -1,10 +1,11 @@
 // caseStore: save, read, relabel, delete, restore and score cases; settings and the re-scoring job.
 
-import type { ClinicianLabel } from '../domain';
+import type { CaseLabel, ClinicianLabel } from '../domain';
 import {
   DEFAULT_SETTINGS,
   modelKey,
   type CaseRecord,
+  type FolderLabelSource,
   type LabelChange,
   type LibrarySettings,
   type NewCase,
@@ -52,16 +53,36 @@ async function read<T>(doing: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Appends a history entry when the label changes; the first label has `from: null`. */
-function relabelled(record: CaseRecord, label: ClinicianLabel, reader: string, at: number): CaseRecord {
-  if (record.label === label && record.labelHistory.length) return record;
+/**
+ * Appends a history entry when the label changes; the first label has `from: null`. A reader's label
+ * replaces a folder's (and says so in the history); "unlabelled" records nothing: no one labelled the frame.
+ */
+function relabelled(
+  record: CaseRecord,
+  label: CaseLabel,
+  reader: string,
+  at: number,
+  source?: FolderLabelSource,
+): CaseRecord {
+  const sameSource = (record.labelSource?.folder ?? null) === (source?.folder ?? null);
+  if (record.label === label && record.labelHistory.length && sameSource) return record;
+  if (label === 'unlabelled') return record.labelHistory.length ? record : { ...record, label, reader: '' };
   const change: LabelChange = {
     at,
-    by: reader,
+    by: source ? '' : reader,
     from: record.labelHistory.length ? record.label : null,
     to: label,
+    ...(source ? { source } : {}),
   };
-  return { ...record, label, reader, labelHistory: [...record.labelHistory, change], updated: at };
+  const { labelSource: _old, ...rest } = record;
+  return {
+    ...rest,
+    label,
+    reader: source ? '' : reader,
+    ...(source ? { labelSource: source } : {}),
+    labelHistory: [...record.labelHistory, change],
+    updated: at,
+  };
 }
 
 export interface SaveOutcome {
@@ -90,7 +111,7 @@ export async function saveCase(input: NewCase, now = Date.now()): Promise<SaveOu
       }
       let record: CaseRecord;
       if (existing) {
-        record = relabelled(existing, input.label, input.reader, now);
+        record = relabelled(existing, input.label, input.reader, now, input.labelSource);
         record = {
           ...record,
           examId: input.examId || record.examId,
@@ -100,12 +121,13 @@ export async function saveCase(input: NewCase, now = Date.now()): Promise<SaveOu
           updated: now,
         };
       } else {
-        const { prediction: _prediction, ...fields } = input;
+        const { prediction: _prediction, labelSource, ...fields } = input;
         record = relabelled(
           { ...fields, id, created: now, updated: now, labelHistory: [], predictions },
           input.label,
           input.reader,
           now,
+          labelSource,
         );
       }
       await tx.store.put(record);

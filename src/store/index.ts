@@ -4,7 +4,7 @@ export * from './caseStore';
 export * from './storageProblem';
 export * from './persistence';
 export * from './zones';
-export { isClinicianLabel } from './labels';
+export { isCaseLabel, isClinicianLabel } from './labels';
 export { sha256Hex } from './hash';
 export { BACKUP_FORMAT, BACKUP_VERSION, BackupProblem, decodeBackup, encodeBackup } from './backup';
 export { casesCsv } from './caseCsv';

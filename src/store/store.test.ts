@@ -18,6 +18,8 @@ import {
   encodeBackup,
   getCase,
   isQuotaError,
+  isReaderLabel,
+  labelOrigin,
   listCases,
   readRescoreJob,
   readSettings,
@@ -171,6 +173,57 @@ describe('saving cases', () => {
     expect(header).toContain('fixture-tiny@2.0.0 p_a_lines');
     expect(row).toContain('"pleural line, ""thick"""');
     expect(row).toContain(record.id);
+  });
+});
+
+describe('folder labels and unlabelled frames (batch "Save all as cases")', () => {
+  const folder = { kind: 'folder' as const, folder: 'ward-audit/B-lines', batch: '“ward-audit”', at: 7000 };
+
+  it("records a folder label as the folder's, never a reader's, and an unlabelled frame with no label", async () => {
+    const { record } = await saveCase(newCase(1, { reader: '', labelSource: folder }), 7000);
+    expect(record.label).toBe('b_lines');
+    expect(record.reader).toBe('');
+    expect(record.labelSource).toEqual(folder);
+    expect(isReaderLabel(record)).toBe(false);
+    expect(labelOrigin(record)).toBe('folder');
+    expect(record.labelHistory).toEqual([{ at: 7000, by: '', from: null, to: 'b_lines', source: folder }]);
+
+    const bare = await saveCase(newCase(2, { label: 'unlabelled', reader: '' }), 7000);
+    expect(bare.record.label).toBe('unlabelled');
+    expect(bare.record.labelHistory).toEqual([]);
+    expect(labelOrigin(bare.record)).toBe('none');
+  });
+
+  it("a reader's reading replaces a folder label, and the history keeps both", async () => {
+    const { record } = await saveCase(newCase(1, { reader: '', labelSource: folder }), 7000);
+    const read = await relabelCase(record.id, 'a_lines', 'NS', 8000);
+    expect(read.labelSource).toBeUndefined();
+    expect(read.reader).toBe('NS');
+    expect(labelOrigin(read)).toBe('reader');
+    expect(read.labelHistory.map((h) => [h.by, h.from, h.to, h.source?.folder ?? null])).toEqual([
+      ['', null, 'b_lines', 'ward-audit/B-lines'],
+      ['NS', 'b_lines', 'a_lines', null],
+    ]);
+  });
+
+  it("a record stored before folder labels existed (no labelSource) still reads as a reader's label", () => {
+    const old = { label: 'pleural_effusion' as const };
+    expect(isReaderLabel(old)).toBe(true);
+    expect(labelOrigin(old)).toBe('reader');
+  });
+
+  it('a backup keeps folder labels and unlabelled cases, and an old backup without them still restores', async () => {
+    await saveCase(newCase(1, { reader: '', labelSource: folder }), 7000);
+    await saveCase(newCase(2, { label: 'unlabelled', reader: '' }), 7000);
+    await saveCase(newCase(3), 7000);
+    const back = await decodeBackup(await encodeBackup(await listCases()));
+    const byLabel = new Map(back.map((c) => [c.label, c]));
+    expect(byLabel.get('b_lines')?.labelSource).toEqual(folder);
+    expect(byLabel.get('unlabelled')?.labelHistory).toEqual([]);
+    expect(back.filter((c) => !c.labelSource && c.label !== 'unlabelled')).toHaveLength(1);
+    const csv = casesCsv(await listCases());
+    expect(csv.split('\n')[0]).toContain('label_source');
+    expect(csv).toContain('folder: ward-audit/B-lines');
   });
 });
 

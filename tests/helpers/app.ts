@@ -36,3 +36,37 @@ export async function readProbabilities(page: Page): Promise<Record<string, numb
   }
   return out;
 }
+
+/**
+ * Whether an element is wholly on screen without scrolling: inside the window, below the header and above
+ * the fixed safety line (which covers the bottom of the window).
+ */
+export async function expectOnScreen(page: Page, testId: string): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const box = await page.getByTestId(testId).boundingBox();
+  const footer = await page.getByTestId('safety-line').boundingBox();
+  const scrolled = await page.evaluate(() => window.scrollY);
+  expect(box, `${testId} is laid out`).not.toBeNull();
+  expect(scrolled, 'the page has not been scrolled').toBe(0);
+  expect(box!.y, `${testId} top`).toBeGreaterThanOrEqual(0);
+  expect(box!.x, `${testId} left`).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width, `${testId} right`).toBeLessThanOrEqual(viewport.width);
+  const bottom = Math.min(viewport.height, footer ? footer.y : viewport.height);
+  expect(box!.y + box!.height, `${testId} bottom (visible area ends at ${bottom})`).toBeLessThanOrEqual(
+    bottom,
+  );
+}
+
+/** The header is one row: every tab and the model badge sit side by side, no taller than one tab and a margin. */
+export async function expectOneRowHeader(page: Page): Promise<void> {
+  const header = (await page.locator('.app-header').boundingBox())!;
+  const tabs = page.locator('.app-header .tab');
+  const first = (await tabs.first().boundingBox())!;
+  for (const tab of await tabs.all()) {
+    const box = await tab.boundingBox();
+    if (box) expect(Math.abs(box.y - first.y), 'tabs on one row').toBeLessThan(2);
+  }
+  const badge = (await page.getByTestId('model-badge').boundingBox())!;
+  expect(badge.y + badge.height, 'badge inside the header row').toBeLessThanOrEqual(header.y + header.height);
+  expect(header.height, 'header height').toBeLessThanOrEqual(first.height + 24);
+}

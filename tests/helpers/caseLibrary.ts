@@ -122,6 +122,19 @@ export async function download(
   return { name: file.suggestedFilename(), bytes: readFileSync(path) };
 }
 
+/**
+ * Sets the exam in the save panel: the exam in use is shown as a fixed code, so another exam needs
+ * "New exam" first (typing onto the shown code is not possible).
+ */
+export async function setExam(page: Page, code: string): Promise<void> {
+  const current = page.getByTestId('exam-current');
+  if (await current.count()) {
+    if ((await current.getAttribute('data-exam')) === code) return;
+    await page.getByTestId('new-exam').click();
+  }
+  await page.getByTestId('exam-id').fill(code);
+}
+
 /** Saves the frame at `path` from the Classify screen with a label key (1–4, U). */
 export async function saveFrameAsCase(
   page: Page,
@@ -134,9 +147,9 @@ export async function saveFrameAsCase(
   await expect(page.getByTestId('save-case')).toBeVisible({ timeout: 60_000 });
   await page.locator('body').press(key);
   if (details.reader !== undefined) await page.getByTestId('reader-initials').fill(details.reader);
-  // Initials and exam code carry over from the last save (read from the library's settings).
+  // Initials carry over from the last save (read from the library's settings).
   else await expect(page.getByTestId('reader-initials')).not.toHaveValue('');
-  if (details.exam !== undefined) await page.getByTestId('exam-id').fill(details.exam);
+  if (details.exam !== undefined) await setExam(page, details.exam);
   if (details.zone !== undefined) await page.getByTestId('zone').selectOption(details.zone);
   if (details.notes !== undefined) await page.getByTestId('notes').fill(details.notes);
   await page.getByTestId('save-case-button').click();

@@ -3,7 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLASS_NAMES, metadataFromModelJson, type ClassId } from '../../src/domain';
+import { CLASS_NAMES, metadataFromModelJson, modelSummary, type ClassId } from '../../src/domain';
 import { prepareFrame } from '../../src/inference/framePipeline';
 import { defaultModelDir } from '../../node';
 import { gateSetNegative } from '../../src/synth';
@@ -76,6 +76,35 @@ test.describe('smoke: default model lus-resnet152 forced to WASM', () => {
       );
       expect(top, `${frame.name}: top sign`).toBe(expected.top);
     }
+  });
+
+  test('Settings leads with the default model’s real-scan reliability, per sign, from its own metadata', async ({
+    page,
+  }) => {
+    const checked = metadataFromModelJson(
+      JSON.parse(readFileSync(join(defaultModelDir(), 'model.json'), 'utf8')),
+    );
+    if (!checked.ok) throw new Error(checked.message);
+    const expected = modelSummary(checked.metadata);
+    expect(expected.unmeasured).toBe(false);
+    await openApp(page, { model: 'lus-resnet152', backend: 'wasm' });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const summary = page.getByTestId('model-summary');
+    await expect(summary).toBeVisible();
+    await expect(page.getByTestId('summary-overall')).toContainText(
+      `${Math.round(expected.realFrameAccuracy! * 100)}% of frames`,
+    );
+    for (const sign of expected.perSign)
+      await expect(page.getByTestId(`summary-${sign.classId}`)).toHaveAttribute(
+        'data-recall',
+        String(sign.recall),
+      );
+    await expect(page.getByTestId('summary-weakest')).toContainText(expected.weakest!.name);
+    await expect(page.getByTestId('summary-failures').locator('li')).toHaveCount(expected.failures.length);
+    // The summary comes first; the full card stays below it, closed until asked for.
+    const summaryBox = (await summary.boundingBox())!;
+    const cardBox = (await page.getByTestId('model-card').boundingBox())!;
+    expect(summaryBox.y).toBeLessThan(cardBox.y);
   });
 
   // The image checks refuse most X-rays (no speckle), but grainy ones pass them; only the model's chest-X-ray

@@ -7,3 +7,4 @@ export * from './calibration';
 export * from './report';
 export * from './format';
 export * from './csv';
+export * from './table1';

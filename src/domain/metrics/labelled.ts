@@ -1,6 +1,6 @@
 // Labelled predictions (clinician label + one model's outcome) and the coverage line the dashboard shows.
 
-import { CLASS_IDS, type ClassId, type ClinicianLabel } from '../classes';
+import { CLASS_IDS, type CaseLabel, type ClassId } from '../classes';
 
 /** What one model said about one case: scored, refused by the input gate, or not run yet. */
 export type PredictionOutcome =
@@ -11,7 +11,7 @@ export type PredictionOutcome =
 /** One case as the metrics see it: the clinician's label and the model's outcome. Any source gives these. */
 export interface LabelledPrediction {
   caseId: string;
-  truth: ClinicianLabel;
+  truth: CaseLabel;
   outcome: PredictionOutcome;
 }
 
@@ -28,6 +28,8 @@ export interface Coverage {
   scored: number;
   /** Labelled "unsure" by the clinician: no truth to compare with. */
   unsure: number;
+  /** Saved without a label (a batch frame outside any sign-named folder). */
+  unlabelled: number;
   /** The input gate refused the frame, so the model gave no sign. */
   refused: number;
   /** No result from this model yet (re-scoring has not reached it). */
@@ -39,10 +41,18 @@ export function scoredPairs(predictions: readonly LabelledPrediction[]): {
   pairs: ScoredPair[];
   coverage: Coverage;
 } {
-  const coverage: Coverage = { total: predictions.length, scored: 0, unsure: 0, refused: 0, missing: 0 };
+  const coverage: Coverage = {
+    total: predictions.length,
+    scored: 0,
+    unsure: 0,
+    unlabelled: 0,
+    refused: 0,
+    missing: 0,
+  };
   const pairs: ScoredPair[] = [];
   for (const p of predictions) {
     if (p.truth === 'unsure') coverage.unsure++;
+    else if (p.truth === 'unlabelled') coverage.unlabelled++;
     else if (p.outcome.kind === 'refused') coverage.refused++;
     else if (p.outcome.kind === 'missing') coverage.missing++;
     else {
@@ -58,14 +68,18 @@ export function scoredPairs(predictions: readonly LabelledPrediction[]): {
   return { pairs, coverage };
 }
 
-/** "412 of 450 cases scored (30 unsure, 5 refused by the input gate, 3 not yet scored)". */
-export function coverageText(c: Coverage): string {
+/**
+ * "412 of 450 cases scored (30 unsure, 5 refused by the input gate, 3 not yet scored)". A batch counts
+ * frames, not cases: `noun` says which.
+ */
+export function coverageText(c: Coverage, noun: 'cases' | 'frames' = 'cases'): string {
   const why: string[] = [];
   if (c.unsure) why.push(`${c.unsure} unsure`);
+  if (c.unlabelled) why.push(`${c.unlabelled} unlabelled`);
   if (c.refused) why.push(`${c.refused} refused by the input gate`);
   if (c.missing) why.push(`${c.missing} not yet scored by this model`);
-  const noun = c.total === 1 ? 'case' : 'cases';
-  return `${c.scored} of ${c.total} ${noun} scored${why.length ? ` (${why.join(', ')})` : ''}`;
+  const unit = c.total === 1 ? noun.slice(0, -1) : noun;
+  return `${c.scored} of ${c.total} ${unit} scored${why.length ? ` (${why.join(', ')})` : ''}`;
 }
 
 /** Rows are the clinician's label, columns the model's sign, both in CLASS_IDS order. */

@@ -15,6 +15,7 @@ import {
   metricsReport,
   rocCurve,
   scoredPairs,
+  table1,
   tableScores,
   wilson,
   type ConfusionMatrix,
@@ -156,6 +157,35 @@ describe('empty signs and empty tables', () => {
     expect(pe.recall).toBe(0);
     expect(pe.f1).toBe(0);
   });
+  it('a sign nobody labelled but the model called: F1 is "—" with no interval, and the Total says what it averages', () => {
+    const m: ConfusionMatrix = [
+      [3, 0, 1, 0],
+      [0, 3, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 1, 2],
+    ];
+    const pe = tableScores(m).perClass[2]!;
+    expect(pe.support).toBe(0);
+    expect(pe.f1).toBeNull();
+    expect(pe.recall).toBeNull();
+    expect(pe.precision).toBe(0);
+    const total = tableScores(m).total;
+    expect(total.averagedSigns.f1).toEqual(['a_lines', 'b_lines', 'consolidation']);
+    expect(total.averagedSigns.precision).toEqual([
+      'a_lines',
+      'b_lines',
+      'pleural_effusion',
+      'consolidation',
+    ]);
+    const cases = fromMatrix(m);
+    const t = table1(metricsReport(cases, { bootstrap: { samples: 50 } }));
+    const peRow = t.rows.find((r) => r.id === 'pleural_effusion')!;
+    expect(peRow.cells.f1).toMatchObject({ text: '—', range: '', value: null });
+    expect(t.totalNote).toContain('F1 over A-lines, B-lines and Lung consolidation');
+    expect(t.totalNote).toContain('Recall over A-lines, B-lines and Lung consolidation');
+    expect(t.totalNote).not.toContain('Precision over');
+    expect(coverageText(metricsReport(cases).coverage, 'frames')).toBe('10 of 10 frames scored');
+  });
   it('no cases at all: every value is null and the report does not throw', () => {
     const r = metricsReport([]);
     expect(r.total.accuracy).toBeNull();
@@ -199,7 +229,7 @@ describe('empty signs and empty tables', () => {
 });
 
 describe('coverage', () => {
-  it('excludes unsure, gate-refused and unscored cases and says so', () => {
+  it('excludes unsure, unlabelled, gate-refused and unscored cases and says so', () => {
     const scored = fromMatrix([
       [2, 0, 0, 0],
       [0, 1, 0, 0],
@@ -211,12 +241,13 @@ describe('coverage', () => {
       { caseId: 'u1', truth: 'unsure', outcome: scored[0]!.outcome },
       { caseId: 'r1', truth: 'b_lines', outcome: { kind: 'refused', reason: 'not a lung scan' } },
       { caseId: 'm1', truth: 'a_lines', outcome: { kind: 'missing' } },
+      { caseId: 'n1', truth: 'unlabelled', outcome: scored[1]!.outcome },
     ];
     const { pairs, coverage } = scoredPairs(all);
     expect(pairs).toHaveLength(4);
-    expect(coverage).toEqual({ total: 7, scored: 4, unsure: 1, refused: 1, missing: 1 });
+    expect(coverage).toEqual({ total: 8, scored: 4, unsure: 1, unlabelled: 1, refused: 1, missing: 1 });
     expect(coverageText(coverage)).toBe(
-      '4 of 7 cases scored (1 unsure, 1 refused by the input gate, 1 not yet scored by this model)',
+      '4 of 8 cases scored (1 unsure, 1 unlabelled, 1 refused by the input gate, 1 not yet scored by this model)',
     );
     expect(confusionMatrix(pairs)[0]![0]).toBe(2);
   });

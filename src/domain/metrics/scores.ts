@@ -29,6 +29,8 @@ export interface TotalScores {
   specificity: number | null;
   f1: number | null;
   averagedOver: { precision: number; recall: number; specificity: number; f1: number };
+  /** Which signs each macro mean averaged (CLASS_IDS order), so a table can say so. */
+  averagedSigns: { precision: ClassId[]; recall: ClassId[]; specificity: ClassId[]; f1: ClassId[] };
   /** Overall accuracy: correct / all. */
   accuracy: number | null;
   /** Cohen's kappa for the whole table; null when chance agreement is total (one sign only) or no cases. */
@@ -57,8 +59,9 @@ export function classScores(m: ConfusionMatrix, k: number): ClassScores {
     recall: ratio(tp, tp + fn),
     specificity: ratio(tn, tn + fp),
     // 2TP / (2TP + FP + FN): the harmonic mean of precision and recall, and 0 (not undefined) when the
-    // sign occurs but is never found, so a model that misses a sign is not flattered by a "—".
-    f1: ratio(2 * tp, 2 * tp + fp + fn),
+    // sign occurs but is never found, so a model that misses a sign is not flattered by a "—". A sign that
+    // never occurs has nothing to find: undefined, not a 0 with a "0.0–0.0" interval.
+    f1: support > 0 ? ratio(2 * tp, 2 * tp + fp + fn) : null,
     accuracy: ratio(tp + tn, n),
   };
 }
@@ -95,6 +98,8 @@ export function tableScores(m: ConfusionMatrix): { perClass: ClassScores[]; tota
   const r = macroAverage(perClass.map((c) => c.recall));
   const s = macroAverage(perClass.map((c) => c.specificity));
   const f = macroAverage(perClass.map((c) => c.f1));
+  const signsWith = (key: 'precision' | 'recall' | 'specificity' | 'f1') =>
+    perClass.filter((c) => c[key] !== null && Number.isFinite(c[key])).map((c) => c.classId);
   return {
     perClass,
     total: {
@@ -105,6 +110,12 @@ export function tableScores(m: ConfusionMatrix): { perClass: ClassScores[]; tota
       specificity: s.value,
       f1: f.value,
       averagedOver: { precision: p.count, recall: r.count, specificity: s.count, f1: f.count },
+      averagedSigns: {
+        precision: signsWith('precision'),
+        recall: signsWith('recall'),
+        specificity: signsWith('specificity'),
+        f1: signsWith('f1'),
+      },
       accuracy: ratio(correct, n),
       kappa: cohensKappa(m),
     },

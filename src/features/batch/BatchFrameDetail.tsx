@@ -1,12 +1,13 @@
 // One batch row up close: its frame from the chosen folder with the stored region and heat map, the gate's verdict, the probabilities and what produced them.
 
 import { useEffect, useRef, useState } from 'react';
-import { CLASS_NAMES, readOut, summariseProbabilities } from '../../domain';
+import { CLASS_NAMES, summariseProbabilities } from '../../domain';
 import type { ChosenFolder } from '../../sources';
-import { ExplainedFrame, ProbabilityBars } from '../classify';
+import { ExplainedFrame, ProbabilityBars, ReadOutText } from '../classify';
 import { GateNotice, HeatMapControls, type HeatMapView } from '../explain';
 import { agreement, isRefused, type BatchRow, type BatchScore } from './batchReport';
 import { readRowFrame } from './batchFrame';
+import { FilePath } from './FilePath';
 
 type Frame = { state: 'reading' } | { state: 'shown'; url: string } | { state: 'problem'; message: string };
 
@@ -70,7 +71,9 @@ export function BatchFrameDetail({ row, folder, view, onClose }: Props) {
       data-frame={frame.state}
     >
       <header className="batch-detail-head">
-        <h3 className="path">{row.path}</h3>
+        <h3>
+          <FilePath path={row.path} />
+        </h3>
         <button type="button" className="button" data-testid="batch-detail-close" onClick={onClose}>
           Close
         </button>
@@ -96,7 +99,7 @@ export function BatchFrameDetail({ row, folder, view, onClose }: Props) {
               )}
               <p className="result-label">{refused ? 'The model would say' : 'The model read'}</p>
               <p className="result-sign" data-testid="result-sign" data-top={score.top}>
-                {readOut({ ...score, runnerUp })}
+                <ReadOutText result={{ ...score, runnerUp }} />
               </p>
               {score.lowConfidence && (
                 <p className="warning" data-testid="low-confidence">

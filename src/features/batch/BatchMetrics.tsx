@@ -5,78 +5,64 @@ import {
   CLASS_IDS,
   CLASS_NAMES,
   CLASS_SHORT_NAMES,
+  TABLE1_COLUMNS,
   coverageText,
-  formatKappa,
-  formatPercent,
+  table1,
 } from '../../domain';
 import { batchMetrics, type BatchRow } from './batchReport';
+
+/** Test ids the batch specs read: the Total row's accuracy and kappa. */
+const TOTAL_TEST_IDS: Partial<Record<string, string>> = { accuracy: 'batch-accuracy', kappa: 'batch-kappa' };
 
 export function BatchMetrics({ rows, version }: { rows: readonly BatchRow[]; version: number }) {
   // Recomputed when the batch stops, not per chunk: the bootstrap intervals take a moment on big folders.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const report = useMemo(() => batchMetrics(rows), [rows, version]);
   if (!report) return null;
-  const t = report.total;
+  const table = table1(report);
   return (
     <section className="panel batch-metrics" aria-label="Metrics" data-testid="batch-metrics">
       <h3>How the model agrees with the folder labels</h3>
       <p className="muted" data-testid="batch-coverage">
-        {coverageText(report.coverage)}. Values in %; total row: macro means, overall accuracy, Cohen’s kappa.
-        The Dashboard shows intervals, ROC and calibration once the frames are saved as cases.
+        {coverageText(report.coverage, 'frames')}. Values in %, kappa as a fraction. The Dashboard shows
+        intervals, ROC and calibration for this batch too.
       </p>
-      <table className="table1" data-testid="batch-table1">
-        <thead>
-          <tr>
-            <th scope="col">Sign</th>
-            <th scope="col" className="num">
-              Precision
-            </th>
-            <th scope="col" className="num">
-              Specificity
-            </th>
-            <th scope="col" className="num">
-              F1-score
-            </th>
-            <th scope="col" className="num">
-              Recall
-            </th>
-            <th scope="col" className="num">
-              Accuracy
-            </th>
-            <th scope="col" className="num">
-              Kappa
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.perClass.map((r) => (
-            <tr key={r.classId}>
-              <th scope="row">
-                {CLASS_NAMES[r.classId]} <span className="muted small">n={r.support}</span>
-              </th>
-              <td className="num">{formatPercent(r.precision)}</td>
-              <td className="num">{formatPercent(r.specificity)}</td>
-              <td className="num">{formatPercent(r.f1)}</td>
-              <td className="num">{formatPercent(r.recall)}</td>
-              <td className="num">{formatPercent(r.accuracy)}</td>
-              <td />
+      {/* Seven columns do not fit a phone: the table scrolls sideways, the page does not. */}
+      <div className="table1-wrap">
+        <table className="table1" data-testid="batch-table1">
+          <thead>
+            <tr>
+              <th scope="col">Sign</th>
+              {TABLE1_COLUMNS.map((c) => (
+                <th key={c.key} scope="col" className="num">
+                  {c.head}
+                </th>
+              ))}
             </tr>
-          ))}
-          <tr>
-            <th scope="row">Total</th>
-            <td className="num">{formatPercent(t.precision)}</td>
-            <td className="num">{formatPercent(t.specificity)}</td>
-            <td className="num">{formatPercent(t.f1)}</td>
-            <td className="num">{formatPercent(t.recall)}</td>
-            <td className="num" data-testid="batch-accuracy" data-value={t.accuracy ?? ''}>
-              {formatPercent(t.accuracy)}
-            </td>
-            <td className="num" data-testid="batch-kappa" data-value={t.kappa ?? ''}>
-              {formatKappa(t.kappa)}
-            </td>
-          </tr>
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {table.rows.map((row) => (
+              <tr key={row.id} className={row.id === 'total' ? 'total-row' : undefined}>
+                <th scope="row">
+                  {row.name} <span className="muted small">n={row.n}</span>
+                </th>
+                {TABLE1_COLUMNS.map(({ key }) => {
+                  const c = row.cells[key];
+                  const testId = row.id === 'total' ? TOTAL_TEST_IDS[key] : undefined;
+                  return (
+                    <td key={key} className="num" data-testid={testId} data-value={c?.value ?? ''}>
+                      {c ? c.text : ''}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small" data-testid="batch-table1-note">
+        {table.totalNote}
+      </p>
       <h4>Confusion matrix (rows: folder label, columns: model)</h4>
       <table className="batch-matrix" data-testid="batch-matrix">
         <thead>

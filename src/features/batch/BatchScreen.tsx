@@ -14,7 +14,10 @@ import { useHeatMapView } from '../explain';
 import {
   agreement,
   batchCounts,
+  batchCountsText,
   batchCsv,
+  batchStatus,
+  reasonBesidePath,
   comparePaths,
   isRefused,
   refusalShortName,
@@ -22,6 +25,7 @@ import {
   type BatchScore,
 } from './batchReport';
 import { BatchFrameDetail } from './BatchFrameDetail';
+import { FilePath } from './FilePath';
 import { BatchMetrics } from './BatchMetrics';
 import { useBatchJob } from './useBatchJob';
 
@@ -30,7 +34,7 @@ type SortKey = 'path' | 'predicted' | `p_${ClassId}` | 'label' | 'agree' | 'ms';
 /** Rendering thousands of rows would stall a tablet; the CSV always holds every row. */
 const SHOWN_ROWS = 500;
 
-function sortValue(row: BatchRow, key: SortKey): string | number {
+function sortValue(row: BatchRow, key: SortKey, showRefused: boolean): string | number {
   switch (key) {
     case 'path':
       return row.path;
@@ -46,7 +50,9 @@ function sortValue(row: BatchRow, key: SortKey): string | number {
     case 'ms':
       return row.ms;
     default:
-      return row.score ? row.score.probabilities[key.slice(2) as ClassId] : -1;
+      return row.score && (showRefused || !isRefused(row))
+        ? row.score.probabilities[key.slice(2) as ClassId]
+        : -1;
   }
 }
 
@@ -57,10 +63,12 @@ function formatEta(seconds: number | null): string {
 }
 
 export function BatchScreen() {
-  const { state, modelReady, start, cancel, discardOffer, saveAsCases } = useBatchJob();
+  const { state, start, cancel, discardOffer, saveAsCases } = useBatchJob();
   const inputRef = useRef<HTMLInputElement>(null);
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'path', descending: false });
   const [dragging, setDragging] = useState(false);
+  /** Refused frames' probabilities are unreliable: shown (and exported) only when asked for. */
+  const [showRefused, setShowRefused] = useState(false);
   const [pickError, setPickError] = useState<string | null>(null);
   /** The path of the row shown up close, if any. */
   const [viewing, setViewing] = useState<string | null>(null);
@@ -156,11 +164,11 @@ export function BatchScreen() {
   const sorted = useMemo(() => {
     const dir = sort.descending ? -1 : 1;
     return [...scored].sort((a, b) => {
-      const x = sortValue(a, sort.key);
-      const y = sortValue(b, sort.key);
+      const x = sortValue(a, sort.key, showRefused);
+      const y = sortValue(b, sort.key, showRefused);
       return (x < y ? -1 : x > y ? 1 : comparePaths(a.path, b.path)) * dir;
     });
-  }, [scored, sort]);
+  }, [scored, sort, showRefused]);
 
   const header = (key: SortKey, label: string, numeric = false) => (
     <th
@@ -182,7 +190,7 @@ export function BatchScreen() {
 
   const exportCsv = () =>
     downloadFile(
-      batchCsv(rows),
+      batchCsv(rows, { refusedProbabilities: showRefused }),
       `lus-signs-batch-${state.folder?.name || 'folder'}-${todayStamp()}.csv`,
       'text/csv',
     );
@@ -197,7 +205,7 @@ export function BatchScreen() {
           type="button"
           className="button primary big"
           data-testid="batch-choose"
-          disabled={!modelReady || running}
+          disabled={running || state.waitingForModel}
           onClick={() => void choose()}
         >
           Choose a folder…
@@ -219,29 +227,50 @@ export function BatchScreen() {
         </p>
       </div>
 
+      {state.waitingForModel && (
+        <div className="banner model-wait" role="status" data-testid="batch-model-wait">
+          The model is still loading. “{state.folder?.name}” will be scored as soon as it is ready.
+          <button type="button" className="button" data-testid="batch-cancel-wait" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      )}
       {state.offer && !running && (
         <div
-          className="banner"
+          className="banner warning resume-offer"
           role="status"
           data-testid="batch-resume-offer"
           data-done={state.offer.done}
           data-total={state.offer.total}
         >
-          A batch of “{state.offer.folderName}” stopped after {state.offer.done} of {state.offer.total}{' '}
-          frames. Choose the same folder again to carry on: frames already scored are skipped.
-          {state.folder?.name === state.offer.folderName && (
-            <button
-              type="button"
-              className="button"
-              data-testid="batch-resume"
-              onClick={() => begin(state.folder)}
-            >
-              Carry on
+          <span>
+            A batch of “{state.offer.folderName}” stopped after {state.offer.done} of {state.offer.total}{' '}
+            frames. Choose the same folder again to carry on: frames already scored are skipped.
+          </span>
+          <span className="row-actions">
+            {state.folder?.name === state.offer.folderName ? (
+              <button
+                type="button"
+                className="button primary"
+                data-testid="batch-resume"
+                onClick={() => begin(state.folder)}
+              >
+                Carry on
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button primary"
+                data-testid="batch-resume-choose"
+                onClick={() => void choose()}
+              >
+                Choose “{state.offer.folderName}”…
+              </button>
+            )}
+            <button type="button" className="button" data-testid="batch-discard" onClick={discardOffer}>
+              Forget it
             </button>
-          )}
-          <button type="button" className="button" data-testid="batch-discard" onClick={discardOffer}>
-            Forget it
-          </button>
+          </span>
         </div>
       )}
       {(pickError || state.error) && (
@@ -250,7 +279,7 @@ export function BatchScreen() {
         </div>
       )}
 
-      {state.folder && (
+      {state.folder && !state.waitingForModel && (
         <section className="panel batch-status" aria-label="Progress">
           <h2>
             Folder “{state.folder.name}”{' '}
@@ -285,15 +314,13 @@ export function BatchScreen() {
           <p
             data-testid="batch-summary"
             data-scored={counts.scored}
-            data-failed={counts.failed}
+            data-refused={counts.refused}
+            data-unreadable={counts.unreadable}
             data-skipped={counts.skipped}
             data-labelled={counts.labelled}
             data-agree={counts.agree}
-            data-refused={counts.refused}
           >
-            {counts.scored} scored
-            {counts.refused > 0 && ` (${counts.refused} refused by the input gate)`}, {counts.failed} could
-            not be read, {counts.skipped} skipped
+            {batchCountsText(counts)}
             {counts.labelled > 0 &&
               ` · agrees with the folder label on ${counts.agree} of ${counts.labelled} labelled frames`}
             {state.phase === 'cancelled' && ' · cancelled'}
@@ -313,7 +340,7 @@ export function BatchScreen() {
               type="button"
               className="button"
               data-testid="batch-save-cases"
-              disabled={!finishedOrStopped || !counts.scored || !!state.saving}
+              disabled={!finishedOrStopped || !(counts.scored + counts.refused) || !!state.saving}
               onClick={saveAsCases}
             >
               Save all as cases
@@ -360,6 +387,17 @@ export function BatchScreen() {
               </span>
             )}
           </h3>
+          {counts.refused > 0 && (
+            <label className="choice batch-show-refused">
+              <input
+                type="checkbox"
+                data-testid="batch-show-refused"
+                checked={showRefused}
+                onChange={(e) => setShowRefused(e.target.checked)}
+              />
+              Show the probabilities of refused frames (unreliable), here and in the exported CSV
+            </label>
+          )}
           <div className="batch-table-wrap">
             <table className="batch-table" data-testid="batch-table" data-rows={sorted.length}>
               <thead>
@@ -419,7 +457,9 @@ export function BatchScreen() {
                           View
                         </button>
                       </td>
-                      <td className="path">{r.path}</td>
+                      <td>
+                        <FilePath path={r.path} />
+                      </td>
                       {refused && score.gate ? (
                         <td
                           data-testid="batch-predicted"
@@ -431,17 +471,31 @@ export function BatchScreen() {
                       ) : (
                         <td data-testid="batch-predicted">{CLASS_NAMES[score.top]}</td>
                       )}
-                      {CLASS_IDS.map((id) => (
-                        <td
-                          key={id}
-                          className={refused ? 'num unreliable-cell' : 'num'}
-                          data-testid={`batch-p-${id}`}
-                          data-value={score.probabilities[id]}
-                          title={refused ? 'Unreliable: the frame was refused by the input gate' : undefined}
-                        >
-                          {(score.probabilities[id] * 100).toFixed(1)}
-                        </td>
-                      ))}
+                      {CLASS_IDS.map((id) =>
+                        refused && !showRefused ? (
+                          <td
+                            key={id}
+                            className="num muted"
+                            data-testid={`batch-p-${id}`}
+                            data-value=""
+                            title="Refused: no probabilities (tick “Show the probabilities of refused frames” to see them)"
+                          >
+                            —
+                          </td>
+                        ) : (
+                          <td
+                            key={id}
+                            className={refused ? 'num unreliable-cell' : 'num'}
+                            data-testid={`batch-p-${id}`}
+                            data-value={score.probabilities[id]}
+                            title={
+                              refused ? 'Unreliable: the frame was refused by the input gate' : undefined
+                            }
+                          >
+                            {(score.probabilities[id] * 100).toFixed(1)}
+                          </td>
+                        ),
+                      )}
                       <td title={r.labelWarning}>
                         {r.label ? CLASS_NAMES[r.label] : r.labelWarning ? 'conflict' : '—'}
                       </td>
@@ -468,10 +522,9 @@ export function BatchScreen() {
           <h3>Not scored ({notScored.length})</h3>
           <ul className="batch-not-scored" data-testid="batch-not-scored">
             {notScored.map((r) => (
-              <li key={r.path} data-testid="batch-problem" data-path={r.path} data-status={r.status}>
-                <span className="path">{r.path}</span>{' '}
-                <span className="muted">{r.status === 'skipped' ? 'skipped' : 'could not be read'}:</span>{' '}
-                <span data-testid="batch-reason">{r.reason}</span>
+              <li key={r.path} data-testid="batch-problem" data-path={r.path} data-status={batchStatus(r)}>
+                <FilePath path={r.path} /> <span className="muted">· {batchStatus(r)} ·</span>{' '}
+                <span data-testid="batch-reason">{reasonBesidePath(r.path, r.reason)}</span>
               </li>
             ))}
           </ul>

@@ -4,9 +4,14 @@ import { batchOutcome, type BatchRow } from '../../domain';
 import type { MetricsSource } from '../dashboard/metricsSource';
 
 export {
-  BATCH_CSV_COLUMNS,
   agreement,
   batchCounts,
+  batchCountsText,
+  batchCsvColumns,
+  batchStatus,
+  reasonBesidePath,
+  type BatchCsvOptions,
+  type BatchStatus,
   batchCsv,
   batchCsvHeader,
   batchCsvLine,
@@ -28,6 +33,7 @@ export function batchMetricsSource(name: string, rows: readonly BatchRow[], at =
     cases.push({
       caseId: r.path,
       label: r.label,
+      labelOrigin: 'folder' as const,
       created: at,
       examId: '',
       zone: '',

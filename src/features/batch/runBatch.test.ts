@@ -105,7 +105,7 @@ describe('runBatch', () => {
       ['B/3.png', 'scored', 'b_lines', 'b_lines'],
     ]);
     expect(batchCsv(rows).split('\n')[2]).toMatch(
-      /^B\/2\.png,failed,.*disappeared before it could be read\.,,$/, // the gate columns stay empty: never checked
+      /^B\/2\.png,unreadable,.*disappeared before it could be read\.,,$/, // the gate columns stay empty: never checked
     );
   });
 

@@ -25,7 +25,7 @@ export function chunkSizeFor(backend: BackendName): number {
 }
 
 export interface BatchProgress {
-  /** Frames finished in this run (scored or unreadable) and frames this run set out to score. */
+  /** Frames finished (scored, refused or unreadable; earlier sessions' included) and frames to finish in all. */
   done: number;
   total: number;
   framesPerSecond: number;
@@ -85,6 +85,8 @@ export interface RunBatchOptions {
   client: Pick<InferenceClient, 'classify'>;
   folderName: string;
   todo: readonly FolderFile[];
+  /** Frames an interrupted run already finished: progress counts them, so it agrees with the summary. */
+  alreadyDone?: number;
   chunkSize: number;
   signal: AbortSignal;
   /** Called once per chunk with its finished rows, in order of completion; awaited (progress is stored there). */
@@ -99,14 +101,16 @@ export interface RunBatchOptions {
  */
 export async function runBatch(options: RunBatchOptions): Promise<'finished' | 'cancelled'> {
   const { client, folderName, todo, chunkSize, signal, onRows, onProgress } = options;
+  const earlier = options.alreadyDone ?? 0;
   const started = performance.now();
   let done = 0;
   const report = () => {
     const seconds = (performance.now() - started) / 1000;
+    // The rate is this session's: frames scored before a reload took no time now.
     const rate = seconds > 0 ? done / seconds : 0;
     onProgress({
-      done,
-      total: todo.length,
+      done: earlier + done,
+      total: earlier + todo.length,
       framesPerSecond: rate,
       etaSeconds: rate > 0 ? (todo.length - done) / rate : null,
     });

@@ -1,10 +1,12 @@
 // "Save all as cases": every scored frame of a batch into the case library; the content hash keeps a second run from duplicating.
 
-import type { FolderFile } from '../../sources';
+import { classFromAlias } from '../../domain';
+import { splitFolderPath, type FolderFile } from '../../sources';
 import {
   addPredictions,
   getCase,
   readSettings,
+  type FolderLabelSource,
   saveCase,
   sha256Hex,
   type StoredPrediction,
@@ -19,9 +21,22 @@ export interface SaveAsCasesOutcome {
   failed: Array<{ path: string; reason: string }>;
 }
 
+/** The folder whose name gave the label: the deepest sign-named one on the path ("ward-audit/Effusion"). */
+export function labelFolderOf(folderName: string, path: string): string {
+  const folders = [folderName, ...splitFolderPath(path).folders];
+  for (let i = folders.length - 1; i >= 0; i--)
+    if (classFromAlias(folders[i]!)) return folders.slice(0, i + 1).join('/');
+  return folders.join('/');
+}
+
+function folderSource(folderName: string, path: string, at: number): FolderLabelSource {
+  return { kind: 'folder', folder: labelFolderOf(folderName, path), batch: `“${folderName}”`, at };
+}
+
 /**
- * Saves one frame at a time, so memory holds a single image whatever the folder's size. The folder's
- * label becomes the case label; unlabelled frames are saved as "unsure". A frame that is already a case
+ * Saves one frame at a time, so memory holds a single image whatever the folder's size. A folder's label
+ * is recorded as a folder label (which folder, which batch, when), never as a reader's reading: no reader
+ * saw these frames. Frames outside any sign folder are saved unlabelled. A frame that is already a case
  * (same stored image, same SHA-256) keeps its label and history and only gains this model's prediction.
  */
 export async function saveBatchAsCases(
@@ -32,6 +47,7 @@ export async function saveBatchAsCases(
   signal?: AbortSignal,
 ): Promise<SaveAsCasesOutcome> {
   const settings = await readSettings();
+  const savedAt = Date.now();
   const scored = rows.filter((r) => r.status === 'scored' && r.score);
   const out: SaveAsCasesOutcome = { created: 0, existing: 0, failed: [] };
   let done = 0;
@@ -84,8 +100,9 @@ export async function saveBatchAsCases(
           crop: score.crop,
           frameWidth: score.frameWidth,
           frameHeight: score.frameHeight,
-          label: row.label ?? 'unsure',
-          reader: settings.lastReader,
+          label: row.label ?? 'unlabelled',
+          reader: '',
+          ...(row.label ? { labelSource: folderSource(folderName, row.path, savedAt) } : {}),
           examId: '',
           zone: '',
           notes: `Batch import from folder "${folderName}".`,

@@ -36,6 +36,8 @@ export interface BatchState {
   error: string | null;
   saving: { done: number; total: number } | null;
   saved: SaveAsCasesOutcome | null;
+  /** A folder chosen while the model was still loading: it is scored as soon as the model is ready. */
+  waitingForModel: boolean;
 }
 
 let state: BatchState = {
@@ -49,7 +51,10 @@ let state: BatchState = {
   error: null,
   saving: null,
   saved: null,
+  waitingForModel: false,
 };
+/** The folder behind `waitingForModel`. */
+let pendingFolder: ChosenFolder | null = null;
 const listeners = new Set<() => void>();
 let abort: AbortController | null = null;
 let job: BatchJob | null = null;
@@ -135,6 +140,7 @@ async function startBatch(
       client,
       folderName: folder.name,
       todo: plan.todo,
+      alreadyDone: earlier.length,
       chunkSize: chunkSizeFor(info.backend),
       signal: controller.signal,
       onRows: async (rows) => {
@@ -197,16 +203,44 @@ export function useBatchJob() {
   const info = activeModel(status);
   const snapshot = useSyncExternalStore(subscribe, () => state);
   useEffect(() => void checkOffer(), []);
+  const modelReady = !!client && !!info && status.state !== 'loading';
   const start = useCallback(
     (folder: ChosenFolder) => {
-      if (client && info) void startBatch(folder, client, info);
+      if (modelReady && client && info) {
+        void startBatch(folder, client, info);
+        return;
+      }
+      // The model is still loading: keep the folder and start when it is ready (the effect below).
+      pendingFolder = folder;
+      update({ waitingForModel: true, folder, error: null, saved: null });
     },
-    [client, info],
+    [client, info, modelReady],
   );
-  const cancel = useCallback(() => abort?.abort(), []);
+  useEffect(() => {
+    if (!pendingFolder) return;
+    if (modelReady && client && info) {
+      const folder = pendingFolder;
+      pendingFolder = null;
+      update({ waitingForModel: false });
+      void startBatch(folder, client, info);
+    } else if (status.state === 'failed' && !info) {
+      pendingFolder = null;
+      update({
+        waitingForModel: false,
+        error: `The folder was not scored: the model could not be loaded. ${status.message}`,
+      });
+    }
+  }, [client, info, modelReady, status, snapshot.waitingForModel]);
+  const cancel = useCallback(() => {
+    if (pendingFolder) {
+      pendingFolder = null;
+      update({ waitingForModel: false });
+    }
+    abort?.abort();
+  }, []);
   return {
     state: snapshot,
-    modelReady: !!client && !!info,
+    modelReady,
     start,
     cancel,
     discardOffer: () => void discardOffer(),

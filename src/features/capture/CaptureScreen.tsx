@@ -307,7 +307,7 @@ export function CaptureScreen() {
   );
 
   return (
-    <div className="capture">
+    <div className={capture ? 'capture capturing' : 'capture'}>
       <div className="capture-controls">
         <label className="field">
           <span>Video input (capture card)</span>
@@ -502,8 +502,14 @@ function RoiStatus({ search, onFindAgain }: { search: RoiSearch | null; onFindAg
               : `Image region found automatically${search.shape ? ` (${search.shape === 'sector' ? 'sector' : 'rectangle'})` : ''}, remembered for this card. Drag the box or its corner to adjust.`
             : search.message}
       </span>
-      <button type="button" className="button" data-testid="find-again" onClick={onFindAgain}>
-        Find the image again
+      <button
+        type="button"
+        className="button"
+        data-testid="find-again"
+        title="Watch the scanner's screen again to find where its ultrasound image is"
+        onClick={onFindAgain}
+      >
+        Detect the scan region again
       </button>
     </div>
   );

@@ -1,8 +1,8 @@
 // The live read-out: the steady sign, or why there is none (searching, no image, scanner frozen), smoothed
 // probabilities, a confidence trend, and how fast the model keeps up.
 
-import { readOut, type ImageActivity, type SmoothedReadout, type TrendPoint } from '../../domain';
-import { ProbabilityBars } from '../classify';
+import { type ImageActivity, type SmoothedReadout, type TrendPoint } from '../../domain';
+import { ProbabilityBars, ReadOutText } from '../classify';
 import type { LiveStats } from './liveCapture';
 
 interface Props {
@@ -33,7 +33,7 @@ const HEADLINE: Record<Exclude<LiveState, 'reading'>, string> = {
 const EXPLAIN: Record<Exclude<LiveState, 'reading'>, string> = {
   searching: 'Keep the probe on the patient for a few seconds: the moving image is how LUS Signs finds it.',
   'no-image':
-    'The region is blank. Check the scanner shows an image, or press "Find the image again" if the layout changed.',
+    'The region is blank. Check the scanner shows an image, or press "Detect the scan region again" if the layout changed.',
   frozen:
     'Nothing has moved for a while: the scanner is probably frozen. Unfreeze it to read live; the last read-out is kept below.',
   waiting: 'The first live frames are with the model.',
@@ -74,7 +74,7 @@ export function LiveReadoutPanel(props: Props) {
       <p className="result-label">{state === 'reading' ? 'Live, smoothed over 2 s' : 'Live'}</p>
       {state === 'reading' && readout ? (
         <p className="result-sign" data-testid="live-sign" data-top={readout.top}>
-          {readOut(readout)}
+          <ReadOutText result={readout} />
         </p>
       ) : (
         <>

@@ -3,7 +3,7 @@
 import { CLASS_NAMES } from '../../domain';
 import { zoneLabel, type CaseRecord } from '../../store';
 import { agrees, predictionFor } from './caseFilters';
-import { labelName } from './labelChoices';
+import { caseLabelText } from './labelChoices';
 import { thumbnailUrl } from './thumbnails';
 
 export function CaseCard({
@@ -28,6 +28,7 @@ export function CaseCard({
       data-testid="case-card"
       data-case-id={record.id}
       data-label={record.label}
+      data-label-source={record.labelSource ? 'folder' : record.label === 'unlabelled' ? 'none' : 'reader'}
       data-source={record.source}
     >
       <button
@@ -37,7 +38,9 @@ export function CaseCard({
         aria-label={`Open case ${record.id.slice(0, 8)}`}
       >
         {thumb ? <img src={thumb} alt="" /> : <span className="thumb-placeholder" />}
-        <span className={`chip label-${record.label}`}>{labelName(record.label)}</span>
+        <span className={`chip label-${record.label}${record.labelSource ? ' folder-label' : ''}`}>
+          {caseLabelText(record)}
+        </span>
         <span className="case-model">
           {!p ? (
             <span className="muted">Not scored by this model</span>

@@ -12,7 +12,7 @@ import {
 } from '../explain';
 import { modelKeyName } from './caseFilters';
 import { LabelButtons } from './LabelButtons';
-import { labelForKey, labelName } from './labelChoices';
+import { caseLabelText, labelForKey, labelName } from './labelChoices';
 import { useObjectUrl } from './useObjectUrl';
 import { ZoneSelect } from './ZoneSelect';
 
@@ -83,7 +83,7 @@ export function CaseDetail({
       >
         <header className="dialog-head">
           <h2 id="case-detail-title">
-            Case {record.id.slice(0, 8)} <span className="muted">· {labelName(record.label)}</span>
+            Case {record.id.slice(0, 8)} <span className="muted">· {caseLabelText(record)}</span>
           </h2>
           <button type="button" className="button" onClick={onClose} data-testid="case-close">
             Close
@@ -147,7 +147,16 @@ export function CaseDetail({
           </figure>
           <div className="case-side">
             <h3>Your label</h3>
-            <LabelButtons value={record.label} onChange={(l) => void relabel(l)} />
+            {record.labelSource && (
+              <p className="muted small" data-testid="folder-label-note">
+                The current label came from the folder “{record.labelSource.folder}” of the batch{' '}
+                {record.labelSource.batch}, not from a reader. Choose a sign to record your own reading.
+              </p>
+            )}
+            <LabelButtons
+              value={record.label === 'unlabelled' || record.labelSource ? null : record.label}
+              onChange={(l) => void relabel(l)}
+            />
             <label className="field">
               <span>Your initials (recorded with a change)</span>
               <input
@@ -169,9 +178,13 @@ export function CaseDetail({
             <ol className="history" data-testid="label-history">
               {record.labelHistory.map((h, i) => (
                 <li key={i}>
-                  {new Date(h.at).toLocaleString()} · <strong>{h.by || '—'}</strong>:{' '}
+                  {new Date(h.at).toLocaleString()} ·{' '}
+                  <strong>
+                    {h.source ? `folder “${h.source.folder}” (batch ${h.source.batch})` : h.by || '—'}
+                  </strong>
+                  :{' '}
                   {h.from === null
-                    ? `labelled ${labelName(h.to)}`
+                    ? `${h.source ? 'folder label' : 'labelled'} ${labelName(h.to)}`
                     : `${labelName(h.from)} → ${labelName(h.to)}`}
                 </li>
               ))}

@@ -103,6 +103,7 @@ export function CasesScreen() {
                 {c.name}
               </option>
             ))}
+            <option value="unlabelled">Not labelled</option>
           </select>
         </label>
         <label className="field model-field">

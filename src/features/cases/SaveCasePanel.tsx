@@ -1,6 +1,6 @@
 // "Save as case" under a read-out: the reader's label (1–4, U), initials, exam code, zone, notes; saves to the library.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ClinicianLabel, FrameResult } from '../../domain';
 import { readSettings, saveCase, saveSettings } from '../../store';
 import { predictionFromResult } from './predictions';
@@ -8,6 +8,7 @@ import { prepareCaseImages } from './caseImage';
 import { LabelButtons } from './LabelButtons';
 import { labelForKey, labelName } from './labelChoices';
 import { ZoneSelect } from './ZoneSelect';
+import { currentExam, endExam, recordExamUse } from './currentExam';
 
 /** Exam codes are pseudonymous; two words of letters look like a person's name. */
 export function looksLikeName(examId: string): boolean {
@@ -19,7 +20,11 @@ type Outcome = { kind: 'saved'; text: string } | { kind: 'problem'; text: string
 export function SaveCasePanel({ file, result }: { file: File; result: FrameResult }) {
   const [label, setLabel] = useState<ClinicianLabel | null>(null);
   const [reader, setReader] = useState('');
-  const [examId, setExamId] = useState('');
+  // The exam is explicit: the one in use is shown as a fixed code (never a pre-filled box a reader could type
+  // onto, which turned "EX-001" + "A1" into "EX-001A1"); "New exam" clears it for a code typed afresh.
+  const [examId, setExamId] = useState(() => currentExam());
+  const [examFixed, setExamFixed] = useState(() => currentExam() !== '');
+  const examInput = useRef<HTMLInputElement>(null);
   const [zone, setZone] = useState('');
   const [notes, setNotes] = useState('');
   const [saving, setSaving] = useState(false);
@@ -31,7 +36,6 @@ export function SaveCasePanel({ file, result }: { file: File; result: FrameResul
       .then((s) => {
         if (!live) return;
         setReader((r) => r || s.lastReader);
-        setExamId((e) => e || s.lastExamId);
         setZone((z) => z || s.lastZone);
       })
       .catch(() => undefined); // the storage banner already says what is wrong
@@ -92,7 +96,10 @@ export function SaveCasePanel({ file, result }: { file: File; result: FrameResul
         notes: notes.trim(),
         prediction: predictionFromResult(result),
       });
-      await saveSettings({ lastReader: initials, lastExamId: examId.trim(), lastZone: zone });
+      // The exam code is kept in memory only (see currentExam); the stored one is cleared for old installs.
+      await saveSettings({ lastReader: initials, lastExamId: '', lastZone: zone });
+      recordExamUse(examId.trim());
+      setExamFixed(examId.trim() !== '');
       const last = record.labelHistory.at(-1);
       const what = keepFullFrame ? 'the whole frame' : 'the scan region only';
       setOutcome({
@@ -133,16 +140,42 @@ export function SaveCasePanel({ file, result }: { file: File; result: FrameResul
             onChange={(e) => setReader(e.target.value)}
           />
         </label>
-        <label className="field">
-          <span>Exam code (never a name)</span>
-          <input
-            data-testid="exam-id"
-            value={examId}
-            maxLength={40}
-            autoComplete="off"
-            onChange={(e) => setExamId(e.target.value)}
-          />
-        </label>
+        {examFixed ? (
+          <div className="field exam-current" data-testid="exam-current" data-exam={examId}>
+            <span>Exam</span>
+            <span className="exam-code">
+              <strong>{examId}</strong>
+              <button
+                type="button"
+                className="button"
+                data-testid="new-exam"
+                onClick={() => {
+                  endExam();
+                  setExamId('');
+                  setExamFixed(false);
+                  setOutcome(null);
+                  // Focus after the box has replaced the code.
+                  setTimeout(() => examInput.current?.focus(), 0);
+                }}
+              >
+                New exam
+              </button>
+            </span>
+          </div>
+        ) : (
+          <label className="field">
+            <span>Exam code (never a name)</span>
+            <input
+              ref={examInput}
+              data-testid="exam-id"
+              value={examId}
+              maxLength={40}
+              autoComplete="off"
+              placeholder="none"
+              onChange={(e) => setExamId(e.target.value)}
+            />
+          </label>
+        )}
         <label className="field">
           <span>Lung zone</span>
           <ZoneSelect id="save-zone" value={zone} onChange={setZone} testId="zone" />

@@ -1,6 +1,6 @@
 // Which cases a screen shows: filters by label, model sign, agreement, model version, zone, exam and date.
 
-import type { ClassId, ClinicianLabel } from '../../domain';
+import type { CaseLabel, ClassId } from '../../domain';
 import { splitModelKey, type CaseRecord, type StoredPrediction } from '../../store';
 
 /** Where and when frames were taken: the filters the case library and the dashboard share. '' = any. */
@@ -22,7 +22,7 @@ interface Scoped {
 }
 
 export interface CaseFilters extends CaseScope {
-  label: ClinicianLabel | '';
+  label: CaseLabel | '';
   predicted: ClassId | 'refused' | 'none' | '';
   agreement: 'agree' | 'disagree' | '';
   /** Whose results the sign and agreement filters read; '' = none chosen. */
@@ -54,7 +54,7 @@ export function predictionFor(c: CaseRecord, model: string): StoredPrediction | 
 
 export function agrees(c: CaseRecord, model: string): boolean | null {
   const p = predictionFor(c, model);
-  if (!p || p.status !== 'scored' || c.label === 'unsure') return null;
+  if (!p || p.status !== 'scored' || c.label === 'unsure' || c.label === 'unlabelled') return null;
   return p.top === c.label;
 }
 

@@ -1,6 +1,7 @@
 // The five answers a reader can give (four signs or unsure), their keys (1–4, U) and how they read.
 
-import { CLASS_IDS, CLASS_NAMES, type ClinicianLabel } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, type CaseLabel, type ClinicianLabel } from '../../domain';
+import type { CaseRecord } from '../../store';
 
 export interface LabelChoice {
   id: ClinicianLabel;
@@ -13,8 +14,13 @@ export const LABEL_CHOICES: readonly LabelChoice[] = [
   { id: 'unsure', name: 'Unsure', key: 'U' },
 ];
 
-export function labelName(label: ClinicianLabel): string {
-  return label === 'unsure' ? 'Unsure' : CLASS_NAMES[label];
+export function labelName(label: CaseLabel): string {
+  return label === 'unsure' ? 'Unsure' : label === 'unlabelled' ? 'Not labelled' : CLASS_NAMES[label];
+}
+
+/** "B-lines (folder label)": a folder's label never reads as a reader's. */
+export function caseLabelText(c: Pick<CaseRecord, 'label' | 'labelSource'>): string {
+  return c.labelSource ? `${labelName(c.label)} (folder label)` : labelName(c.label);
 }
 
 /** The label a key press picks (1–4, U), or null. Ignores presses while typing in a field. */

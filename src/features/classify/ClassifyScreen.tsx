@@ -13,6 +13,8 @@ import { useFileIntake } from './useFileIntake';
 interface Current {
   file: File;
   imageUrl: string;
+  /** The browser could not draw the file (empty, not an image, damaged): show the message, not a broken icon. */
+  broken?: boolean;
 }
 
 export function ClassifyScreen() {
@@ -22,6 +24,8 @@ export function ClassifyScreen() {
   const [result, setResult] = useState<FrameResult | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** A frame given before the model was ready: read as soon as it is. */
+  const [waiting, setWaiting] = useState<File | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const request = useRef(0);
   const heat = useHeatMapView();
@@ -63,6 +67,7 @@ export function ClassifyScreen() {
     [client],
   );
 
+  const ready = status.state !== 'loading' && !!info && !!client;
   const onFiles = useCallback(
     (files: File[]) => {
       const file = files[0];
@@ -70,25 +75,37 @@ export function ClassifyScreen() {
       setCurrent({ file, imageUrl: URL.createObjectURL(file) });
       setResult(null);
       setProblem(null);
-      void classify(file);
+      if (ready) {
+        setWaiting(null);
+        void classify(file);
+      } else {
+        // The model is still loading (7–10 s for the default one): keep the frame and read it then.
+        ++request.current;
+        setBusy(false);
+        setWaiting(file);
+      }
     },
-    [classify],
+    [classify, ready],
   );
+  useEffect(() => {
+    if (!waiting) return;
+    if (ready) {
+      setWaiting(null);
+      void classify(waiting);
+    } else if (status.state === 'failed' && !info) {
+      setWaiting(null);
+      setProblem(`This frame was not read: the model could not be loaded. ${status.message}`);
+    }
+  }, [waiting, ready, classify, status, info]);
   const { dragging } = useFileIntake(onFiles);
-  const ready = status.state !== 'loading' && !!info;
 
   return (
     <div className={dragging ? 'classify dragging' : 'classify'}>
-      <div className="intake">
-        <button
-          type="button"
-          className="button primary big"
-          disabled={!ready}
-          onClick={() => inputRef.current?.click()}
-        >
+      <div className={current ? 'intake compact' : 'intake'}>
+        <button type="button" className="button primary big" onClick={() => inputRef.current?.click()}>
           Choose a frame
         </button>
-        <p className="muted">…or drop an image anywhere on this page, or paste one (Ctrl+V).</p>
+        <p className="muted intake-hint">…or drop an image anywhere on this page, or paste one (Ctrl+V).</p>
         <input
           ref={inputRef}
           data-testid="file-input"
@@ -117,17 +134,36 @@ export function ClassifyScreen() {
                 onCropChange={(crop) => void classify(current.file, crop)}
               />
             ) : (
-              <img className="plain-frame" src={current.imageUrl} alt="The frame being read" />
+              !current.broken && (
+                <img
+                  className="plain-frame"
+                  src={current.imageUrl}
+                  alt="The frame being read"
+                  onError={() => setCurrent((c) => (c === current ? { ...c, broken: true } : c))}
+                />
+              )
             )}
             {result && (
               <div className="frame-actions">
-                <button type="button" className="button" onClick={() => void classify(current.file)}>
-                  Find the image again
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="detect-region-again"
+                  title="Forget the region you drew: find the scan region automatically and read the frame again"
+                  onClick={() => void classify(current.file)}
+                >
+                  Detect the scan region again
                 </button>
               </div>
             )}
           </div>
-          <div className="readout" hidden={!busy && !result}>
+          <div className="readout" hidden={!busy && !result && !waiting}>
+            {waiting && (
+              <p className="model-wait" role="status" data-testid="model-wait">
+                The model is still loading ({status.state === 'loading' ? status.message : 'starting'}). This
+                frame will be read as soon as it is ready.
+              </p>
+            )}
             {busy && (
               <p className="muted" data-testid="busy">
                 Reading the frame…

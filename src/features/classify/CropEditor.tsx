@@ -1,6 +1,13 @@
 // Shows the frame with the region the model reads; the user can move or resize it (pointer or keyboard), or only look.
 
-import { useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import {
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent,
+  type ReactNode,
+} from 'react';
 import type { Rect } from '../../domain';
 
 interface Props {
@@ -82,6 +89,7 @@ export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onC
     );
   };
 
+  const box = frameBoxStyle(frameWidth, frameHeight);
   const pct = (v: number, total: number) => `${(v / total) * 100}%`;
   const place = {
     left: pct(shown.x, frameWidth),
@@ -91,7 +99,7 @@ export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onC
   };
   if (!onCropChange) {
     return (
-      <div className="crop-editor" ref={boxRef} style={{ aspectRatio: `${frameWidth} / ${frameHeight}` }}>
+      <div className="crop-editor" ref={boxRef} style={box}>
         {media ?? <img src={imageUrl} alt="The frame that was read" draggable={false} />}
         <div
           className="crop-rect fixed"
@@ -104,7 +112,7 @@ export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onC
     );
   }
   return (
-    <div className="crop-editor" ref={boxRef} style={{ aspectRatio: `${frameWidth} / ${frameHeight}` }}>
+    <div className="crop-editor" ref={boxRef} style={box}>
       {media ?? <img src={imageUrl} alt="The frame being read" draggable={false} />}
       <div
         className="crop-rect"
@@ -131,4 +139,15 @@ export function CropEditor({ imageUrl, media, frameWidth, frameHeight, crop, onC
       </div>
     </div>
   );
+}
+
+/**
+ * The frame keeps its aspect ratio and is never taller than --frame-max-height (set per screen width in
+ * theme.css), so on a portrait tablet or a phone the read-out below it stays on screen.
+ */
+export function frameBoxStyle(frameWidth: number, frameHeight: number): CSSProperties {
+  return {
+    aspectRatio: `${frameWidth} / ${frameHeight}`,
+    maxWidth: `calc(var(--frame-max-height) * ${(frameWidth / Math.max(1, frameHeight)).toFixed(4)})`,
+  };
 }

@@ -2,7 +2,7 @@
 
 import type { Rect } from '../../domain';
 import { HeatMapOverlay, explainable, type ExplainableResult, type HeatMapView } from '../explain';
-import { CropEditor } from './CropEditor';
+import { CropEditor, frameBoxStyle } from './CropEditor';
 
 interface Props {
   imageUrl: string;
@@ -16,7 +16,10 @@ interface Props {
 export function ExplainedFrame({ imageUrl, result, view, onCropChange }: Props) {
   const explained = explainable(result);
   return (
-    <div className="heat-frame">
+    <div
+      className="heat-frame"
+      style={{ maxWidth: frameBoxStyle(result.frameWidth, result.frameHeight).maxWidth }}
+    >
       <CropEditor
         imageUrl={imageUrl}
         frameWidth={result.frameWidth}

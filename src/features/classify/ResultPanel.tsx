@@ -1,9 +1,10 @@
 // The read-out: the sign stated plainly, the runner-up when close, four probability bars, confidence, time, backend; or the input gate's refusal first.
 
 import { useState } from 'react';
-import { readOut, type FrameResult } from '../../domain';
+import type { FrameResult } from '../../domain';
 import { GateNotice } from '../explain';
 import { ProbabilityBars } from './ProbabilityBars';
+import { ReadOutText } from './ReadOutText';
 
 export function ResultPanel({ result, threshold }: { result: FrameResult; threshold: number }) {
   // Revealing belongs to one result: the next frame starts refused-and-hidden again.
@@ -32,7 +33,11 @@ export function ResultPanel({ result, threshold }: { result: FrameResult; thresh
       )}
       <p className="result-label">{refused ? 'The model would say' : 'The frame shows'}</p>
       <p className="result-sign" data-testid="result-sign" data-top={result.top}>
-        {readOut(result)}
+        <ReadOutText result={result} />
+      </p>
+      <p className="result-probability" data-testid="result-probability">
+        {(result.probabilities[result.top] * 100).toFixed(1)}% probability
+        {refused ? ' (unreliable)' : ''}
       </p>
       {result.lowConfidence && (
         <p className="warning" role="status" data-testid="low-confidence">

@@ -6,3 +6,4 @@ export { ResultPanel } from './ResultPanel';
 // Capture and batch draw frames with their heat map, and batch rows' probabilities, the same way.
 export { ExplainedFrame } from './ExplainedFrame';
 export { ProbabilityBars } from './ProbabilityBars';
+export { ReadOutText } from './ReadOutText';

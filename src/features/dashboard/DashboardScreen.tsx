@@ -23,7 +23,7 @@ import {
 } from '../cases';
 import { zoneLabel, type CaseRecord } from '../../store';
 import { latestBatchSource, onBatchSourceChange } from '../batch';
-import { CalibrationChart, RocChart } from './charts';
+import { CalibrationChart, CalibrationCounts, RocChart } from './charts';
 import { ConfusionHeatmap, type CellChoice } from './ConfusionHeatmap';
 import {
   NO_DASHBOARD_FILTERS,
@@ -155,6 +155,7 @@ function ModelColumn({
             </span>
           </h4>
           <CalibrationChart report={report} />
+          <CalibrationCounts report={report} prefix={prefix} />
         </div>
       </div>
     </section>
@@ -198,7 +199,13 @@ export function DashboardScreen() {
         <p className="muted print-only">
           {source.name}, printed {new Date().toLocaleString()}. Filters: {filters.from || 'any date'} to{' '}
           {filters.to || 'today'}, {filters.zone ? zoneLabel(filters.zone) : 'all zones'},{' '}
-          {filters.exam || 'all exams'}.
+          {filters.exam || 'all exams'}, labels from{' '}
+          {filters.labelFrom === 'reader'
+            ? 'readers'
+            : filters.labelFrom === 'folder'
+              ? 'folder names'
+              : 'readers and folder names'}
+          .
         </p>
       </div>
       <form className="filters no-print" aria-label="Dashboard filters" onSubmit={(e) => e.preventDefault()}>
@@ -233,6 +240,18 @@ export function DashboardScreen() {
                   {modelKeyName(k)}
                 </option>
               ))}
+          </select>
+        </label>
+        <label className="field model-field">
+          <span>Labels from</span>
+          <select
+            data-testid="dash-label-from"
+            value={filters.labelFrom ?? ''}
+            onChange={(e) => set({ labelFrom: e.target.value as DashboardFilters['labelFrom'] })}
+          >
+            <option value="">Readers and folders</option>
+            <option value="reader">Readers only</option>
+            <option value="folder">Folder names only (batch imports)</option>
           </select>
         </label>
         <CaseScopeFields

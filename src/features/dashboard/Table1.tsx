@@ -1,110 +1,72 @@
 // The seed study's Table 1 layout: four signs and Total; precision, specificity, F1, recall, accuracy, kappa; 95% CIs.
+// Columns, cells and the Total row's note come from the domain's table1(), shared with the batch screen.
 
-import {
-  CLASS_NAMES,
-  UNDEFINED_MARK,
-  formatKappa,
-  formatKappaInterval,
-  formatPercent,
-  formatPercentInterval,
-  type Interval,
-  type MetricsReport,
-} from '../../domain';
+import { TABLE1_COLUMNS, UNDEFINED_MARK, table1, type MetricsReport, type Table1Cell } from '../../domain';
 
-const COLUMNS = ['precision', 'specificity', 'f1', 'recall', 'accuracy', 'kappa'] as const;
-type Column = (typeof COLUMNS)[number];
-const HEAD: Record<Column, string> = {
-  precision: 'Precision',
-  specificity: 'Specificity',
-  f1: 'F1-score',
-  recall: 'Recall',
-  accuracy: 'Accuracy',
-  kappa: 'Kappa',
-};
-
-function Cell({
-  testId,
-  value,
-  ci,
-  kappa,
-}: {
-  testId: string;
-  value: number | null | undefined;
-  ci: Interval | null | undefined;
-  kappa?: boolean;
-}) {
-  const text = kappa ? formatKappa(value) : formatPercent(value);
-  const range = kappa ? formatKappaInterval(ci) : formatPercentInterval(ci);
+function Cell({ testId, cell }: { testId: string; cell: Table1Cell }) {
   return (
-    <td data-testid={testId} data-value={value ?? ''} className="num">
-      <span className="cell-value">{text}</span>
-      {range && <span className="cell-ci">{range}</span>}
+    <td data-testid={testId} data-value={cell.value ?? ''} className="num">
+      <span className="cell-value">{cell.text}</span>
+      {cell.range && <span className="cell-ci">{cell.range}</span>}
     </td>
   );
 }
 
-export function Table1({ report, prefix }: { report: MetricsReport; prefix: string }) {
-  const t = report.total;
-  const fewer = (['precision', 'recall', 'specificity', 'f1'] as const).filter((k) => t.averagedOver[k] < 4);
+export function Table1({
+  report,
+  prefix,
+  intervals = true,
+}: {
+  report: MetricsReport;
+  prefix: string;
+  /** The batch screen shows values only; the dashboard adds each 95% interval. */
+  intervals?: boolean;
+}) {
+  const table = table1(report);
   return (
     <div className="table1-wrap">
       <table className="table1" data-testid={`${prefix}-table1`}>
         <caption className="muted small">
-          Values in %, 95% confidence interval below each (kappa as a fraction).
+          Values in %{intervals ? ', 95% confidence interval below each' : ''} (kappa as a fraction).
         </caption>
         <thead>
           <tr>
             <th scope="col">Sign</th>
-            {COLUMNS.map((c) => (
-              <th key={c} scope="col" className="num">
-                {HEAD[c]}
+            {TABLE1_COLUMNS.map((c) => (
+              <th key={c.key} scope="col" className="num">
+                {c.head}
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {report.perClass.map((r) => (
-            <tr key={r.classId}>
+          {table.rows.map((row) => (
+            <tr key={row.id} className={row.id === 'total' ? 'total-row' : undefined}>
               <th scope="row">
-                {CLASS_NAMES[r.classId]} <span className="muted small">n={r.support}</span>
+                {row.name} <span className="muted small">n={row.n}</span>
               </th>
-              <Cell testId={`${prefix}-${r.classId}-precision`} value={r.precision} ci={r.ci.precision} />
-              <Cell
-                testId={`${prefix}-${r.classId}-specificity`}
-                value={r.specificity}
-                ci={r.ci.specificity}
-              />
-              <Cell testId={`${prefix}-${r.classId}-f1`} value={r.f1} ci={r.ci.f1} />
-              <Cell testId={`${prefix}-${r.classId}-recall`} value={r.recall} ci={r.ci.recall} />
-              <Cell testId={`${prefix}-${r.classId}-accuracy`} value={r.accuracy} ci={r.ci.accuracy} />
-              <td
-                className="num muted"
-                data-testid={`${prefix}-${r.classId}-kappa`}
-                title="Kappa exists only for the whole table"
-              >
-                {UNDEFINED_MARK}
-              </td>
+              {TABLE1_COLUMNS.map(({ key }) => {
+                const c = row.cells[key];
+                const testId = `${prefix}-${row.id}-${key}`;
+                return c ? (
+                  <Cell key={key} testId={testId} cell={intervals ? c : { ...c, range: '' }} />
+                ) : (
+                  <td
+                    key={key}
+                    className="num muted"
+                    data-testid={testId}
+                    title="Kappa exists only for the whole table"
+                  >
+                    {UNDEFINED_MARK}
+                  </td>
+                );
+              })}
             </tr>
           ))}
-          <tr className="total-row">
-            <th scope="row">
-              Total <span className="muted small">n={t.n}</span>
-            </th>
-            <Cell testId={`${prefix}-total-precision`} value={t.precision} ci={t.ci.precision} />
-            <Cell testId={`${prefix}-total-specificity`} value={t.specificity} ci={t.ci.specificity} />
-            <Cell testId={`${prefix}-total-f1`} value={t.f1} ci={t.ci.f1} />
-            <Cell testId={`${prefix}-total-recall`} value={t.recall} ci={t.ci.recall} />
-            <Cell testId={`${prefix}-total-accuracy`} value={t.accuracy} ci={t.ci.accuracy} />
-            <Cell testId={`${prefix}-total-kappa`} value={t.kappa} ci={t.ci.kappa} kappa />
-          </tr>
         </tbody>
       </table>
-      <p className="muted small definitions">
-        Per sign: one sign against the other three. Total: precision, specificity, F1 and recall are the mean
-        over the signs (macro); accuracy is correct ÷ all; kappa is Cohen&apos;s kappa for the whole table.
-        “—” means undefined (no cases to divide by).
-        {fewer.length > 0 &&
-          ` The Total ${fewer.join(', ')} average over fewer than four signs: some signs have no cases.`}
+      <p className="muted small definitions" data-testid={`${prefix}-table1-note`}>
+        {table.totalNote}
       </p>
     </div>
   );

@@ -4,6 +4,7 @@ import {
   Bar,
   CartesianGrid,
   ComposedChart,
+  LabelList,
   Legend,
   Line,
   LineChart,
@@ -81,6 +82,29 @@ export function RocChart({ report }: { report: MetricsReport }) {
   );
 }
 
+/** How many cases each calibration bin holds: a bar over 2 cases says much less than one over 200. */
+export function CalibrationCounts({ report, prefix }: { report: MetricsReport; prefix: string }) {
+  const bins = report.calibration.bins.filter((b) => b.count > 0);
+  return (
+    <p className="muted small" data-testid={`${prefix}-calibration-counts`}>
+      Cases per bin:{' '}
+      {bins.length === 0
+        ? 'none'
+        : bins.map((b, i) => (
+            <span
+              key={b.low}
+              className="nowrap"
+              data-testid={`${prefix}-calibration-bin`}
+              data-count={b.count}
+            >
+              {`${Math.round(b.low * 100)}–${Math.round(b.high * 100)}%: n = ${b.count}`}
+              {i < bins.length - 1 ? ' · ' : ''}
+            </span>
+          ))}
+    </p>
+  );
+}
+
 export function CalibrationChart({ report }: { report: MetricsReport }) {
   const data = report.calibration.bins.map((b) => ({
     bin: `${Math.round(b.low * 100)}–${Math.round(b.high * 100)}`,
@@ -115,7 +139,15 @@ export function CalibrationChart({ report }: { report: MetricsReport }) {
           }
         />
         <Legend verticalAlign="top" />
-        <Bar dataKey="accuracy" name="Share correct" fill="#5fb3ff" isAnimationActive={false} />
+        <Bar dataKey="accuracy" name="Share correct" fill="#5fb3ff" isAnimationActive={false}>
+          <LabelList
+            dataKey="count"
+            position="top"
+            fill="#e8eef5"
+            fontSize={12}
+            formatter={(v: unknown) => (typeof v === 'number' && v > 0 ? `n=${v}` : '')}
+          />
+        </Bar>
         <Line
           dataKey="mid"
           name="Perfectly calibrated"

@@ -1,13 +1,15 @@
 // Where the dashboard's labelled predictions come from: the case library today, a batch job's results later.
 
-import type { ClinicianLabel, LabelledPrediction, PredictionOutcome } from '../../domain';
-import type { CaseRecord, StoredPrediction } from '../../store';
+import type { CaseLabel, LabelledPrediction, PredictionOutcome } from '../../domain';
+import { labelOrigin, type CaseRecord, type LabelOrigin, type StoredPrediction } from '../../store';
 import { ANY_SCOPE, inScope, type CaseScope } from '../cases/caseFilters';
 
 /** One labelled item with every model version's outcome; what any source must provide. */
 export interface SourceCase {
   caseId: string;
-  label: ClinicianLabel;
+  label: CaseLabel;
+  /** A reader's reading, a sign folder's name (batch), or none. */
+  labelOrigin: LabelOrigin;
   created: number;
   examId: string;
   zone: string;
@@ -38,6 +40,7 @@ export function caseLibrarySource(cases: readonly CaseRecord[]): MetricsSource {
     cases: cases.map((c) => ({
       caseId: c.id,
       label: c.label,
+      labelOrigin: labelOrigin(c),
       created: c.created,
       examId: c.examId,
       zone: c.zone,
@@ -46,13 +49,18 @@ export function caseLibrarySource(cases: readonly CaseRecord[]): MetricsSource {
   };
 }
 
-/** The dashboard filters by where and when, like the case library. */
-export type DashboardFilters = CaseScope;
+/**
+ * The dashboard filters by where and when, like the case library, and by whose label it is measured
+ * against: readers' readings, folder names (batch imports), or both.
+ */
+export interface DashboardFilters extends CaseScope {
+  labelFrom?: '' | 'reader' | 'folder';
+}
 
-export const NO_DASHBOARD_FILTERS: DashboardFilters = ANY_SCOPE;
+export const NO_DASHBOARD_FILTERS: DashboardFilters = { ...ANY_SCOPE, labelFrom: '' };
 
 export function filterSource(cases: readonly SourceCase[], f: DashboardFilters): SourceCase[] {
-  return cases.filter((c) => inScope(c, f));
+  return cases.filter((c) => inScope(c, f) && (!f.labelFrom || c.labelOrigin === f.labelFrom));
 }
 
 /** The labelled predictions of one model version; cases it has not scored count as "missing". */

@@ -6,7 +6,7 @@ export interface HeatMapView {
   shown: boolean;
   /** 0–1, the overlay's opacity over the frame. */
   opacity: number;
-  /** Signs whose heat is drawn; empty means "the top sign of each result". */
+  /** The sign whose heat is drawn (one at a time); empty means "the top sign of each result". */
   classes: ClassId[];
   setShown: (shown: boolean) => void;
   setOpacity: (opacity: number) => void;
@@ -24,16 +24,15 @@ export function useHeatMapView(initial: { shown?: boolean; opacity?: number } = 
   const [opacity, setOpacity] = useState(initial.opacity ?? 0.5);
   const [classes, setClasses] = useState<ClassId[]>([]);
   const classesFor = (top: ClassId) => (classes.length ? classes : [top]);
+  // The chips switch between signs: one sign's evidence at a time, as the help text says ("the chosen
+  // sign"); maps added on top of each other could not be told apart. The shown sign's chip hides the map.
   const toggleClass = (id: ClassId, top: ClassId) => {
-    const current = classesFor(top);
-    const next = current.includes(id) ? current.filter((c) => c !== id) : [...current, id];
-    // Turning the last sign off hides the map rather than leaving an empty overlay switched on.
-    if (next.length === 0) {
+    if (shown && classesFor(top).includes(id)) {
       setShown(false);
       return;
     }
     setShown(true);
-    setClasses(next);
+    setClasses([id]);
   };
   return { shown, opacity, classes, setShown, setOpacity, toggleClass, classesFor };
 }

@@ -1,9 +1,17 @@
-// Model management: bundled and imported models, importing a hospital's model (folder or .zip), switching, deleting.
+// Model management: bundled and imported models, importing a hospital's model (folder or .zip: tried, then
+// used only when the user says so), switching, deleting.
 
 import { unzipSync } from 'fflate';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
-import { IMPORTED_PREFIX, bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
+import {
+  IMPORTED_PREFIX,
+  bundledModelUrl,
+  offeredModels,
+  rememberModelChoice,
+} from '../../app/modelRegistry';
+import { backendPreference } from '../../app/settings';
+import { InferenceClient, type LoadedModelInfo } from '../../inference';
 import {
   ModelImportProblem,
   collectModelFiles,
@@ -11,6 +19,7 @@ import {
   listImportedModels,
   readImportedModel,
   saveImportedModel,
+  type ModelFiles,
   type StoredModel,
 } from '../../store';
 
@@ -47,6 +56,8 @@ export function ModelManager() {
   const [imported, setImported] = useState<StoredModel[]>([]);
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** A model that loaded and ran in a trial, waiting for the user to say whether to use it. */
+  const [tried, setTried] = useState<{ files: ModelFiles; info: LoadedModelInfo } | null>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const zipInput = useRef<HTMLInputElement>(null);
 
@@ -61,34 +72,63 @@ export function ModelManager() {
     void refresh();
   }, [refresh]);
 
+  // Tried in a worker of its own, so the model in use keeps answering; only a model that runs here is
+  // offered, and it replaces the model in use only when the user says so.
   const importFiles = async (files: File[]) => {
     if (files.length === 0) return;
     setBusy(true);
     setMessage(null);
+    setTried(null);
+    const trial = new InferenceClient();
     try {
       const modelFiles = collectModelFiles(await filesToEntries(files));
-      // Load first: only a model that actually runs here is kept, and a failure leaves the active model alone.
-      const ok = await loadModel({ kind: 'files', label: 'import', ...modelFiles });
-      if (!ok) {
-        setMessage({ kind: 'error', text: 'The model was not imported: see the message above.' });
-        return;
-      }
-      const stored = await saveImportedModel(modelFiles);
-      rememberModelChoice(`${IMPORTED_PREFIX}${stored.key}`);
-      setMessage({
-        kind: 'ok',
-        text: `Imported ${stored.metadata.displayName} v${stored.metadata.version}; it is now in use and works offline.`,
-      });
-      await refresh();
+      const tryInfo = await trial.load(
+        { kind: 'files', label: 'import', ...modelFiles },
+        backendPreference(),
+      );
+      setTried({ files: modelFiles, info: tryInfo });
     } catch (error) {
       setMessage({
         kind: 'error',
         text:
           error instanceof ModelImportProblem
             ? error.message
-            : `The model could not be imported: ${(error as Error).message}`,
+            : `The model was not imported: ${(error as Error).message} The model in use stays.`,
       });
     } finally {
+      trial.terminate();
+      setBusy(false);
+    }
+  };
+
+  const keepTried = async (use: boolean) => {
+    if (!tried) return;
+    setBusy(true);
+    try {
+      const stored = await saveImportedModel(tried.files);
+      const name = `${stored.metadata.displayName} v${stored.metadata.version}`;
+      if (use) {
+        const ok = await loadModel({ kind: 'files', label: stored.key, ...tried.files });
+        if (!ok) {
+          setMessage({
+            kind: 'error',
+            text: `${name} was kept on this device but could not be switched to.`,
+          });
+          return;
+        }
+        rememberModelChoice(`${IMPORTED_PREFIX}${stored.key}`);
+        setMessage({ kind: 'ok', text: `Imported ${name}; it is now in use and works offline.` });
+      } else {
+        setMessage({
+          kind: 'ok',
+          text: `Imported ${name}; kept on this device (works offline). The model in use is unchanged.`,
+        });
+      }
+      await refresh();
+    } catch (error) {
+      setMessage({ kind: 'error', text: `The model could not be kept: ${(error as Error).message}` });
+    } finally {
+      setTried(null);
       setBusy(false);
     }
   };
@@ -121,30 +161,33 @@ export function ModelManager() {
     <section className="choice-group models" aria-labelledby="models-title">
       <h3 id="models-title">Models</h3>
       <ul className="model-list">
-        {registry?.registry.models.map((m) => (
-          <li key={m.id} className="model-row" data-testid={`model-${m.id}`}>
-            <span>
-              {m.id}{' '}
-              <span className="muted">(bundled{registry.registry.default === m.id ? ', default' : ''})</span>
-            </span>
-            {isActive(m.id) ? (
-              <strong>In use</strong>
-            ) : (
-              <button
-                type="button"
-                className="button"
-                disabled={disabled}
-                onClick={() => {
-                  void loadModel({ kind: 'url', url: bundledModelUrl(registry.base, m) }).then(
-                    (ok) => ok && rememberModelChoice(m.id),
-                  );
-                }}
-              >
-                Use this model
-              </button>
-            )}
-          </li>
-        ))}
+        {registry &&
+          offeredModels(registry.registry).map((m) => (
+            <li key={m.id} className="model-row" data-testid={`model-${m.id}`}>
+              <span>
+                {m.id}{' '}
+                <span className="muted">
+                  (bundled{registry.registry.default === m.id ? ', default' : ''})
+                </span>
+              </span>
+              {isActive(m.id) ? (
+                <strong>In use</strong>
+              ) : (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={disabled}
+                  onClick={() => {
+                    void loadModel({ kind: 'url', url: bundledModelUrl(registry.base, m) }).then(
+                      (ok) => ok && rememberModelChoice(m.id),
+                    );
+                  }}
+                >
+                  Use this model
+                </button>
+              )}
+            </li>
+          ))}
         {imported.map((m) => (
           <li key={m.key} className="model-row" data-testid={`imported-${m.key}`}>
             <span>
@@ -222,8 +265,52 @@ export function ModelManager() {
       </div>
       <p className="muted">
         A model exported with training/export_tfjs.py (model.json and its weight files). It is checked against
-        the metadata contract, tried, and only then kept on this device.
+        the metadata contract and tried; you then choose whether to use it now, keep it for later, or drop it.
       </p>
+      {tried && (
+        <div
+          className="banner warning import-confirm"
+          role="dialog"
+          aria-label="Use the imported model?"
+          data-testid="import-confirm"
+        >
+          <span>
+            {tried.info.metadata.displayName} v{tried.info.metadata.version} loaded and ran on this device (
+            {tried.info.backend.toUpperCase()}). Use it instead of{' '}
+            {info ? `${info.metadata.displayName} v${info.metadata.version}` : 'the model in use'}? Every
+            result records which model gave it.
+          </span>
+          <span className="row-actions">
+            <button
+              type="button"
+              className="button primary"
+              data-testid="import-use"
+              disabled={busy}
+              onClick={() => void keepTried(true)}
+            >
+              Use it now
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="import-keep"
+              disabled={busy}
+              onClick={() => void keepTried(false)}
+            >
+              Keep it for later
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="import-cancel"
+              disabled={busy}
+              onClick={() => setTried(null)}
+            >
+              Cancel
+            </button>
+          </span>
+        </div>
+      )}
       {message && (
         <p
           className={message.kind === 'error' ? 'banner error' : 'banner ok'}

@@ -1,2 +1,3 @@
 // Public surface of model management.
 export { ModelManager } from './ModelManager';
+export { ModelSummaryPanel } from './ModelSummaryPanel';

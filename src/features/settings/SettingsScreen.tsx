@@ -5,7 +5,7 @@ import { greyToRgba } from '../../domain';
 import { makeTestFrame } from '../../domain/testFrames';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { BACKEND_CHOICES, backendPreference, saveBackendPreference } from '../../app/settings';
-import { ModelManager } from '../models';
+import { ModelManager, ModelSummaryPanel } from '../models';
 import type { BackendPreference } from '../../inference';
 
 const LABELS: Record<BackendPreference, string> = {
@@ -80,6 +80,7 @@ export function SettingsScreen() {
   return (
     <section className="panel settings" aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
+      {info && <ModelSummaryPanel metadata={info.metadata} />}
       <ModelManager />
       <fieldset className="choice-group">
         <legend>Compute backend</legend>

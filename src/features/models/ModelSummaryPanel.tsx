@@ -1,0 +1,82 @@
+// Settings leads with what a clinician needs about the model in use, in plain words: how often it is right
+// on real scans it never saw, by sign, and where it fails. Every figure comes from the model's metadata.
+
+import { modelSummary, plainPercent, type ModelMetadata } from '../../domain';
+
+export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
+  const s = modelSummary(metadata);
+  return (
+    <section
+      className="choice-group model-summary"
+      data-testid="model-summary"
+      aria-labelledby="summary-title"
+    >
+      <h3 id="summary-title">
+        How reliable is {metadata.displayName} <span className="muted">v{metadata.version}</span>?
+      </h3>
+      {metadata.isTestModel ? (
+        <p className="warning" data-testid="summary-test-model">
+          This is a test model for software checks. Its answers mean nothing: never use it on patients.
+        </p>
+      ) : s.unmeasured ? (
+        <p data-testid="summary-unmeasured">
+          Its makers give no figures for real scans it never saw, so how often it is right is not known.
+          Measure it on your own labelled cases (Cases, then Dashboard) before relying on it.
+        </p>
+      ) : (
+        <>
+          {s.realFrameAccuracy !== null && (
+            <p data-testid="summary-overall">
+              On real scans it never saw in training
+              {s.realClips !== null ? ` (${s.realClips} clips)` : ''}, it named the right sign on{' '}
+              <strong>{plainPercent(s.realFrameAccuracy)}</strong> of frames
+              {s.realClipAccuracy !== null && (
+                <>
+                  {' '}
+                  and on <strong>{plainPercent(s.realClipAccuracy)}</strong> of whole clips
+                </>
+              )}
+              . That means about {Math.round((1 - s.realFrameAccuracy) * 10)} frames in 10 are read wrong.
+            </p>
+          )}
+          {s.perSign.length > 0 && (
+            <ul className="summary-signs" data-testid="summary-signs">
+              {s.perSign.map((p) => (
+                <li key={p.classId} data-testid={`summary-${p.classId}`} data-recall={p.recall}>
+                  When a frame shows <strong className="nowrap">{p.name}</strong>, it says so{' '}
+                  <strong>{plainPercent(p.recall)}</strong> of the time ({p.frames} frames)
+                  {p.precision !== null && (
+                    <>
+                      ; when it says {p.name}, it is right {plainPercent(p.precision)} of the time
+                    </>
+                  )}
+                  .
+                </li>
+              ))}
+            </ul>
+          )}
+          {s.weakest && (
+            <p data-testid="summary-weakest">
+              Its weakest sign on real scans is <strong>{s.weakest.name}</strong>: check those read-outs, and
+              the frames it reads as something else, yourself.
+            </p>
+          )}
+        </>
+      )}
+      {s.failures.length > 0 && (
+        <>
+          <h4>Where it fails</h4>
+          <ul className="summary-failures" data-testid="summary-failures">
+            {s.failures.map((f) => (
+              <li key={f}>{f}.</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p className="muted small">
+        Figures from the model&apos;s own evaluation; a different scanner, probe or population may do worse.
+        The full model card is below, under Models.
+      </p>
+    </section>
+  );
+}
