@@ -40,6 +40,23 @@ describe('modelSummary', () => {
     expect(s.unmeasured).toBe(false);
   });
 
+  it('leads with scans from outside the training collection when the metadata has them', () => {
+    const s = modelSummary({
+      validation: {
+        unseenScans: [
+          { set: 'same collection, 4 signs', clips: 46, clipAccuracy: 0.609, frameAccuracy: 0.595 },
+          { set: 'another site', clips: 170, clipAccuracy: 0.724 },
+          { set: 'broken: no clips', clipAccuracy: 0.9 },
+        ],
+      },
+    });
+    expect(s.unseenScans).toEqual([
+      { set: 'same collection, 4 signs', clips: 46, clipAccuracy: 0.609, frameAccuracy: 0.595 },
+      { set: 'another site', clips: 170, clipAccuracy: 0.724, frameAccuracy: null },
+    ]);
+    expect(s.unmeasured).toBe(false);
+  });
+
   it('says a model with no real-scan figures is unmeasured, rather than inventing numbers', () => {
     const s = modelSummary({ validation: { phantomTestAccuracy: 0.9 } });
     expect(s.unmeasured).toBe(true);
@@ -54,6 +71,8 @@ describe('modelSummary', () => {
     expect(s.perSign).toHaveLength(4);
     expect(s.realFrameAccuracy).toBeGreaterThan(0);
     expect(s.failures.length).toBeGreaterThan(0);
+    // The team's re-measure on scans outside the collection is what a clinician reads first.
+    expect(s.unseenScans.map((u) => u.clips)).toEqual([46, 170]);
     expect(modelSummary(shipped('fixture-tiny')).unmeasured).toBe(true);
   });
 

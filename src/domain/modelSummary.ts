@@ -15,7 +15,18 @@ export interface SignReliability {
   precision: number | null;
 }
 
+/** A measurement on real scans kept outside the training collection altogether (validation.unseenScans). */
+export interface UnseenScanResult {
+  /** What the scans were, in words ("another site's convex scanner, A-lines vs B-lines only"). */
+  set: string;
+  clips: number;
+  clipAccuracy: number;
+  frameAccuracy: number | null;
+}
+
 export interface ModelSummary {
+  /** Scans from outside the training collection: the figure to lead with when a model has it. */
+  unseenScans: UnseenScanResult[];
   /** Frame accuracy on real validation scans, and how many clips those were, when the metadata says. */
   realFrameAccuracy: number | null;
   realClipAccuracy: number | null;
@@ -69,16 +80,29 @@ export function modelSummary(metadata: Pick<ModelMetadata, 'validation' | 'model
     perSign.push({ classId: id, name: CLASS_NAMES[id], frames, recall, precision: num(s.precision) });
   }
   const weakest = perSign.length ? perSign.reduce((a, b) => (b.recall < a.recall ? b : a)) : null;
+  const unseenScans: UnseenScanResult[] = [];
+  for (const u of Array.isArray(v.unseenScans) ? v.unseenScans : []) {
+    if (!isRecord(u)) continue;
+    const clips = num(u.clips);
+    const clipAccuracy = num(u.clipAccuracy);
+    if (typeof u.set !== 'string' || clips === null || clipAccuracy === null) continue;
+    unseenScans.push({ set: u.set, clips, clipAccuracy, frameAccuracy: num(u.frameAccuracy) });
+  }
   const realFrameAccuracy = num(v.realValidationFrameAccuracy);
   const realClipAccuracy = num(v.realValidationClipAccuracy);
   return {
+    unseenScans,
     realFrameAccuracy,
     realClipAccuracy,
     realClips: num(v.realValidationClips),
     perSign,
     weakest,
     failures: knownFailures(metadata.modelCard),
-    unmeasured: realFrameAccuracy === null && realClipAccuracy === null && perSign.length === 0,
+    unmeasured:
+      unseenScans.length === 0 &&
+      realFrameAccuracy === null &&
+      realClipAccuracy === null &&
+      perSign.length === 0,
   };
 }
 

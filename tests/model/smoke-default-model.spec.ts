@@ -100,6 +100,12 @@ test.describe('smoke: default model lus-resnet152 forced to WASM', () => {
         String(sign.recall),
       );
     await expect(page.getByTestId('summary-weakest')).toContainText(expected.weakest!.name);
+    // Scans from outside the training collection come first, each with its clip accuracy.
+    await expect(page.getByTestId('summary-unseen-set')).toHaveCount(expected.unseenScans.length);
+    for (const [i, u] of expected.unseenScans.entries())
+      await expect(page.getByTestId('summary-unseen-set').nth(i)).toContainText(
+        `${Math.round(u.clipAccuracy * 100)}% of clips`,
+      );
     await expect(page.getByTestId('summary-failures').locator('li')).toHaveCount(expected.failures.length);
     // The summary comes first; the full card stays below it, closed until asked for.
     const summaryBox = (await summary.boundingBox())!;

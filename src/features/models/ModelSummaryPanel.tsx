@@ -25,8 +25,20 @@ export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
         </p>
       ) : (
         <>
+          {s.unseenScans.length > 0 && (
+            <ul className="summary-signs" data-testid="summary-unseen">
+              {s.unseenScans.map((u) => (
+                <li key={u.set} data-testid="summary-unseen-set" data-clip-accuracy={u.clipAccuracy}>
+                  On {u.clips} clips from outside its training collection ({u.set}), it named the right sign
+                  on <strong>{plainPercent(u.clipAccuracy)}</strong> of clips
+                  {u.frameAccuracy !== null && <> and {plainPercent(u.frameAccuracy)} of frames</>}.
+                </li>
+              ))}
+            </ul>
+          )}
           {s.realFrameAccuracy !== null && (
             <p data-testid="summary-overall">
+              {s.unseenScans.length > 0 && 'On its own validation set, a smaller set it was chosen on: '}
               On real scans it never saw in training
               {s.realClips !== null ? ` (${s.realClips} clips)` : ''}, it named the right sign on{' '}
               <strong>{plainPercent(s.realFrameAccuracy)}</strong> of frames
