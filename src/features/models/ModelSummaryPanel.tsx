@@ -38,8 +38,9 @@ export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
           )}
           {s.realFrameAccuracy !== null && (
             <p data-testid="summary-overall">
-              {s.unseenScans.length > 0 && 'On its own validation set, a smaller set it was chosen on: '}
-              On real scans it never saw in training
+              {s.unseenScans.length > 0
+                ? 'On its own validation set, a small one it was chosen on'
+                : 'On real scans it never saw in training'}
               {s.realClips !== null ? ` (${s.realClips} clips)` : ''}, it named the right sign on{' '}
               <strong>{plainPercent(s.realFrameAccuracy)}</strong> of frames
               {s.realClipAccuracy !== null && (
@@ -48,8 +49,13 @@ export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
                   and on <strong>{plainPercent(s.realClipAccuracy)}</strong> of whole clips
                 </>
               )}
-              . That means about {Math.round((1 - s.realFrameAccuracy) * 10)} frames in 10 are read wrong.
+              {s.unseenScans.length > 0
+                ? ': expect less on other scans, as above.'
+                : `. That means about ${Math.round((1 - s.realFrameAccuracy) * 10)} frames in 10 are read wrong.`}
             </p>
+          )}
+          {s.perSign.length > 0 && s.unseenScans.length > 0 && (
+            <p className="muted">By sign, on that validation set:</p>
           )}
           {s.perSign.length > 0 && (
             <ul className="summary-signs" data-testid="summary-signs">
@@ -69,8 +75,9 @@ export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
           )}
           {s.weakest && (
             <p data-testid="summary-weakest">
-              Its weakest sign on real scans is <strong>{s.weakest.name}</strong>: check those read-outs, and
-              the frames it reads as something else, yourself.
+              Its weakest sign on {s.unseenScans.length > 0 ? 'its validation set' : 'real scans'} is{' '}
+              <strong>{s.weakest.name}</strong>: check those read-outs, and the frames it reads as something
+              else, yourself.
             </p>
           )}
         </>
