@@ -101,8 +101,6 @@ def summarise(runs: dict) -> tuple[dict, str]:
                "| recipe | " + " | ".join(FOLDS) + " | site | training time per run |", "| --- |" + " ---: |" * (len(FOLDS) + 2)]
         for name, res in recipes.items():
             if name == "pretrain":
-                if "phantomAccuracy" in res.get("pretrain", {}):
-                    md.insert(len(md) - 2, "")
                 continue
             cells = []
             for t in FOLDS + ["site"]:
