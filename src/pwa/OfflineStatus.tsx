@@ -49,6 +49,9 @@ export function OfflineStatus({ model }: { model: ModelFilesAt | null }) {
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const check = async () => {
+      // The cache fills while the service worker installs, before it can answer a reload: "ready" only once
+      // it is active (the badge says "checking" meanwhile), or an offline reload right after it would fail.
+      await navigator.serviceWorker?.ready;
       const result = await checkOffline(model, APP_URL()).catch((error: unknown): OfflineReadiness => ({
         ready: false,
         modelBytes: 0,
