@@ -14,7 +14,7 @@ ROOT="${LUS_TRAIN_ROOT:-/work/lus-train}"
 DATA="$ROOT/data"
 RUNS="$ROOT/cv"
 PY="${PYTHON:-/usr/bin/python3}"
-STAGES="${STAGES:-pretrain18 r18 pretrain152 r152 final152}"
+STAGES="${STAGES:-pretrain18 r18 pretrain152 r152 r152long final152}"
 export OMP_WAIT_POLICY=PASSIVE
 cd "$REPO"
 
@@ -34,6 +34,9 @@ recipe() {
     pre-mix70-scan) echo "--init $pre --phantom-share 0.7 --aug scanner" ;;
     pre-scan) echo "--init $pre --aug scanner" ;;
     pre-long) echo "--init $pre --samples 8192" ;;
+    # ResNet152 did not learn the recipes in 4,096 samples: the same recipes with a schedule three times longer.
+    pre-12k) echo "--init $pre --samples 12288" ;;
+    pre-scan-12k) echo "--init $pre --aug scanner --samples 12288" ;;
     pre-mix-scan-soft) echo "--init $pre --phantom-share 0.3 --aug scanner --labels soft" ;;
     *) echo "unknown recipe $name" >&2; return 1 ;;
   esac
@@ -68,6 +71,11 @@ for stage in $STAGES; do
       # the runner-up on the same two folds: enough to show whether ResNet18 ranks recipes as ResNet152 does.
       run_recipe resnet152 4096 "--dilate" "${R152_FIRST:?name the recipe ResNet18 ranked first}" fold:0 fold:1 site
       run_recipe resnet152 4096 "--dilate" "${R152_SECOND:?name the runner-up}" fold:0 fold:1 ;;
+    r152long)
+      # The next step (see training/reports/cv-findings.md): the longer schedule on every fold and the site.
+      for name in pre-scan-12k pre-12k; do
+        run_recipe resnet152 4096 "--dilate" "$name" "${SPLITS[@]}"
+      done ;;
     final152)
       # The shipped model: the chosen recipe on every clip (no split held out), same samples as its CV runs.
       run_recipe resnet152 4096 "--dilate" "${R152_FIRST:?name the chosen recipe}" all ;;
