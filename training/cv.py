@@ -234,8 +234,7 @@ def main() -> None:
 
     model = build(args.arch, args.dilate)
     if args.init:
-        state = torch.load(args.init, map_location="cpu")
-        model.load_state_dict(state.get("model", state) if isinstance(state, dict) and "model" in state else state)
+        model.load_state_dict(torch.load(args.init, map_location="cpu"))  # a plain state_dict, as cv.py writes
     model = model.to(device).to(memory_format=torch.channels_last)
     decay = [p for p in model.parameters() if p.ndim > 1]
     no_decay = [p for p in model.parameters() if p.ndim <= 1]
