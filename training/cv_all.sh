@@ -73,8 +73,10 @@ for stage in $STAGES; do
       run_recipe resnet152 4096 "--dilate" "${R152_SECOND:?name the runner-up}" fold:0 fold:1 ;;
     r152long)
       # The next step (see training/reports/cv-findings.md): the longer schedule on every fold and the site.
-      for name in pre-scan-12k pre-12k; do
-        run_recipe resnet152 4096 "--dilate" "$name" "${SPLITS[@]}"
+      # R152_LONG_RECIPES and R152_LONG_SPLITS narrow it when a session has less time (folds first, then the site).
+      for name in ${R152_LONG_RECIPES:-pre-scan-12k pre-12k}; do
+        # shellcheck disable=SC2086
+        run_recipe resnet152 4096 "--dilate" "$name" ${R152_LONG_SPLITS:-${SPLITS[@]}}
       done ;;
     final152)
       # The shipped model: the chosen recipe on every clip (no split held out), same samples as its CV runs.
