@@ -33,13 +33,36 @@ def mean_sd(values: list) -> str:
     return f"{100 * np.mean(v):.1f} ± {100 * np.std(v, ddof=1):.1f}"
 
 
-def load_runs(root: Path) -> dict:
-    """{arch: {recipe: {split tag: result}}} for every finished run."""
+def load_runs(root: Path, archive: Path | None = None) -> dict:
+    """{arch: {recipe: {split tag: result}}} for every finished run: the archived ones, then those on disk (newer wins)."""
     out: dict = {}
+    if archive is not None and archive.exists():
+        for f in sorted(archive.glob("*/*/*.json")):
+            split, recipe, arch = f.stem, f.parent.name, f.parent.parent.name
+            out.setdefault(arch, {}).setdefault(recipe, {})[split] = json.loads(f.read_text())
     for f in sorted(root.glob("*/*/*/result.json")):
         split, recipe, arch = f.parent.name, f.parent.parent.name, f.parent.parent.parent.name
         out.setdefault(arch, {}).setdefault(recipe, {})[split] = json.loads(f.read_text())
+    # Phantom pretraining sits one level up (<arch>/pretrain/result.json).
+    for f in sorted(root.glob("*/pretrain/result.json")):
+        out.setdefault(f.parent.parent.name, {}).setdefault("pretrain", {})["pretrain"] = json.loads(f.read_text())
+    if archive is not None:
+        for f in sorted(archive.glob("*/pretrain.json")):
+            out.setdefault(f.parent.name, {}).setdefault("pretrain", {}).setdefault("pretrain", json.loads(f.read_text()))
     return out
+
+
+def archive_runs(runs: dict, archive: Path) -> None:
+    """Keeps every finished run's result (small JSON, per-clip probabilities included) in the repository.
+
+    The run folders hold checkpoints and live outside the repository; a session that ends takes them with it,
+    so the results the report is built from must be kept where the next session finds them."""
+    for arch, recipes in runs.items():
+        for name, res in recipes.items():
+            for tag, r in res.items():
+                f = archive / arch / "pretrain.json" if name == "pretrain" else archive / arch / name / f"{tag}.json"
+                f.parent.mkdir(parents=True, exist_ok=True)
+                f.write_text(json.dumps(r, indent=1) + "\n")
 
 
 def pooled(results: dict, flips: bool) -> dict | None:
@@ -58,15 +81,67 @@ def pooled(results: dict, flips: bool) -> dict | None:
     return table1(truth, pred)
 
 
-def summarise(runs: dict) -> tuple[dict, str]:
+def summarise(runs: dict) -> dict:
+    """{arch: {recipe: summary}} from the runs: per flips setting the per-fold figures, the site, the pooled Table 1."""
     doc: dict = {}
+    for arch, recipes in runs.items():
+        for name, res in recipes.items():
+            if name == "pretrain":
+                pre = res.get("pretrain", {})
+                if "phantomAccuracy" in pre:
+                    doc.setdefault(arch, {})["pretrain"] = {"trainSeconds": pre.get("trainSeconds"),
+                                                            "phantomAccuracy": pre["phantomAccuracy"]}
+                continue
+            entry = doc.setdefault(arch, {}).setdefault(name, {})
+            for flips in (False, True):
+                key = "withFlips" if flips else "withoutFlips"
+                tags = [t for t in FOLDS if t in res and key in res[t]]
+                folds = [res[t][key] for t in tags]
+                entry[key] = {
+                    "foldsDone": len(folds),
+                    "folds": tags,
+                    "clipAccuracy": [f["clipAccuracy"] for f in folds],
+                    "frameAccuracy": [f["frameAccuracy"] for f in folds],
+                    "clipKappa": [f["clipKappa"] for f in folds],
+                    "clipLenientAccuracy": [f["clipLenientAccuracy"] for f in folds],
+                    "recall": {c: [f["clipRecall"][c] for f in folds] for c in CLASSES},
+                    "site": res.get("site", {}).get(key),
+                    "trainSeconds": {t: r.get("trainSeconds") for t, r in res.items()},
+                }
+                t = pooled(res, flips)
+                if t is not None:
+                    entry["pooled" + ("WithFlips" if flips else "WithoutFlips")] = t
+    return doc
+
+
+def carry_over(doc: dict, earlier: dict) -> dict:
+    """Adds the recipes of an earlier report whose runs are no longer on disk or in the archive, marked as such.
+
+    Their figures were measured (the report says so); only their per-clip detail is gone with the session that ran them."""
+    for arch, recipes in earlier.items():
+        for name, entry in recipes.items():
+            if name not in doc.get(arch, {}):
+                doc.setdefault(arch, {})[name] = {**entry, "fromEarlierReport": True}
+    return doc
+
+
+def fold_tags(row: dict) -> list:
+    # Reports written before fold tags were kept ran their folds in order (fold0, fold1, ...).
+    return row.get("folds") or FOLDS[: row["foldsDone"]]
+
+
+def render(doc: dict) -> str:
     md = ["# Cross-validation of the training recipes", "",
           "Five clip-grouped folds over all 83 development clips (stratified by sign, `training/splits/cv-folds.json`, fixed "
           "once) and the held-out site (all 35 Northumbria clips, trained on the other 48). A clip's read-out is the mean "
           "probability over its shared frames (up to 12), as `lus-signs score` reads a folder. Figures in %; folds as "
-          "mean ± sd over the five folds; *lenient* counts a read-out right when the clip's flags in clips.csv show that "
-          "sign. Made by `training/cv_report.py` from the runs of `training/cv_all.sh`.", ""]
-    for arch, recipes in runs.items():
+          "mean ± sd over the folds run; *lenient* counts a read-out right when the clip's flags in clips.csv show that "
+          "sign. Made by `training/cv_report.py` from the runs of `training/cv_all.sh` (their results are kept in "
+          "`training/reports/runs/`). Recipes marked † come from an earlier report whose run folders were lost with "
+          "their session: their figures stand, their per-clip detail is gone.", ""]
+    for arch, recipes in doc.items():
+        names = [n for n in recipes if n != "pretrain"]
+        mark = {n: " †" if recipes[n].get("fromEarlierReport") else "" for n in names}
         md += [f"## {arch}", ""]
         for flips in (False, True):
             key = "withFlips" if flips else "withoutFlips"
@@ -74,24 +149,13 @@ def summarise(runs: dict) -> tuple[dict, str]:
                    "| recipe | folds done | clips, folds | frames, folds | kappa (clips), folds | lenient, folds | "
                    "clips, site | frames, site | lenient, site | " + " | ".join(f"{DISPLAY[c]} recall (folds)" for c in CLASSES) + " |",
                    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(CLASSES)]
-            for name, res in recipes.items():
-                if name == "pretrain":
+            for name in names:
+                row = recipes[name].get(key)
+                if row is None:
                     continue
-                folds = [res[t][key] for t in FOLDS if t in res and key in res[t]]
-                site = res.get("site", {}).get(key)
-                row = {
-                    "foldsDone": len(folds),
-                    "clipAccuracy": [f["clipAccuracy"] for f in folds],
-                    "frameAccuracy": [f["frameAccuracy"] for f in folds],
-                    "clipKappa": [f["clipKappa"] for f in folds],
-                    "clipLenientAccuracy": [f["clipLenientAccuracy"] for f in folds],
-                    "recall": {c: [f["clipRecall"][c] for f in folds] for c in CLASSES},
-                    "site": site,
-                    "trainSeconds": {t: r.get("trainSeconds") for t, r in res.items()},
-                }
-                doc.setdefault(arch, {}).setdefault(name, {})[key] = row
+                site = row["site"]
                 md.append(
-                    f"| {name} | {len(folds)} | {mean_sd(row['clipAccuracy'])} | {mean_sd(row['frameAccuracy'])} | "
+                    f"| {name}{mark[name]} | {row['foldsDone']} | {mean_sd(row['clipAccuracy'])} | {mean_sd(row['frameAccuracy'])} | "
                     f"{mean_sd(row['clipKappa'])} | {mean_sd(row['clipLenientAccuracy'])} | "
                     f"{pct(site['clipAccuracy']) if site else '–'} | {pct(site['frameAccuracy']) if site else '–'} | "
                     f"{pct(site['clipLenientAccuracy']) if site else '–'} | "
@@ -99,39 +163,42 @@ def summarise(runs: dict) -> tuple[dict, str]:
             md.append("")
         md += [f"### {arch}, per fold (clip accuracy, without / with flips)", "",
                "| recipe | " + " | ".join(FOLDS) + " | site | training time per run |", "| --- |" + " ---: |" * (len(FOLDS) + 2)]
-        for name, res in recipes.items():
-            if name == "pretrain":
+        for name in names:
+            a, b = recipes[name].get("withoutFlips"), recipes[name].get("withFlips")
+            if a is None or b is None:
                 continue
-            cells = []
-            for t in FOLDS + ["site"]:
-                r = res.get(t)
-                cells.append("–" if r is None else f"{pct(r['withoutFlips']['clipAccuracy'])} / {pct(r['withFlips']['clipAccuracy'])}")
-            secs = [r.get("trainSeconds") for r in res.values() if r.get("trainSeconds")]
-            md.append(f"| {name} | " + " | ".join(cells) + f" | {int(np.median(secs)) if secs else '–'} s |")
+            by_a = dict(zip(fold_tags(a), a["clipAccuracy"]))
+            by_b = dict(zip(fold_tags(b), b["clipAccuracy"]))
+            cells = [f"{pct(by_a[t])} / {pct(by_b[t])}" if t in by_a and t in by_b else "–" for t in FOLDS]
+            cells.append(f"{pct(a['site']['clipAccuracy'])} / {pct(b['site']['clipAccuracy'])}" if a["site"] and b["site"] else "–")
+            secs = [v for v in a["trainSeconds"].values() if v]
+            md.append(f"| {name}{mark[name]} | " + " | ".join(cells) + f" | {int(np.median(secs)) if secs else '–'} s |")
         md.append("")
-        pre = recipes.get("pretrain", {}).get("pretrain")
-        if pre and "phantomAccuracy" in pre:
+        pre = recipes.get("pretrain")
+        if pre:
             md += [f"Phantom pretraining of {arch}: {pre['trainSeconds']} s, held-out phantoms {pct(pre['phantomAccuracy'])} %.", ""]
-        for name, res in recipes.items():
-            if name == "pretrain":
-                continue
+        for name in names:
             for flips in (False, True):
-                t = pooled(res, flips)
+                t = recipes[name].get("pooled" + ("WithFlips" if flips else "WithoutFlips"))
                 if t is not None:
-                    doc[arch][name]["pooled" + ("WithFlips" if flips else "WithoutFlips")] = t
-                    md.append(table1_markdown(f"{arch} {name}: pooled out-of-fold clips, "
+                    md.append(table1_markdown(f"{arch} {name}{mark[name]}: pooled out-of-fold clips, "
                                               f"{'with' if flips else 'without'} flips (Table 1 layout)", t))
-    return doc, "\n".join(md) + "\n"
+    return "\n".join(md) + "\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", default="/work/lus-train/cv")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "reports"))
+    ap.add_argument("--archive", help="folder of kept run results (default: <out>/runs)")
     args = ap.parse_args()
-    runs = load_runs(Path(args.runs))
-    doc, md = summarise(runs)
     out = Path(args.out)
+    archive = Path(args.archive) if args.archive else out / "runs"
+    runs = load_runs(Path(args.runs), archive)
+    archive_runs(runs, archive)
+    earlier = json.loads((out / "cv.json").read_text()) if (out / "cv.json").exists() else {}
+    doc = carry_over(summarise(runs), earlier)
+    md = render(doc)
     out.mkdir(parents=True, exist_ok=True)
     (out / "cv.json").write_text(json.dumps(doc, indent=1) + "\n")
     (out / "cv.md").write_text(md)

@@ -1,0 +1,44 @@
+"""The cross-validation report keeps run results in the repository and carries over recipes whose runs were lost."""
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lus_train import CLASSES  # noqa: E402
+from cv_report import archive_runs, carry_over, load_runs, render, summarise  # noqa: E402
+
+
+def fake_result(acc: float) -> dict:
+    n = len(CLASSES)
+    confusion = [[4 if t == p else 0 for p in range(n)] for t in range(n)]
+    scored = {"clipAccuracy": acc, "frameAccuracy": acc, "clipKappa": 0.5, "clipLenientAccuracy": acc,
+              "clipRecall": {c: acc for c in CLASSES}, "clipConfusion": confusion}
+    return {"withoutFlips": scored, "withFlips": scored, "trainSeconds": 10}
+
+
+def test_runs_are_archived_and_read_back_when_their_folder_is_gone(tmp_path: Path):
+    runs = tmp_path / "cv"
+    for tag, acc in (("fold0", 0.5), ("fold1", 0.7), ("site", 0.6)):
+        d = runs / "resnet18" / "pre" / tag
+        d.mkdir(parents=True)
+        (d / "result.json").write_text(json.dumps(fake_result(acc)))
+    archive = tmp_path / "archive"
+    archive_runs(load_runs(runs, archive), archive)
+    again = load_runs(tmp_path / "gone", archive)
+    row = summarise(again)["resnet18"]["pre"]["withoutFlips"]
+    assert row["folds"] == ["fold0", "fold1"]
+    assert row["clipAccuracy"] == [0.5, 0.7]
+    assert row["site"]["clipAccuracy"] == 0.6
+
+
+def test_recipes_of_an_earlier_report_are_kept_and_marked():
+    earlier = {"resnet18": {"real": {"withoutFlips": {"foldsDone": 2, "clipAccuracy": [0.6, 0.8], "frameAccuracy": [0.6, 0.8],
+                                                      "clipKappa": [0.4, 0.6], "clipLenientAccuracy": [0.6, 0.8],
+                                                      "recall": {c: [0.5, 0.5] for c in CLASSES}, "site": None,
+                                                      "trainSeconds": {"fold0": 5}}}}}
+    doc = carry_over({"resnet18": {}}, earlier)
+    assert doc["resnet18"]["real"]["fromEarlierReport"] is True
+    md = render(doc)
+    assert "| real † | 2 | 70.0 ± 14.1 |" in md
