@@ -150,6 +150,16 @@ describe('adaptToSite', () => {
     expect(bLines.filter((c) => top(result.head, c.features) === 'b_lines').length).toBeGreaterThan(15);
   });
 
+  it('counts reading units (clips) when cases carry one: a clip is read as the mean over its frames', () => {
+    const cases = siteCases(20).map((c) => ({ ...c, unit: `${c.group}-clip` }));
+    const clips = new Set(cases.map((c) => c.unit)).size;
+    const result = adaptToSite(cases, shippedHead(), { strength: 0.01 });
+    expect(clips).toBe(24);
+    expect(result.before.total.n).toBe(clips);
+    expect(result.after.total.n).toBe(clips);
+    expect(result.after.total.accuracy!).toBeGreaterThan(result.before.total.accuracy!);
+  });
+
   it('keeps a sign with too few cases as shipped and says no sign can be learned when none has enough', () => {
     const cases = siteCases(20).filter((c) => c.label !== 'consolidation' || c.caseId.endsWith('-1'));
     const result = adaptToSite(cases, shippedHead());

@@ -17,6 +17,11 @@ export interface AdaptationCase {
   group: string;
   label: ClassId;
   features: Float32Array;
+  /**
+   * The reading unit the figures count: a clip's frames share one (its read-out is the mean probability over
+   * its frames, the model card's rule). Omitted: the case is its own unit.
+   */
+  unit?: string;
 }
 
 export interface AdaptationOptions {
@@ -90,6 +95,33 @@ const sd = (xs: number[]): number => {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 };
 
+/**
+ * Held-out cases grouped into their reading units, each unit's probabilities the mean over its cases (one
+ * array per head scored). A unit's label is its first case's: a clip carries one reader label.
+ */
+function readUnits(
+  cases: readonly AdaptationCase[],
+  score: (c: AdaptationCase) => Float64Array[],
+): Array<{ unit: string; label: ClassId; probabilities: Float64Array[] }> {
+  const units = new Map<string, { unit: string; label: ClassId; probabilities: Float64Array[]; n: number }>();
+  for (const c of cases) {
+    const key = c.unit ?? c.caseId;
+    const p = score(c);
+    const u = units.get(key);
+    if (!u)
+      units.set(key, { unit: key, label: c.label, probabilities: p.map((x) => Float64Array.from(x)), n: 1 });
+    else {
+      u.n++;
+      u.probabilities.forEach((acc, h) => acc.forEach((_, k) => (acc[k]! += p[h]![k]!)));
+    }
+  }
+  return [...units.values()].map((u) => ({
+    unit: u.unit,
+    label: u.label,
+    probabilities: u.probabilities.map((acc) => acc.map((v) => v / u.n)),
+  }));
+}
+
 /** Which signs have enough of the site's cases to learn from. */
 export function signSupport(
   cases: readonly AdaptationCase[],
@@ -142,19 +174,21 @@ export function adaptToSite(
       const train = cases.flatMap((_, i) => (foldOf[i] !== f ? [i] : []));
       const test = cases.flatMap((_, i) => (foldOf[i] === f ? [i] : []));
       const head = fit(train);
+      const units = readUnits(
+        test.map((i) => cases[i]!),
+        (c) => [headProbabilities(shipped, c.features), headProbabilities(head, c.features)],
+      );
       let rightBefore = 0;
       let rightAfter = 0;
-      for (const i of test) {
-        const c = cases[i]!;
-        const pb = headProbabilities(shipped, c.features);
-        const pa = headProbabilities(head, c.features);
-        if (argmax(pb) === labels[i]) rightBefore++;
-        if (argmax(pa) === labels[i]) rightAfter++;
-        before.push(prediction(c.caseId, c.label, pb));
-        after.push(prediction(c.caseId, c.label, pa));
+      for (const u of units) {
+        const [pb, pa] = u.probabilities;
+        if (CLASS_IDS[argmax(pb!)] === u.label) rightBefore++;
+        if (CLASS_IDS[argmax(pa!)] === u.label) rightAfter++;
+        before.push(prediction(u.unit, u.label, pb!));
+        after.push(prediction(u.unit, u.label, pa!));
       }
-      foldAccuracy.before.push(rightBefore / test.length);
-      foldAccuracy.after.push(rightAfter / test.length);
+      foldAccuracy.before.push(rightBefore / units.length);
+      foldAccuracy.after.push(rightAfter / units.length);
     }
   }
   const report = o.report ?? { bootstrap: { samples: 200 } };
