@@ -37,6 +37,9 @@ recipe() {
     # ResNet152 did not learn the recipes in 4,096 samples: the same recipes with a schedule three times longer.
     pre-12k) echo "--init $pre --samples 12288" ;;
     pre-scan-12k) echo "--init $pre --aug scanner --samples 12288" ;;
+    # What a session with helpers beside the run can finish: twice the 4,096 that did not suffice.
+    pre-scan-8k) echo "--init $pre --aug scanner --samples 8192" ;;
+    pre-8k) echo "--init $pre --samples 8192" ;;
     pre-mix-scan-soft) echo "--init $pre --phantom-share 0.3 --aug scanner --labels soft" ;;
     *) echo "unknown recipe $name" >&2; return 1 ;;
   esac
