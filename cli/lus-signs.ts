@@ -1,6 +1,6 @@
 // `lus-signs score <folder>`: scores every frame of a folder in Node with the app's model code; CSV out, metrics printed.
-import { writeFileSync, type Dirent } from 'node:fs';
-import { opendir, readFile, stat } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,12 +15,13 @@ import {
   metadataFromModelJson,
   type BatchRow,
   type BatchScore,
-  type ClassId,
   type FrameResult,
 } from '../src/domain/index.ts';
 import type { FrameOutcome } from '../src/inference/api.ts';
 import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
-import { labelFromFolders, skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
+import { skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
+import { ADAPT_USAGE, AdaptRunError, AdaptUsageError, adapt } from './adapt.ts';
+import { labelOf, skippedRow, walk, type FoundFile } from './folderWalk.ts';
 import { metricsText } from './metricsText.ts';
 import { explainPath, writeExplainPng } from './explainPng.ts';
 import { readChunk, type ReadFrame, type ScoreFile } from './readFrames.ts';
@@ -55,85 +56,6 @@ function defaultModelDir(): string {
   } catch (error) {
     throw new RunError(`${(error as Error).message}; pass --model DIR`, { cause: error });
   }
-}
-
-interface FoundFile {
-  file: string;
-  path: string;
-  size: number;
-  lastModified: number;
-}
-
-/**
- * Walks the folder depth-first. Folders that cannot be opened and links to folders (which can loop) become
- * skipped rows, so the report says what was not looked at.
- */
-async function walk(root: string, skipped: BatchRow[]): Promise<FoundFile[]> {
-  const found: FoundFile[] = [];
-  const visit = async (dir: string, rel: string): Promise<void> => {
-    let entries: Dirent[] = [];
-    try {
-      const handle = await opendir(dir);
-      for await (const entry of handle) entries.push(entry);
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      skipped.push(
-        skippedRow(
-          `${rel}/`,
-          e.code === 'EACCES' || e.code === 'EPERM'
-            ? 'Folder cannot be opened: permission denied.'
-            : `Folder cannot be opened (${e.code ?? e.message}).`,
-        ),
-      );
-      return;
-    }
-    entries = entries.sort((a, b) => comparePaths(a.name, b.name));
-    for (const entry of entries) {
-      const file = join(dir, entry.name);
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        await visit(file, path);
-        continue;
-      }
-      let info;
-      try {
-        info = await stat(file);
-      } catch (error) {
-        const e = error as NodeJS.ErrnoException;
-        skipped.push(
-          skippedRow(
-            path,
-            e.code === 'ENOENT'
-              ? 'Broken link or vanished while listing.'
-              : `Cannot be read (${e.code ?? e.message}).`,
-          ),
-        );
-        continue;
-      }
-      if (info.isDirectory()) {
-        skipped.push(skippedRow(path, 'Link to a folder: not followed (links can loop).'));
-        continue;
-      }
-      if (!info.isFile()) {
-        skipped.push(skippedRow(path, 'Not a regular file.'));
-        continue;
-      }
-      found.push({ file, path, size: info.size, lastModified: info.mtimeMs });
-    }
-  };
-  await visit(root, '');
-  return found;
-}
-
-function skippedRow(path: string, reason: string, size = 0, lastModified = 0): BatchRow {
-  return { path, size, lastModified, label: null, status: 'skipped', reason, ms: 0 };
-}
-
-/** The folder's own name counts as a label too, as in the app (picking a folder named "B-lines"). */
-function labelOf(rootName: string, path: string): { label: ClassId | null; labelWarning?: string } {
-  const { folders } = splitFolderPath(path);
-  const l = labelFromFolders([rootName, ...folders]);
-  return l.warning ? { label: l.label, labelWarning: l.warning } : { label: l.label };
 }
 
 /** The parts of a frame's result a batch keeps: the same fields the app's batch screen stores. */
@@ -359,13 +281,22 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  if (command !== 'score') throw new UsageError(`unknown command "${command}"`);
+  if (command === 'adapt') return adapt(rest);
+  if (command !== 'score') throw new UsageError(`unknown command "${command}" (commands: score, adapt)`);
   return score(rest);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof AdaptUsageError) {
+      console.error(`lus-signs: ${error.message}\n\n${ADAPT_USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof AdaptRunError) {
+      console.error(`lus-signs: ${error.message}`);
+      process.exit(1);
+    }
     if (error instanceof UsageError) {
       console.error(`lus-signs: ${error.message}\n\n${USAGE}`);
       process.exit(2);

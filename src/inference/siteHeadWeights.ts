@@ -58,6 +58,39 @@ function headNames(files: GraphModelFiles): { kernel: string; bias: string } {
   return classifier;
 }
 
+/** IEEE half precision → float (the converter's float16 weights). */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/**
+ * One manifest entry's values as float32, dequantised as the runtime does (value = q · scale + min for
+ * uint8/uint16). Decoded here rather than with tf.io.decodeWeights, which makes tensors and so needs a
+ * backend: the command line reads the head on its main thread, where no backend is set up.
+ */
+function decodeEntry(entry: ManifestEntry, bytes: Uint8Array): Float32Array {
+  const n = entry.shape.reduce((a, b) => a * b, 1);
+  const q = entry.quantization;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(n);
+  if (!q) {
+    if (entry.dtype !== 'float32') throw new Error(`Weight ${entry.name} is ${entry.dtype}, not float32`);
+    for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
+  } else if (q.dtype === 'float16') {
+    for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
+  } else if ((q.dtype === 'uint8' || q.dtype === 'uint16') && q.scale !== undefined && q.min !== undefined) {
+    const wide = q.dtype === 'uint16';
+    for (let i = 0; i < n; i++)
+      out[i] = (wide ? view.getUint16(i * 2, true) : view.getUint8(i)) * q.scale + q.min;
+  } else throw new Error(`Weight ${entry.name} uses a quantisation (${q.dtype}) the site head cannot read`);
+  return out;
+}
+
 /** The shipped head's kernel [features, signs] and bias, decoded from the weights (dequantised as the runtime does). */
 export function readClassifierHead(files: GraphModelFiles): ClassifierHead {
   const names = headNames(files);
@@ -69,11 +102,7 @@ export function readClassifierHead(files: GraphModelFiles): ClassifierHead {
       const size = entryBytes(entry);
       if (entry.name === names.kernel || entry.name === names.bias) {
         bytes ??= groupBytes(files, group);
-        const slice = bytes.slice(offset, offset + size).buffer;
-        const tensors = tf.io.decodeWeights(slice, [entry as tf.io.WeightsManifestEntry]);
-        const t = tensors[entry.name]!;
-        found[entry.name] = Float32Array.from(t.dataSync());
-        t.dispose();
+        found[entry.name] = decodeEntry(entry, bytes.slice(offset, offset + size));
       }
       offset += size;
     }
