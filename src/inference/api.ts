@@ -2,6 +2,7 @@
 
 import type { BackendName, FrameResult, ModelMetadata, Rect, RgbaImage } from '../domain';
 import type { InputProblemCode } from '../sources';
+import type { AdaptationCase, AdaptationOptions, HeadSummary, SiteAdaptation } from '../core/adapt';
 
 export type BackendPreference = 'auto' | Exclude<BackendName, 'cpu'>;
 
@@ -58,9 +59,32 @@ export interface ClassifyOptions {
   pooledFeatures?: boolean;
 }
 
+/** A model folder in memory, as an import or the site adaptation hands it over to be kept on the device. */
+export interface ModelFolderFiles {
+  modelJson: string;
+  shards: Record<string, ArrayBuffer>;
+}
+
 export interface InferenceApi {
   load(source: ModelSource, preference: BackendPreference): Promise<LoadedModelInfo>;
   classify(frames: FrameInput[], options?: ClassifyOptions): Promise<FrameOutcome[]>;
+  /**
+   * Site adaptation of the loaded model: re-fits its classifier head on labelled cases' pooled features
+   * (from `classify` with `pooledFeatures`), measured by grouped cross-validation against the shipped head.
+   */
+  adaptHead(cases: AdaptationCase[], options?: AdaptationOptions): Promise<SiteAdaptation>;
+  /** The shareable site-head file (JSON text) for a fitted head over the loaded model. */
+  writeSiteHead(
+    head: SiteAdaptation['head'],
+    summary: HeadSummary,
+    site: string,
+    headNumber: number,
+  ): Promise<string>;
+  /**
+   * The loaded model with a site head folded in: a new version to keep and load. Refused with the reason
+   * when the head file is damaged or was fitted on another base model.
+   */
+  adaptedModel(headFile: string): Promise<ModelFolderFiles>;
   cancel(jobId: string): void;
   /** Live tensor count, for leak checks. */
   tensorCount(): number;

@@ -18,12 +18,30 @@ import type {
   FrameInput,
   FrameOutcome,
   LoadedModelInfo,
+  ModelFolderFiles,
   ModelSource,
 } from './api';
+import {
+  adaptToSite,
+  headBody,
+  readSiteHead,
+  writeSiteHead as writeSiteHeadFile,
+  type AdaptationCase,
+  type AdaptationOptions,
+  type ClassifierHead,
+  type HeadSummary,
+  type SiteAdaptation,
+} from '../core/adapt';
 import { InferenceEngine, wasmThreadCount } from './engine';
+import { foldSiteHead, readClassifierHead, weightsHash } from './siteHeadWeights';
 import { prepareFrame, type PreparedFrame } from './framePipeline';
 
 /** Everything the worker exposes, usable directly in Node and tests (no Comlink, no DOM needed for pixels). */
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes.slice());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export class FrameClassifier {
   private readonly engine = new InferenceEngine();
   private readonly cancelled = new Set<string>();
@@ -161,6 +179,45 @@ export class FrameClassifier {
       if (options.jobId) this.cancelled.delete(options.jobId);
     }
     return outcomes;
+  }
+
+  /** Site adaptation on the loaded model's head (see InferenceApi.adaptHead). */
+  async adaptHead(cases: AdaptationCase[], options?: AdaptationOptions): Promise<SiteAdaptation> {
+    const shipped = readClassifierHead(await this.engine.activeModelFiles());
+    return adaptToSite(cases, shipped, options);
+  }
+
+  private async baseIdentity() {
+    const metadata = this.engine.activeMetadata;
+    if (!metadata) throw new Error('No model is loaded');
+    if (metadata.siteHead !== undefined)
+      throw new Error(
+        `${metadata.displayName} ${metadata.version} already carries a site head: switch to its base model first`,
+      );
+    const files = await this.engine.activeModelFiles();
+    return {
+      files,
+      metadata,
+      base: { id: metadata.id, version: metadata.version, weightsHash: await weightsHash(files) },
+    };
+  }
+
+  async writeSiteHead(
+    head: ClassifierHead,
+    summary: HeadSummary,
+    site: string,
+    headNumber: number,
+  ): Promise<string> {
+    const { base } = await this.baseIdentity();
+    return writeSiteHeadFile(headBody(head, base, headNumber, site, summary), sha256Hex);
+  }
+
+  async adaptedModel(headFile: string): Promise<ModelFolderFiles> {
+    const { files, base } = await this.baseIdentity();
+    const shipped = readClassifierHead(files);
+    const file = await readSiteHead(headFile, sha256Hex, { ...base, features: shipped.features });
+    const adapted = foldSiteHead(files, file);
+    return { modelJson: JSON.stringify(adapted.modelJson), shards: adapted.shards };
   }
 
   cancel(jobId: string): void {

@@ -17,6 +17,10 @@ export function classifierApi(
       return classifier.load(source, preference);
     },
     classify: (frames, options) => classifier.classify(frames, options),
+    adaptHead: async (cases, options) => classifier.adaptHead(cases, options),
+    writeSiteHead: (head, summary, site, headNumber) =>
+      classifier.writeSiteHead(head, summary, site, headNumber),
+    adaptedModel: (headFile) => classifier.adaptedModel(headFile),
     cancel: (jobId) => classifier.cancel(jobId),
     tensorCount: () => classifier.tensorCount(),
     dispose: async () => classifier.dispose(),

@@ -78,8 +78,12 @@ export class InferenceClient {
     this.main = null;
   }
 
-  async classify(frames: FrameInput[], signal?: AbortSignal): Promise<FrameOutcome[]> {
-    const options: ClassifyOptions = {};
+  async classify(
+    frames: FrameInput[],
+    signal?: AbortSignal,
+    extra: Pick<ClassifyOptions, 'pooledFeatures' | 'explain'> = {},
+  ): Promise<FrameOutcome[]> {
+    const options: ClassifyOptions = { ...extra };
     let onAbort: (() => void) | undefined;
     const target = this.main;
     if (signal) {
@@ -96,6 +100,21 @@ export class InferenceClient {
     } finally {
       if (signal && onAbort) signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Site adaptation runs in the worker, which always holds the model in use (see InferenceApi). */
+  adaptHead(...args: Parameters<InferenceApi['adaptHead']>): ReturnType<InferenceApi['adaptHead']> {
+    return this.remote.adaptHead(...args);
+  }
+
+  writeSiteHead(
+    ...args: Parameters<InferenceApi['writeSiteHead']>
+  ): ReturnType<InferenceApi['writeSiteHead']> {
+    return this.remote.writeSiteHead(...args);
+  }
+
+  adaptedModel(headFile: string): ReturnType<InferenceApi['adaptedModel']> {
+    return this.remote.adaptedModel(headFile);
   }
 
   tensorCount(): Promise<number> {

@@ -6,6 +6,7 @@ import { CLASS_IDS, type BackendName, type ClassId, type ModelMetadata } from '.
 import type { BackendPreference, BackendProbe, ModelSource } from './api';
 import { LADDER, activateBackend, inspectBackend, stepDown } from './backends';
 import { readModelArtifacts } from './modelArtifacts';
+import type { GraphModelFiles } from './siteHeadWeights';
 
 export interface BatchOutput {
   probabilities: Array<Record<ClassId, number>>;
@@ -43,6 +44,8 @@ export class InferenceEngine {
   private camKernel: tf.Tensor2D | null = null;
   /** Model executions since load, counted so a test can prove heat maps and the gate cost no extra run. */
   executions = 0;
+  /** Where the loaded model came from: site adaptation re-reads its weights only when asked (no second copy kept). */
+  private source: ModelSource | null = null;
 
   get activeBackend(): BackendName {
     return this.backend;
@@ -194,7 +197,29 @@ export class InferenceEngine {
     this.metadata = metadata;
     this.camKernel = findCamKernel(model, metadata);
     this.executions = 0;
+    this.source = source;
     return { metadata, backend: chosen, probes, loadMs, warmupMs, weightBytes, medianRunMs };
+  }
+
+  /**
+   * The loaded model as files (its weights in one shard, in manifest order, so the weights hash is the same as
+   * over the original shards): what site adaptation reads the head from and folds a new head into.
+   */
+  async activeModelFiles(): Promise<GraphModelFiles> {
+    if (!this.source) throw new Error('No model is loaded');
+    const { artifacts } = await readModelArtifacts(this.source);
+    return {
+      modelJson: {
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+        userDefinedMetadata: artifacts.userDefinedMetadata,
+        ...(artifacts.signature ? { signature: artifacts.signature } : {}),
+      },
+      shards: { 'weights.bin': artifacts.weightData as ArrayBuffer },
+    };
   }
 
   get batchSize(): number {

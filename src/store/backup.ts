@@ -22,6 +22,20 @@ interface ImageRef {
   type: string;
 }
 
+/**
+ * Pooled features kept for site adaptation are left out of backups: they are large (2,048 numbers a case),
+ * the model that made them recomputes them, and a feature vector is no clinical record.
+ */
+function withoutFeatures(predictions: CaseRecord['predictions']): CaseRecord['predictions'] {
+  return Object.fromEntries(
+    Object.entries(predictions).map(([key, p]) => {
+      if (p.status !== 'scored' || p.features === undefined) return [key, p];
+      const { features: _features, ...kept } = p;
+      return [key, kept];
+    }),
+  );
+}
+
 type ManifestCase = Omit<CaseRecord, 'image' | 'thumbnail'> & { image: ImageRef; thumbnail: ImageRef };
 
 interface Manifest {
@@ -50,6 +64,7 @@ export async function encodeBackup(
     const { image, thumbnail, ...rest } = c;
     manifestCases.push({
       ...rest,
+      predictions: withoutFeatures(rest.predictions),
       image: { path: img, type: image.type },
       thumbnail: { path: thumb, type: thumbnail.type },
     });

@@ -44,6 +44,11 @@ export type StoredPrediction =
       inferenceMs: number;
       /** The input gate passed the frame; absent in records made before the gate existed. */
       gate?: 'passed';
+      /**
+       * The model's pooled features for this frame, kept when a site adaptation asked for them so a second
+       * fit costs no model run. Never in backups or CSVs.
+       */
+      features?: Float32Array;
     })
   | (PredictionBase & {
       status: 'refused';

@@ -18,6 +18,7 @@ import {
 import { LABEL_CHOICES } from './labelChoices';
 import { LibraryPanel } from './LibraryPanel';
 import { RescorePanel } from './RescorePanel';
+import { SiteAdaptPanel } from './SiteAdaptPanel';
 import { useCases } from './useCases';
 
 const PAGE = 120;
@@ -242,6 +243,7 @@ export function CasesScreen() {
           Show {Math.min(PAGE, shown.length - limit)} more ({shown.length - limit} not shown)
         </button>
       )}
+      <SiteAdaptPanel cases={shown} />
       <LibraryPanel cases={cases} />
       {open && (
         <CaseDetail

@@ -27,5 +27,6 @@ export function predictionFromResult(result: FrameResult, at = Date.now()): Stor
     lowConfidence: result.lowConfidence,
     backend: result.backend,
     inferenceMs: result.inferenceMs,
+    ...(result.pooledFeatures ? { features: Float32Array.from(result.pooledFeatures) } : {}),
   };
 }

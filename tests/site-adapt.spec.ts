@@ -1,0 +1,126 @@
+// Adapt to this site, end to end with the fixture model: measure on labelled cases, adopt on consent, survive a reload, revert, share, refuse a foreign head.
+import { expect, test, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLASS_IDS } from '../src/domain';
+import { headBody, writeSiteHead, type HeadSummary } from '../src/core/adapt';
+import { GENERATED } from './helpers/fixtures';
+import {
+  download,
+  openLibraryApp,
+  openTab,
+  restoreBackup,
+  writeGeneratedLibrary,
+} from './helpers/caseLibrary';
+
+const panel = (page: Page) => page.getByTestId('site-adapt');
+
+async function openPanel(page: Page) {
+  await openTab(page, 'Cases');
+  const summary = panel(page).locator('summary');
+  if (!(await panel(page).getAttribute('open'))) await summary.click();
+}
+
+test('a site head is measured on held-out exams, adopted on consent, survives a reload, is shared, and reverts', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  await openLibraryApp(page);
+  const lib = await writeGeneratedLibrary('adapt-120', 120);
+  await restoreBackup(page, lib.path);
+  const labelled = lib.records.filter((r) => r.label !== 'unsure').length;
+
+  await openPanel(page);
+  const measure = page.getByTestId('adapt-measure');
+  await expect(measure).toHaveText(`Measure a site head on ${labelled} labelled cases`);
+  await measure.click();
+  await expect(page.getByTestId('adapt-result')).toBeVisible({ timeout: 300_000 });
+  // Before and after on the same held-out cases, per sign with the number of cases and exams.
+  await expect(page.getByTestId('adapt-figures')).toContainText(
+    /On held-out exams \(5 folds, \d+ cases\): accuracy [\d.]+ % → [\d.]+ %/,
+  );
+  for (const id of CLASS_IDS) await expect(page.getByTestId(`adapt-sign-${id}`)).toContainText(/\d+ \(5\)/);
+  const verdict = await page.getByTestId('adapt-verdict').textContent();
+  console.log(`site head on generated cases: ${verdict}`);
+  // These generated cases carry the probe shape in their label (even signs convex, odd linear): a head can learn it.
+  expect(verdict).toMatch(/more cases right/);
+
+  // Every labelled case needed one model run for its features, kept with its prediction…
+  await expect(page.getByTestId('adapt-result')).toHaveAttribute('data-feature-runs', String(labelled));
+  const firstVerdict = await page.getByTestId('adapt-verdict').textContent();
+  // …so a second measurement runs no model and gives the same figures.
+  await measure.click();
+  await expect(page.getByTestId('adapt-result')).toHaveAttribute('data-feature-runs', '0', {
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('adapt-verdict')).toHaveText(firstVerdict!);
+
+  const shared = await download(page, () => page.getByTestId('adapt-export').click());
+  expect(shared.name).toMatch(/^site-head-fixture-tiny-1\.0\.0-.*\.json$/);
+  const headFile = JSON.parse(shared.bytes.toString('utf8')) as { base: { id: string }; kernel: number[] };
+  expect(headFile.base.id).toBe('fixture-tiny');
+  expect(headFile.kernel).toHaveLength(16 * 4);
+
+  await page.getByTestId('adapt-site').fill('Ward 7');
+  await page.getByTestId('adapt-adopt').click();
+  await expect(page.getByTestId('adapt-message')).toContainText('Now in use:', { timeout: 60_000 });
+  await expect(page.getByTestId('adapt-in-use')).toContainText(
+    'v1.0.0+site1, a site head over fixture-tiny 1.0.0',
+  );
+  // Results of the adapted model are keyed by its own version: re-scoring offers every case again.
+  await expect(page.getByTestId('rescore-start')).toHaveText('Re-score 120 cases');
+
+  // Offline-ready reload without the test's model parameter: the adopted head is still the model in use.
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await openPanel(page);
+  await expect(page.getByTestId('adapt-in-use')).toContainText('v1.0.0+site1');
+
+  // One step back to the base model.
+  await page.getByTestId('adapt-revert').click();
+  await expect(page.getByTestId('adapt-message')).toContainText('Back on the base model', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('adapt-measure')).toBeVisible();
+
+  // Another tablet imports the shared file: the same adapted version comes back.
+  const sharedPath = join(GENERATED, 'shared-site-head.json');
+  writeFileSync(sharedPath, shared.bytes);
+  await page.getByTestId('adapt-import').setInputFiles(sharedPath);
+  await expect(page.getByTestId('adapt-message')).toContainText('Imported and in use:', { timeout: 60_000 });
+  await expect(page.getByTestId('adapt-in-use')).toContainText('v1.0.0+site1');
+});
+
+test('a site head fitted on another base model is refused with the reason, and the model in use stays', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await openLibraryApp(page);
+  const summary: HeadSummary = {
+    created: '2026-12-02T00:00:00.000Z',
+    cases: 40,
+    perSign: Object.fromEntries(
+      CLASS_IDS.map((id) => [id, { cases: 10, groups: 3, learned: true }]),
+    ) as HeadSummary['perSign'],
+    folds: 5,
+    strength: 0.01,
+    before: { accuracy: 0.5, kappa: 0.3 },
+    after: { accuracy: 0.6, kappa: 0.4 },
+    foldAccuracy: { before: [0.5], after: [0.6] },
+  };
+  const head = { features: 16, classes: 4, kernel: new Float32Array(64), bias: new Float32Array(4) };
+  const text = await writeSiteHead(
+    headBody(head, { id: 'lus-resnet152', version: '2.0.0', weightsHash: 'abc' }, 1, 'Elsewhere', summary),
+    async (bytes) => createHash('sha256').update(bytes).digest('hex'),
+  );
+  const path = join(GENERATED, 'foreign-site-head.json');
+  writeFileSync(path, text);
+  await openPanel(page);
+  await page.getByTestId('adapt-import').setInputFiles(path);
+  await expect(page.getByTestId('adapt-message')).toContainText(
+    'fitted on lus-resnet152 2.0.0, not on fixture-tiny 1.0.0',
+    { timeout: 60_000 },
+  );
+  await expect(page.getByTestId('adapt-measure')).toBeVisible();
+});
