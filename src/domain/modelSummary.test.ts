@@ -15,6 +15,46 @@ const shipped = (id: string) => {
 };
 
 describe('modelSummary', () => {
+  it('leads with the cross-validation of the shipped recipe: folds mean ± sd, the held-out site, recall by sign', () => {
+    const s = modelSummary({
+      validation: {
+        crossValidation: {
+          recipe: 'pre-scan-8k',
+          shipped: 'resnet152',
+          byArchitecture: {
+            resnet18: { folds: 5, clipAccuracyMean: 0.7, clipAccuracySd: 0.1, clipRecallMean: {} },
+            resnet152: {
+              folds: 2,
+              clipAccuracyMean: 0.75,
+              clipAccuracySd: 0.05,
+              heldOutSiteClipAccuracy: 0.6,
+              heldOutSiteClips: 35,
+              clipRecallMean: { a_lines: 0.8, b_lines: 0.5, pleural_effusion: null, consolidation: 0.9 },
+            },
+          },
+        },
+      },
+    });
+    expect(s.unmeasured).toBe(false);
+    expect(s.crossValidation).toMatchObject({
+      recipe: 'pre-scan-8k',
+      architecture: 'resnet152',
+      folds: 2,
+      clipAccuracy: 0.75,
+      clipAccuracySd: 0.05,
+      siteClipAccuracy: 0.6,
+      siteClips: 35,
+    });
+    expect(s.crossValidation!.perSign.map((p) => [p.classId, p.recall])).toEqual([
+      ['a_lines', 0.8],
+      ['b_lines', 0.5],
+      ['consolidation', 0.9],
+    ]);
+    expect(
+      modelSummary({ validation: { crossValidation: { recipe: 'x', byArchitecture: {} } } }).crossValidation,
+    ).toBeNull();
+  });
+
   it('reads real-scan accuracy, per sign, and the failure modes from a model’s metadata and card', () => {
     const s = modelSummary({
       validation: {

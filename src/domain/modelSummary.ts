@@ -24,9 +24,27 @@ export interface UnseenScanResult {
   frameAccuracy: number | null;
 }
 
+/**
+ * Clip-grouped cross-validation of the recipe the model was trained with (validation.crossValidation, written by
+ * training/export_default.py): folds over the development clips, and a whole site held out.
+ */
+export interface CrossValidationSummary {
+  recipe: string;
+  architecture: string;
+  folds: number;
+  clipAccuracy: number;
+  clipAccuracySd: number | null;
+  siteClipAccuracy: number | null;
+  siteClips: number | null;
+  /** Clip recall per sign, mean over the folds. */
+  perSign: Array<{ classId: ClassId; name: string; recall: number }>;
+}
+
 export interface ModelSummary {
   /** Scans from outside the training collection: the figure to lead with when a model has it. */
   unseenScans: UnseenScanResult[];
+  /** The recipe's cross-validation: what to expect on clips it never saw, when the metadata has it. */
+  crossValidation: CrossValidationSummary | null;
   /** Frame accuracy on real validation scans, and how many clips those were, when the metadata says. */
   realFrameAccuracy: number | null;
   realClipAccuracy: number | null;
@@ -90,8 +108,10 @@ export function modelSummary(metadata: Pick<ModelMetadata, 'validation' | 'model
   }
   const realFrameAccuracy = num(v.realValidationFrameAccuracy);
   const realClipAccuracy = num(v.realValidationClipAccuracy);
+  const crossValidation = crossValidationSummary(v.crossValidation);
   return {
     unseenScans,
+    crossValidation,
     realFrameAccuracy,
     realClipAccuracy,
     realClips: num(v.realValidationClips),
@@ -100,9 +120,34 @@ export function modelSummary(metadata: Pick<ModelMetadata, 'validation' | 'model
     failures: knownFailures(metadata.modelCard),
     unmeasured:
       unseenScans.length === 0 &&
+      crossValidation === null &&
       realFrameAccuracy === null &&
       realClipAccuracy === null &&
       perSign.length === 0,
+  };
+}
+
+function crossValidationSummary(raw: unknown): CrossValidationSummary | null {
+  if (!isRecord(raw) || !isRecord(raw.byArchitecture) || typeof raw.recipe !== 'string') return null;
+  const architecture = typeof raw.shipped === 'string' ? raw.shipped : Object.keys(raw.byArchitecture)[0];
+  const row = architecture ? raw.byArchitecture[architecture] : undefined;
+  if (!architecture || !isRecord(row)) return null;
+  const clipAccuracy = num(row.clipAccuracyMean);
+  const folds = num(row.folds);
+  if (clipAccuracy === null || folds === null || folds < 1) return null;
+  const recall = isRecord(row.clipRecallMean) ? row.clipRecallMean : {};
+  return {
+    recipe: raw.recipe,
+    architecture,
+    folds,
+    clipAccuracy,
+    clipAccuracySd: num(row.clipAccuracySd),
+    siteClipAccuracy: num(row.heldOutSiteClipAccuracy),
+    siteClips: num(row.heldOutSiteClips),
+    perSign: CLASS_IDS.flatMap((id) => {
+      const r = num(recall[id]);
+      return r === null ? [] : [{ classId: id, name: CLASS_NAMES[id], recall: r }];
+    }),
   };
 }
 

@@ -25,6 +25,34 @@ export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
         </p>
       ) : (
         <>
+          {s.crossValidation && (
+            <ul className="summary-signs" data-testid="summary-cv">
+              <li data-testid="summary-cv-folds" data-clip-accuracy={s.crossValidation.clipAccuracy}>
+                On clips it never saw in training ({s.crossValidation.folds}{' '}
+                {s.crossValidation.folds === 1 ? 'fold' : 'folds'} of a clip-grouped cross-validation of its
+                training recipe), it named the right sign on{' '}
+                <strong>{plainPercent(s.crossValidation.clipAccuracy)}</strong> of clips
+                {s.crossValidation.clipAccuracySd !== null && (
+                  <> (give or take {plainPercent(s.crossValidation.clipAccuracySd)} from fold to fold)</>
+                )}
+                .
+              </li>
+              {s.crossValidation.siteClipAccuracy !== null && (
+                <li data-testid="summary-cv-site" data-clip-accuracy={s.crossValidation.siteClipAccuracy}>
+                  On a whole hospital it never saw
+                  {s.crossValidation.siteClips !== null ? ` (${s.crossValidation.siteClips} clips)` : ''}, it
+                  named the right sign on <strong>{plainPercent(s.crossValidation.siteClipAccuracy)}</strong>{' '}
+                  of clips: expect about this on a new scanner until it is checked on your own cases.
+                </li>
+              )}
+              {s.crossValidation.perSign.map((p) => (
+                <li key={p.classId} data-testid={`summary-cv-${p.classId}`} data-recall={p.recall}>
+                  When a clip shows <strong className="nowrap">{p.name}</strong>, it says so{' '}
+                  <strong>{plainPercent(p.recall)}</strong> of the time.
+                </li>
+              ))}
+            </ul>
+          )}
           {s.unseenScans.length > 0 && (
             <ul className="summary-signs" data-testid="summary-unseen">
               {s.unseenScans.map((u) => (
