@@ -134,6 +134,16 @@ def set_model_card(model_json: Path, card: str | None) -> None:
     log(f"export: model card ({len(card)} characters) stored in {model_json}")
 
 
+def set_cross_validation(model_json: Path, figures: dict) -> None:
+    """Replaces validation.crossValidation in place (the weights and every other field stay as they are): CV runs
+    of the shipped recipe that finish after the export reach the app without a second export."""
+    doc = json.loads(model_json.read_text())
+    validation = doc["userDefinedMetadata"]["lusSigns"].setdefault("validation", {})
+    validation.update(figures)
+    model_json.write_text(json.dumps(doc, separators=(",", ":")))
+    log(f"export: cross-validation figures of {figures['crossValidation']['recipe']} stored in {model_json}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", required=True, help="fine-tuned model.pt (config.json beside it)")
@@ -153,6 +163,8 @@ def main() -> None:
     ap.add_argument("--no-register", action="store_true", help="do not touch public/models/index.json")
     ap.add_argument("--model-card", default=str(REPO / "docs" / "model-card.md"),
                     help="Markdown model card stored in the metadata (the app shows it); skipped if missing")
+    ap.add_argument("--cv-only", action="store_true",
+                    help="only replace the cross-validation figures in an exported model.json (after more CV runs finished)")
     ap.add_argument("--card-only", action="store_true",
                     help="only replace the model card in an exported model.json (after the card is edited)")
     args = ap.parse_args()
@@ -160,6 +172,12 @@ def main() -> None:
     model_card = card_path.read_text() if card_path.exists() else None
     if args.card_only:
         set_model_card(Path(args.out) / "model.json", model_card)
+        return
+    if args.cv_only:
+        if not args.cv_report:
+            raise SystemExit("--cv-only needs --cv-report and --cv-recipe")
+        set_cross_validation(Path(args.out) / "model.json",
+                             cv_validation(json.loads(Path(args.cv_report).read_text()), args.cv_recipe))
         return
     torch.set_num_threads(args.threads)
     device = pick_device()
