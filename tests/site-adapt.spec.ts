@@ -1,9 +1,14 @@
 // Adapt to this site, end to end with the fixture model: measure on labelled cases, adopt on consent, survive a reload, revert, share, refuse a foreign head.
 import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_IDS } from '../src/domain';
+import { CLASS_IDS, detectUltrasoundRegion } from '../src/domain';
+import { encodeGreyPng } from '../node';
+import { generatePhantom } from '../src/synth';
+import { readBatchCsv } from './helpers/batchCsv';
+import { dropFile, readProbabilities } from './helpers/app';
 import { headBody, writeSiteHead, type HeadSummary } from '../src/core/adapt';
 import { GENERATED } from './helpers/fixtures';
 import {
@@ -123,4 +128,64 @@ test('a site head fitted on another base model is refused with the reason, and t
     { timeout: 60_000 },
   );
   await expect(page.getByTestId('adapt-measure')).toBeVisible();
+});
+
+test('the folder `lus-signs adapt` writes imports into the app and reads a frame as the command line does', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  const root = join(GENERATED, 'adapt-cli-site');
+  const site = join(root, 'site');
+  const out = join(root, 'adapted');
+  if (!existsSync(`${site}.complete`)) {
+    rmSync(site, { recursive: true, force: true });
+    let seed = 900;
+    for (const label of CLASS_IDS)
+      for (let clip = 1; clip <= 6; clip++)
+        for (let f = 0; f < 3; f++) {
+          let p = generatePhantom({ classId: label, width: 192, height: 160, seed: seed++, overlays: false });
+          while (!detectUltrasoundRegion(p.image).found)
+            p = generatePhantom({ classId: label, width: 192, height: 160, seed: seed++, overlays: false });
+          mkdirSync(join(site, label), { recursive: true });
+          writeFileSync(join(site, label, `clip${clip}_f${f}.png`), encodeGreyPng(p.image));
+        }
+    writeFileSync(`${site}.complete`, '');
+  }
+  rmSync(out, { recursive: true, force: true });
+  const launcher = join(import.meta.dirname, '..', 'cli', 'lus-signs.mjs');
+  const fixture = join(import.meta.dirname, '..', 'public', 'models', 'fixture-tiny');
+  const adapt = spawnSync(
+    process.execPath,
+    [launcher, 'adapt', site, '--model', fixture, '--out', out, '--force'],
+    {
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
+  expect(adapt.status, adapt.stderr).toBe(0);
+  const frame = join(site, 'b_lines', 'clip2_f1.png');
+  const csv = join(root, 'one.csv');
+  const one = join(root, 'one');
+  rmSync(one, { recursive: true, force: true });
+  mkdirSync(one, { recursive: true });
+  writeFileSync(join(one, 'clip2_f1.png'), readFileSync(frame));
+  const score = spawnSync(process.execPath, [launcher, 'score', one, '--model', out, '--out', csv], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  expect(score.status, score.stderr).toBe(0);
+  const row = readBatchCsv(readFileSync(csv, 'utf8'))[0]!;
+  expect(row.model_version).toBe('1.0.0+site1');
+
+  await openLibraryApp(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByTestId('import-model-folder').setInputFiles(out);
+  await expect(page.getByTestId('import-confirm')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('import-use').click();
+  await expect(page.getByTestId('import-message')).toContainText('v1.0.0+site1', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Classify', exact: true }).click();
+  await dropFile(page, frame);
+  const p = await readProbabilities(page);
+  await expect(page.getByTestId('result-meta')).toContainText('1.0.0+site1');
+  for (const id of CLASS_IDS) expect(Math.abs(p[id]! - Number(row[`p_${id}`]))).toBeLessThan(2e-3);
 });
