@@ -4,7 +4,7 @@ import { useState, type SyntheticEvent } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { IMPORTED_PREFIX, bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
 import type { AdaptationCase, HeadSummary, SiteAdaptation } from '../../core/adapt';
-import { CLASS_IDS, CLASS_NAMES, isClassId, type ClassId } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, isClassId, type ClassId } from '../../domain';
 import type { FrameInput } from '../../inference';
 import {
   addPredictions,
@@ -87,8 +87,8 @@ function Matrix({ title, matrix }: { title: string; matrix: number[][] }) {
         <tr>
           <th scope="col">label \ model</th>
           {CLASS_IDS.map((id) => (
-            <th key={id} scope="col">
-              {CLASS_NAMES[id]}
+            <th key={id} scope="col" title={CLASS_NAMES[id]}>
+              {CLASS_SHORT_NAMES[id]}
             </th>
           ))}
         </tr>
