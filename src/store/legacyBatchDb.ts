@@ -77,13 +77,17 @@ async function copyLegacyProgress(db: IDBPDatabase<CaseDb>, legacy: LegacyProgre
   const rows = tx.objectStore('batchRows');
   const newerHere = new Set<string>();
   const writes: Array<Promise<unknown>> = [];
+  const write = (request: Promise<unknown>) => {
+    request.catch(() => undefined); // awaited below; an abort midway must not surface as unhandled first
+    writes.push(request);
+  };
   try {
     for (const job of legacy.jobs) {
       const here = await jobs.get(job.id);
       if (here && here.updatedAt >= job.updatedAt) newerHere.add(job.id);
-      else writes.push(jobs.put(job));
+      else write(jobs.put(job));
     }
-    for (const row of legacy.rows) if (!newerHere.has(row.jobId)) writes.push(rows.put(row));
+    for (const row of legacy.rows) if (!newerHere.has(row.jobId)) write(rows.put(row));
     await Promise.all([...writes, done]);
   } catch (error) {
     try {
