@@ -1,16 +1,14 @@
 // Batch-scoring progress on the device: which files of a folder were scored and their results, so a reload can resume.
-// Its own small database beside the case library: progress rows are many, disposable and never backed up,
-// and keeping them apart means a batch never needs (or blocks) a case-library schema upgrade.
+// Stores `batchJobs` and `batchRows` of the one database (schema v3, db.ts), through its shared connection.
+// Rows are many, disposable and never backed up; before v3 they had a database of their own (legacyBatchDb.ts).
 
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { IDBPDatabase } from 'idb';
 import type { BatchScore, ClassId } from '../domain';
+import { caseDb, closeCaseDb, type CaseDb } from './db';
 import { reportStorageProblem, toStorageError } from './storageProblem';
 
 // One definition of a scored frame, in the domain beside the batch report; stored here as it is.
 export type { BatchScore };
-
-export const BATCH_DB_NAME = 'lus-signs-batch';
-const BATCH_DB_VERSION = 1;
 
 /** One batch run over a chosen folder with one model version. */
 export interface BatchJob {
@@ -41,50 +39,21 @@ export interface BatchJobRow {
   ms: number;
 }
 
-interface BatchDb extends DBSchema {
-  jobs: { key: string; value: BatchJob; indexes: { 'by-updated': number } };
-  rows: { key: [string, string]; value: BatchJobRow; indexes: { 'by-job': string } };
-}
-
-let connection: Promise<IDBPDatabase<BatchDb>> | null = null;
-
-function batchDb(): Promise<IDBPDatabase<BatchDb>> {
-  connection ??= openDB<BatchDb>(BATCH_DB_NAME, BATCH_DB_VERSION, {
-    upgrade(db) {
-      db.createObjectStore('jobs', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
-      db.createObjectStore('rows', { keyPath: ['jobId', 'path'] }).createIndex('by-job', 'jobId');
-    },
-    blocking(_current, _blocked, event) {
-      (event.target as IDBDatabase).close();
-      connection = null;
-    },
-    terminated() {
-      connection = null;
-    },
-  }).catch((error: unknown) => {
-    connection = null;
-    throw error;
-  });
-  return connection;
-}
-
-async function guarded<T>(doing: string, work: (db: IDBPDatabase<BatchDb>) => Promise<T>): Promise<T> {
+async function guarded<T>(doing: string, work: (db: IDBPDatabase<CaseDb>) => Promise<T>): Promise<T> {
   try {
-    return await work(await batchDb());
+    return await work(await caseDb());
   } catch (error) {
     const problem = toStorageError(error, doing);
     reportStorageProblem({ kind: problem.kind, message: problem.message });
     // Firefox can leave a database read-only after a failed write until it is reopened.
-    const open = connection;
-    connection = null;
-    void open?.then((db) => db.close()).catch(() => undefined);
+    await closeCaseDb();
     throw problem;
   }
 }
 
 export function saveBatchJob(job: BatchJob): Promise<void> {
   return guarded('save the batch progress', async (db) => {
-    await db.put('jobs', job);
+    await db.put('batchJobs', job);
   });
 }
 
@@ -94,10 +63,10 @@ export function saveBatchJob(job: BatchJob): Promise<void> {
  */
 export function saveBatchRows(job: BatchJob, rows: readonly BatchJobRow[]): Promise<void> {
   return guarded('save the batch results', async (db) => {
-    const tx = db.transaction(['jobs', 'rows'], 'readwrite');
+    const tx = db.transaction(['batchJobs', 'batchRows'], 'readwrite');
     await Promise.all([
-      ...rows.map((row) => tx.objectStore('rows').put(row)),
-      tx.objectStore('jobs').put(job),
+      ...rows.map((row) => tx.objectStore('batchRows').put(row)),
+      tx.objectStore('batchJobs').put(job),
       tx.done,
     ]);
   });
@@ -106,25 +75,25 @@ export function saveBatchRows(job: BatchJob, rows: readonly BatchJobRow[]): Prom
 /** The most recent run that did not finish, if any: the screen offers to resume it. */
 export function unfinishedBatchJob(): Promise<BatchJob | undefined> {
   return guarded('read the batch progress', async (db) => {
-    const jobs = await db.getAllFromIndex('jobs', 'by-updated');
+    const jobs = await db.getAllFromIndex('batchJobs', 'by-updated');
     return jobs.reverse().find((j) => j.state !== 'finished');
   });
 }
 
 export function batchJobRows(jobId: string): Promise<BatchJobRow[]> {
-  return guarded('read the batch results', (db) => db.getAllFromIndex('rows', 'by-job', jobId));
+  return guarded('read the batch results', (db) => db.getAllFromIndex('batchRows', 'by-job', jobId));
 }
 
 /** Forgets a run and its rows (after it finished and was exported, or when the user discards it). */
 export function deleteBatchJob(jobId: string): Promise<void> {
   return guarded('delete the batch progress', async (db) => {
-    const tx = db.transaction(['jobs', 'rows'], 'readwrite');
+    const tx = db.transaction(['batchJobs', 'batchRows'], 'readwrite');
     const done = tx.done;
     done.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
-    const keys = await tx.objectStore('rows').index('by-job').getAllKeys(jobId);
+    const keys = await tx.objectStore('batchRows').index('by-job').getAllKeys(jobId);
     await Promise.all([
-      ...keys.map((key) => tx.objectStore('rows').delete(key)),
-      tx.objectStore('jobs').delete(jobId),
+      ...keys.map((key) => tx.objectStore('batchRows').delete(key)),
+      tx.objectStore('batchJobs').delete(jobId),
       done,
     ]);
   });

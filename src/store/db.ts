@@ -1,7 +1,10 @@
-// The IndexedDB schema, its versioned migrations, and the one shared connection (blocked/blocking handled).
+// The one IndexedDB database (`lus-signs`): its schema, versioned migrations, and the one shared connection
+// every store module uses; `blocked` and `blocking` (versionchange) are handled here and nowhere else.
 
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { BatchJob, BatchJobRow } from './batchJobs';
 import type { CaseRecord, LibrarySettings, RescoreJob } from './caseRecord';
+import { legacyBatchDbName, moveLegacyBatchProgress } from './legacyBatchDb';
 import {
   BLOCKED_MESSAGE,
   NEWER_VERSION_MESSAGE,
@@ -14,7 +17,7 @@ import {
 
 export const DB_NAME = 'lus-signs';
 /** Bump with a new entry in MIGRATIONS; never edit a migration that has shipped. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export interface CaseDb extends DBSchema {
   cases: {
@@ -24,6 +27,10 @@ export interface CaseDb extends DBSchema {
   };
   settings: { key: string; value: LibrarySettings[keyof LibrarySettings] };
   jobs: { key: string; value: RescoreJob };
+  /** Batch-scoring runs over a chosen folder (v3; before, in the database `lus-signs-batch`). */
+  batchJobs: { key: string; value: BatchJob; indexes: { 'by-updated': number } };
+  /** Their scored and unreadable files, keyed by run and path. */
+  batchRows: { key: [string, string]; value: BatchJobRow; indexes: { 'by-job': string } };
 }
 
 type UpgradeTx = IDBPTransaction<CaseDb, StoreNames<CaseDb>[], 'versionchange'>;
@@ -34,6 +41,9 @@ type Migration = (db: IDBPDatabase<CaseDb>, tx: UpgradeTx) => Promise<void> | vo
  * v1: cases (by creation time and exam) and settings.
  * v2: label history and an updated time on every case (backfilled from the v1 label), an index on the
  *     updated time, and a jobs store for re-scoring progress.
+ * v3: the batch-scoring stores (runs by update time, rows by run), until then a database of their own;
+ *     what that database holds is moved in after the upgrade (legacyBatchDb.ts), not in it: a
+ *     versionchange transaction cannot read another database.
  */
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
@@ -59,6 +69,10 @@ export const MIGRATIONS: readonly Migration[] = [
       } as CaseRecord);
       cursor = await cursor.continue();
     }
+  },
+  (db) => {
+    db.createObjectStore('batchJobs', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
+    db.createObjectStore('batchRows', { keyPath: ['jobId', 'path'] }).createIndex('by-job', 'jobId');
   },
 ];
 
@@ -95,8 +109,10 @@ export function caseDb(): Promise<IDBPDatabase<CaseDb>> {
       return Promise.reject(new StorageError('unavailable', UNAVAILABLE_MESSAGE));
     }
     const opening = openCaseDbAt(dbName, DB_VERSION).then(
-      (db) => {
+      async (db) => {
         if (currentStorageProblem()?.kind === 'blocked') reportStorageProblem(null);
+        // Every open, not only the upgrade: a move that failed or was cut short is retried until it is done.
+        await moveLegacyBatchProgress(db, legacyBatchDbName(dbName));
         return db;
       },
       (error: unknown) => {

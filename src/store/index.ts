@@ -1,4 +1,4 @@
-// Public surface of the store: the case library, settings, re-scoring progress, backups and storage state.
+// Public surface of the store: the case library, settings, re-scoring and batch progress, backups and storage state.
 export * from './caseRecord';
 export * from './caseStore';
 export * from './storageProblem';
@@ -10,3 +10,12 @@ export { BACKUP_FORMAT, BACKUP_VERSION, BackupProblem, decodeBackup, encodeBacku
 export { casesCsv } from './caseCsv';
 export { DB_NAME, DB_VERSION } from './db';
 export * from './modelStore';
+export {
+  batchJobRows,
+  deleteBatchJob,
+  saveBatchJob,
+  saveBatchRows,
+  unfinishedBatchJob,
+  type BatchJob,
+  type BatchJobRow,
+} from './batchJobs';

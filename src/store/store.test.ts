@@ -1,10 +1,11 @@
 // The case store on fake-indexeddb: save and dedupe, label history, migration from v1, quota, blocked, backups.
+// The upgrade from today's two databases (v2 + the batch database) to v3 is tested in upgrade.test.ts.
 
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClassId } from '../domain';
-import { MIGRATIONS, openCaseDbAt, useDatabaseName, type CaseDb } from './db';
+import { DB_VERSION, MIGRATIONS, openCaseDbAt, useDatabaseName, type CaseDb } from './db';
 import {
   BackupProblem,
   addPredictions,
@@ -270,7 +271,9 @@ describe('migrations', () => {
       workMs: 0,
     });
     const raw = await openDB(name);
-    expect(raw.version).toBe(2);
+    // Every later migration ran too (v3: the batch stores).
+    expect(raw.version).toBe(DB_VERSION);
+    expect([...raw.objectStoreNames].sort()).toEqual(['batchJobs', 'batchRows', 'cases', 'jobs', 'settings']);
     expect([...raw.transaction('cases').store.indexNames].sort()).toEqual([
       'by-created',
       'by-exam',
@@ -298,8 +301,8 @@ describe('migrations', () => {
   it('when a newer version opens elsewhere, this tab lets go and asks for a reload', async () => {
     await saveCase(newCase(1));
     const name = `lus-test-${dbCounter}`;
-    const newer = await openDB(name, 3);
-    expect(newer.version).toBe(3);
+    const newer = await openDB(name, DB_VERSION + 1);
+    expect(newer.version).toBe(DB_VERSION + 1);
     expect(currentStorageProblem()?.kind).toBe('newer-version');
     newer.close();
   });

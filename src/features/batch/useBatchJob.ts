@@ -13,7 +13,7 @@ import {
   saveBatchRows,
   unfinishedBatchJob,
   type BatchJob,
-} from '../../store/batchJobs';
+} from '../../store';
 import { batchMetricsSource, type BatchRow } from './batchReport';
 import { publishBatchSource } from './batchSource';
 import { chunkSizeFor, planBatch, runBatch, type BatchProgress } from './runBatch';
