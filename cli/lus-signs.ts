@@ -17,7 +17,7 @@ import {
   type BatchScore,
   type ClassId,
   type FrameResult,
-} from '../src/domain/index.ts';
+} from '../src/core/index.ts';
 import type { FrameOutcome } from '../src/inference/api.ts';
 import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
 import { labelFromFolders, skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';

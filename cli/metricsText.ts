@@ -8,7 +8,7 @@ import {
   coverageText,
   table1,
   type MetricsReport,
-} from '../src/domain/index.ts';
+} from '../src/core/index.ts';
 
 const pad = (s: string, n: number) => s.padStart(n);
 

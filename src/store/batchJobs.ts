@@ -3,10 +3,10 @@
 // and keeping them apart means a batch never needs (or blocks) a case-library schema upgrade.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BatchScore, ClassId } from '../domain';
+import type { BatchScore, ClassId } from '../core';
 import { reportStorageProblem, toStorageError } from './storageProblem';
 
-// One definition of a scored frame, in the domain beside the batch report; stored here as it is.
+// One definition of a scored frame, in the core beside the batch report (src/core/batch); stored here as it is.
 export type { BatchScore };
 
 export const BATCH_DB_NAME = 'lus-signs-batch';

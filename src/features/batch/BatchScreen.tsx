@@ -1,7 +1,7 @@
 // The batch screen: choose or drop a folder, watch progress, sort the results, read the metrics, export CSV, save as cases.
 
 import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
-import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, type ClassId } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, type ClassId } from '../../core';
 import {
   canPickFolderDirectly,
   folderFromDrop,

@@ -1,6 +1,6 @@
-// The batch screen's view of a batch report: the pure report (src/domain/batchReport.ts) and its results as a dashboard data source.
+// The batch screen's view of a batch report: the pure report (src/core/batch) and its results as a dashboard data source.
 
-import { batchOutcome, type BatchRow } from '../../domain';
+import { batchOutcome, type BatchRow } from '../../core';
 import type { MetricsSource } from '../dashboard/metricsSource';
 
 export {
@@ -23,7 +23,7 @@ export {
   refusalShortName,
   type BatchRow,
   type BatchScore,
-} from '../../domain';
+} from '../../core';
 
 /** The labelled results as a dashboard data source (items are files, not stored cases). */
 export function batchMetricsSource(name: string, rows: readonly BatchRow[], at = Date.now()): MetricsSource {

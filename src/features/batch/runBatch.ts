@@ -1,6 +1,6 @@
 // The batch pipeline in the browser: read files, score them in the worker in chunks, stream rows, store progress, cancel.
 
-import type { BackendName } from '../../domain';
+import type { BackendName } from '../../core';
 import type { FrameOutcome, InferenceClient } from '../../inference';
 import {
   frameFileKey,

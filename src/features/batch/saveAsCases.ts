@@ -1,6 +1,6 @@
 // "Save all as cases": every scored frame of a batch into the case library; the content hash keeps a second run from duplicating.
 
-import { classFromAlias } from '../../domain';
+import { classFromAlias } from '../../core';
 import { splitFolderPath, type FolderFile } from '../../sources';
 import {
   addPredictions,
