@@ -13,6 +13,7 @@ import {
   reasonBesidePath,
   comparePaths,
   metadataFromModelJson,
+  metricsText,
   type BatchRow,
   type BatchScore,
   type ClassId,
@@ -21,7 +22,6 @@ import {
 import type { FrameOutcome } from '../src/inference/api.ts';
 import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
 import { labelFromFolders, skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
-import { metricsText } from './metricsText.ts';
 import { explainPath, writeExplainPng } from './explainPng.ts';
 import { readChunk, type ReadFrame, type ScoreFile } from './readFrames.ts';
 import { inShard, parseShard, type Shard } from './shard.ts';

@@ -1,4 +1,4 @@
-// Public surface of the metrics: labelled predictions → confusion matrix, Table 1 scores, intervals, ROC, calibration.
+// Public surface of the metrics: labelled predictions → confusion matrix, Table 1 (scores, CSV, text), intervals, ROC, calibration.
 export * from './labelled';
 export * from './scores';
 export * from './intervals';
@@ -8,3 +8,4 @@ export * from './report';
 export * from './format';
 export * from './csv';
 export * from './table1';
+export * from './text';

@@ -13,6 +13,7 @@ import {
   macroAverage,
   metricsCsv,
   metricsReport,
+  metricsText,
   rocCurve,
   scoredPairs,
   table1,
@@ -348,5 +349,28 @@ describe('CSV', () => {
     expect(lines[2]).toMatch(/^fixture@1\.0\.0,A-lines,50,0\.9375,/);
     expect(lines[6]).toMatch(/,0\.82,/);
     expect(lines[2]!.split(',')).toHaveLength(21);
+  });
+});
+
+describe('text', () => {
+  it('lays out the same columns, rows and confusion matrix as the CSV, in %', () => {
+    const text = metricsText(metricsReport(fromMatrix(M), { bootstrap: { samples: 50 } }), 'fixture@1.0.0');
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Table 1: fixture@1.0.0; 200 of 200 frames scored. Values in %.');
+    expect(lines[1]!.split(/\s+/)).toEqual([
+      'Sign',
+      'n',
+      'Precision',
+      'Specificity',
+      'F1-score',
+      'Recall',
+      'Accuracy',
+      'Kappa',
+    ]);
+    expect(lines[2]!.split(/\s+/).slice(0, 4)).toEqual(['A-lines', '50', '93.75', '98.00']);
+    const total = lines.find((l) => l.startsWith('Total'))!;
+    expect(total.split(/\s+/).at(-1)).toMatch(/^0\.\d{4}$/);
+    const rowA = lines.findIndex((l) => l.startsWith('label'));
+    expect(lines[rowA + 1]!.trim().split(/\s+/).slice(1)).toEqual(['45', '3', '1', '1']);
   });
 });

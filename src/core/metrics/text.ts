@@ -1,14 +1,10 @@
-// Table 1 and the confusion matrix as plain text for a terminal, from the same metricsReport and Table 1
-// definition (table1) the dashboard and the batch screen show.
+// Table 1 and the confusion matrix as plain text (the command line's report), from the same metricsReport and
+// Table 1 definition (table1.ts) the dashboard, the batch screen and the metrics CSV lay out.
 
-import {
-  CLASS_IDS,
-  CLASS_SHORT_NAMES,
-  TABLE1_COLUMNS,
-  coverageText,
-  table1,
-  type MetricsReport,
-} from '../src/core/index.ts';
+import { CLASS_IDS, CLASS_SHORT_NAMES } from '../frame';
+import { coverageText } from './labelled';
+import type { MetricsReport } from './report';
+import { TABLE1_COLUMNS, table1 } from './table1';
 
 const pad = (s: string, n: number) => s.padStart(n);
 
