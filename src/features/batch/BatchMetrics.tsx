@@ -1,8 +1,16 @@
 // Table 1 and the confusion matrix for a batch's labelled frames, computed by the shared metrics (src/core/metrics).
 
 import { useMemo } from 'react';
-import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, TABLE1_COLUMNS, coverageText, table1 } from '../../core';
-import { batchMetrics, type BatchRow } from './batchReport';
+import {
+  CLASS_IDS,
+  CLASS_NAMES,
+  CLASS_SHORT_NAMES,
+  TABLE1_COLUMNS,
+  coverageText,
+  table1,
+  batchMetrics,
+  type BatchRow,
+} from '../../core';
 
 /** Test ids the batch specs read: the Total row's accuracy and kappa. */
 const TOTAL_TEST_IDS: Partial<Record<string, string>> = { accuracy: 'batch-accuracy', kappa: 'batch-kappa' };

@@ -1,29 +1,7 @@
-// The batch screen's view of a batch report: the pure report (src/core/batch) and its results as a dashboard data source.
+// A batch's labelled results as a dashboard data source (the report itself is pure: src/core/batch).
 
 import { batchOutcome, type BatchRow } from '../../core';
 import type { MetricsSource } from '../dashboard/metricsSource';
-
-export {
-  agreement,
-  batchCounts,
-  batchCountsText,
-  batchCsvColumns,
-  batchStatus,
-  reasonBesidePath,
-  type BatchCsvOptions,
-  type BatchStatus,
-  batchCsv,
-  batchCsvHeader,
-  batchCsvLine,
-  batchLabelledPredictions,
-  batchMetrics,
-  comparePaths,
-  gateColumn,
-  isRefused,
-  refusalShortName,
-  type BatchRow,
-  type BatchScore,
-} from '../../core';
 
 /** The labelled results as a dashboard data source (items are files, not stored cases). */
 export function batchMetricsSource(name: string, rows: readonly BatchRow[], at = Date.now()): MetricsSource {
