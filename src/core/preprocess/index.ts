@@ -1,3 +1,2 @@
-// Public surface of preprocessing: resampling, and crop → resize → pad → normalise into the model's input.
-export * from './resize';
+// Public surface of preprocessing: crop → resize → pad → normalise into the model's input, per the model metadata.
 export * from './preprocess';

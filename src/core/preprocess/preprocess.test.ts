@@ -1,8 +1,7 @@
 // Resize and normalisation values, and where a crop lands in the model input.
 import { describe, expect, it } from 'vitest';
-import { createGreyImage } from '../frame';
+import { createGreyImage, resizeGrey, resizeGreyToFloat } from '../frame';
 import { modelSizedGrey, normaliseToTensorData, placeInInput, prepareModelInput } from './preprocess';
-import { resizeGrey, resizeGreyToFloat } from './resize';
 import type { ModelInputSpec } from '../model';
 
 const input: ModelInputSpec = {

@@ -1,8 +1,7 @@
 // Turns a grey frame and its crop into the model's input tensor data (NHWC float32), per the model metadata.
 
-import { cropGrey, createGreyImage, type GreyImage, type Rect } from '../frame';
+import { cropGrey, createGreyImage, resizeGreyToFloat, type GreyImage, type Rect } from '../frame';
 import type { ModelInputSpec } from '../model';
-import { resizeGreyToFloat } from './resize';
 
 /** Where the cropped region landed inside the model input (pad policy leaves black bars). */
 export interface InputPlacement {

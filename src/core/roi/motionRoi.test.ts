@@ -1,8 +1,7 @@
 // Motion ROI on hand-made screens: moving noise inside static UI, black-background scanners, frozen screens.
 import { describe, expect, it } from 'vitest';
-import { createGreyImage, type GreyImage, type Rect } from '../frame';
+import { createGreyImage, type GreyImage, type Rect, resizeGrey } from '../frame';
 import { MotionAccumulator, detectMovingRegion, motionWorkSize, screenBackground } from './motionRoi';
-import { resizeGrey } from '../preprocess';
 import { seededRandom } from '../random';
 
 interface Screen {

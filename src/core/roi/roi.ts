@@ -1,7 +1,6 @@
 // Finds the ultrasound image inside a frame: crops away black borders, on-screen text, rulers, menus and banners.
 
-import { backgroundDifferenceCounters, type GreyImage, type Rect } from '../frame';
-import { fitWithin, resizeGrey } from '../preprocess';
+import { backgroundDifferenceCounters, type GreyImage, type Rect, fitWithin, resizeGrey } from '../frame';
 
 export type RoiOutcome =
   | { found: true; rect: Rect; /** share of the frame the region covers, 0–1 */ coverage: number }

@@ -1,6 +1,6 @@
 // Resampling of grey frames: the one implementation used by the app, the worker, the CLI and training.
 
-import { createGreyImage, type GreyImage } from '../frame';
+import { createGreyImage, type GreyImage } from './image';
 
 /**
  * Per-axis weights: area averaging when shrinking (no aliasing of speckle), bilinear when enlarging.
