@@ -17,8 +17,43 @@ const NOT_IN_PURE_CODE = [
     'Worker',
     'XMLHttpRequest',
     'WebSocket',
+    // Web storage is a Node global too (Node 22), and a worker's importScripts is in neither list above.
+    'localStorage',
+    'sessionStorage',
+    'importScripts',
   ]),
 ].map((name) => ({ name, message: 'Pure code gets its inputs as arguments: no browser or I/O globals.' }));
+
+/** Node's own globals: pure code runs in a page too, where they do not exist. */
+const NODE_GLOBALS = [
+  'process',
+  'Buffer',
+  'global',
+  '__dirname',
+  '__filename',
+  'require',
+  'module',
+  'setImmediate',
+].map((name) => ({ name, message: 'Pure code runs in a page too: no Node globals.' }));
+
+/** Any bare module name (react, react-dom, @tensorflow/*, idb, node:*, ...): the core and synth import no package. */
+const NO_PACKAGES = {
+  regex: '^[^.]',
+  message:
+    'Pure code imports no package (React, @tensorflow/*, idb, node:*): it gets its inputs as arguments.',
+};
+
+/** A relative import that climbs `depth` folders or more, i.e. leaves the folder tree it is written for. */
+const leaving = (depth, message) => ({ regex: `^(\\.\\./){${depth}}`, message });
+
+const CORE_IS_CLOSED =
+  'src/core imports only src/core: the app, node/, scripts/ and the tools import it, never the reverse.';
+
+/** Outside src/core a stage is imported through its index.ts (`src/core/gate`), never a file inside it. */
+const CORE_STAGE_INSIDES = {
+  regex: '^(\\.\\.?/)+(src/)?core/[^/]+/(?!index(\\.ts)?$)[^/]+$',
+  message: "Import a core stage through its index.ts (for example '../core/gate'), not a file inside it.",
+};
 
 export default tseslint.config(
   {
@@ -53,26 +88,56 @@ export default tseslint.config(
     },
   },
   {
-    // Pure domain and synth code: no DOM, React, tfjs, idb, Node built-ins, or browser globals.
-    files: ['src/domain/**/*.ts', 'src/synth/**/*.ts'],
+    // The pure core and the phantom generator: no DOM, React, tfjs, idb, Node built-ins, or browser globals.
+    files: ['src/core/**/*.ts', 'src/synth/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-globals': ['error', ...NOT_IN_PURE_CODE],
+      'no-restricted-globals': ['error', ...NOT_IN_PURE_CODE, ...NODE_GLOBALS],
+    },
+  },
+  {
+    // src/core/index.ts: only its stages.
+    files: ['src/core/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_PACKAGES, leaving(1, CORE_IS_CLOSED)] }] },
+  },
+  {
+    // A stage's files (src/core/<stage>/*.ts): their own stage, and other stages through their index.ts.
+    files: ['src/core/*/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            'react',
-            'react-dom',
-            '@tensorflow/*',
-            'idb',
-            'node:*',
-            '*/inference/*',
-            '*/store/*',
-            '*/features/*',
-            '*/app/*',
-            '**/node',
-            '**/node/*',
+            NO_PACKAGES,
+            leaving(2, CORE_IS_CLOSED),
+            {
+              regex: '^\\.\\./(?!\\.\\./)[^/]+/(?!index(\\.ts)?$)',
+              message: "Import another stage through its index.ts ('../gate').",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A stage's sub-folders, should one grow them (src/core/<stage>/<part>/*.ts).
+    files: ['src/core/*/*/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_PACKAGES, leaving(3, CORE_IS_CLOSED)] }] },
+  },
+  {
+    // The phantom generator: itself and src/core.
+    files: ['src/synth/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NO_PACKAGES,
+            { regex: '^\\.\\./(?!core/)', message: 'src/synth imports only itself and src/core.' },
           ],
         },
       ],
@@ -85,7 +150,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: ['react', 'react-dom', 'idb', '**/features/*', '**/store/*', '**/app/*', '**/scripts/*'],
+          patterns: [
+            {
+              group: ['react', 'react-dom', 'idb', '**/features/*', '**/store/*', '**/app/*', '**/scripts/*'],
+            },
+            CORE_STAGE_INSIDES,
+          ],
         },
       ],
     },
@@ -94,11 +164,16 @@ export default tseslint.config(
     // Only src/inference imports tfjs, only src/store imports idb; the browser app never imports a Node
     // adapter (it would not bundle) or a tool.
     files: ['src/**/*.{ts,tsx}'],
-    ignores: ['src/inference/**', 'src/store/**', 'src/domain/**', 'src/synth/**', 'src/**/*.test.ts'],
+    ignores: ['src/inference/**', 'src/store/**', 'src/core/**', 'src/synth/**', 'src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
+        {
+          patterns: [
+            { group: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
+            CORE_STAGE_INSIDES,
+          ],
+        },
       ],
     },
   },
@@ -106,14 +181,24 @@ export default tseslint.config(
     files: ['src/inference/**/*.ts', 'src/store/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/node', '**/node/*', '**/scripts/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/node', '**/node/*', '**/scripts/*'] }, CORE_STAGE_INSIDES] },
+      ],
+    },
+  },
+  {
+    // The tools may use anything but a core stage's insides.
+    files: ['scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [CORE_STAGE_INSIDES] }],
     },
   },
   {
     // Tests and specs share helpers in tests/helpers, src/ and node/, never a tool.
     files: ['tests/**/*.ts', 'src/**/*.test.ts', 'node/**/*.test.ts', 'cli/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/scripts/*'] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/scripts/*'] }, CORE_STAGE_INSIDES] }],
     },
   },
 );

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_IDS, detectUltrasoundRegion, metadataFromModelJson, type ClassId } from '../src/domain';
+import { CLASS_IDS, detectUltrasoundRegion, metadataFromModelJson, type ClassId } from '../src/core';
 import { encodeGreyPng } from '../node';
 import { generatePhantom } from '../src/synth';
 import { readBatchCsv } from '../tests/helpers/batchCsv';

@@ -12,7 +12,13 @@ import {
   type AdaptationCase,
   type SiteAdaptation,
 } from '../src/core/adapt/index.ts';
-import { CLASS_IDS, CLASS_NAMES, metadataFromModelJson, type ClassId } from '../src/domain/index.ts';
+import {
+  CLASS_IDS,
+  CLASS_NAMES,
+  metadataFromModelJson,
+  metricsText,
+  type ClassId,
+} from '../src/core/index.ts';
 import {
   foldSiteHead,
   readClassifierHead,
@@ -22,7 +28,6 @@ import {
 import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
 import { skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
 import { labelOf, walk } from './folderWalk.ts';
-import { metricsText } from './metricsText.ts';
 import { readChunk, type ScoreFile } from './readFrames.ts';
 
 export const ADAPT_USAGE = `usage: lus-signs adapt <labelled folder> --out DIR [--model DIR] [--site NAME] [--group clip|folder] [--head-number N] [--strength X] [--workers N] [--force]

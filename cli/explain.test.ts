@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { greyToRgba } from '../src/domain';
+import { greyToRgba } from '../src/core';
 import { generateNegativeFrame, generatePhantom } from '../src/synth';
 import { readBatchCsv } from '../tests/helpers/batchCsv';
 import { encodeRgbaPng } from '../tests/helpers/fixtures';

@@ -9,7 +9,7 @@ import {
   upsampleHeat,
   type FrameResult,
   type RgbaImage,
-} from '../src/domain/index.ts';
+} from '../src/core/index.ts';
 
 /** Frame pixels with the heat of `classId` blended in at `opacity`, inside the crop only. */
 export function blendHeat(

@@ -2,7 +2,7 @@
 import type { Dirent } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { comparePaths, type BatchRow, type ClassId } from '../src/domain/index.ts';
+import { comparePaths, type BatchRow, type ClassId } from '../src/core/index.ts';
 import { labelFromFolders, splitFolderPath } from '../src/sources/folderLabels.ts';
 
 export interface FoundFile {

@@ -13,16 +13,16 @@ import {
   reasonBesidePath,
   comparePaths,
   metadataFromModelJson,
+  metricsText,
   type BatchRow,
   type BatchScore,
   type FrameResult,
-} from '../src/domain/index.ts';
+} from '../src/core/index.ts';
 import type { FrameOutcome } from '../src/inference/api.ts';
 import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
 import { skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
 import { ADAPT_USAGE, AdaptRunError, AdaptUsageError, adapt } from './adapt.ts';
 import { labelOf, skippedRow, walk, type FoundFile } from './folderWalk.ts';
-import { metricsText } from './metricsText.ts';
 import { explainPath, writeExplainPng } from './explainPng.ts';
 import { readChunk, type ReadFrame, type ScoreFile } from './readFrames.ts';
 import { inShard, parseShard, type Shard } from './shard.ts';

@@ -1,7 +1,7 @@
 // Reads and decodes the files of one chunk into frames for the inference worker, or names why a file could not be read.
 import { readFile } from 'node:fs/promises';
 import { decodeImageBuffer } from '../node/index.ts';
-import type { RgbaImage } from '../src/domain/index.ts';
+import type { RgbaImage } from '../src/core/index.ts';
 import { InputProblem } from '../src/sources/inputProblem.ts';
 
 export interface ScoreFile {

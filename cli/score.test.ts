@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_IDS, batchMetrics, formatKappa, formatPercent, type BatchRow } from '../src/domain';
+import { CLASS_IDS, batchMetrics, formatKappa, formatPercent, type BatchRow } from '../src/core';
 import { FrameClassifier } from '../src/inference/classifier';
 import { decodeImageBuffer, useWasmBackendInNode } from '../node';
 import { readBatchCsv as readCsv } from '../tests/helpers/batchCsv';

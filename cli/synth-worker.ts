@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import type { ClassId } from '../src/domain/classes.ts';
+import type { ClassId } from '../src/core/frame/index.ts';
 import { encodeGreyPng } from '../node/index.ts';
 import { encodeY4m, generateCine, generatePhantom, MASK_NAMES, type Phantom } from '../src/synth/index.ts';
 

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { CLASS_IDS } from '../src/domain/classes.ts';
+import { CLASS_IDS } from '../src/core/frame/index.ts';
 import { GENERATOR_VERSION } from '../src/synth/index.ts';
 import type { SynthJob, SynthResult } from './synth-worker.ts';
 

@@ -1,7 +1,7 @@
 // Decodes an image file into RGBA pixels in Node with sharp (libvips), applying the same checks as the browser.
 
 import sharp from 'sharp';
-import type { RgbaImage } from '../src/domain';
+import type { RgbaImage } from '../src/core';
 import { InputProblem, MAX_DECODED_SIDE } from '../src/sources/inputProblem';
 import { inspectImageBytes, type ImageHeader } from '../src/sources/sniff';
 

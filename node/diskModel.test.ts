@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METADATA_KEY } from '../src/domain/modelMetadata';
+import { METADATA_KEY } from '../src/core/model';
 import { ModelFolderError, loadGraphModelFromDir, readGraphModelFolder, useWasmBackendInNode } from './index';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { METADATA_KEY, metadataFromModelJson, type ModelMetadata } from '../src/domain/modelMetadata';
+import { METADATA_KEY, metadataFromModelJson, type ModelMetadata } from '../src/core/model';
 import type { ModelSource } from '../src/inference/api';
 
 /** A model folder that cannot be used, with the reason in words an engineer can act on. */

@@ -1,7 +1,7 @@
 // Writes frames as PNG files in Node (generated phantoms, prepared training frames, test fixtures): one encoder.
 
 import { PNG } from 'pngjs';
-import type { GreyImage } from '../src/domain';
+import type { GreyImage } from '../src/core';
 
 /** An 8-bit grey PNG: one channel, no alpha, so the file holds exactly the pixel values given. */
 export function encodeGreyPng(image: GreyImage): Buffer {

@@ -1,7 +1,7 @@
 // Parity of exported graph models on TF.js WASM (Node) against PyTorch, for every golden net and precision.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metadataFromModelJson } from '../src/domain/modelMetadata';
+import { metadataFromModelJson } from '../src/core/model';
 import { InferenceEngine } from '../src/inference/engine';
 import { readGraphModelFolder } from './diskModel';
 import { loadGraphModelFromDir, useWasmBackendInNode, type DiskGraphModel } from './index';

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLASS_IDS, detectUltrasoundRegion, rgbaToGrey } from '../src/domain';
+import { CLASS_IDS, detectUltrasoundRegion, rgbaToGrey } from '../src/core';
 import { decodeImageBuffer } from './decodeNode';
 
 const REAL = join(import.meta.dirname, '..', '..', 'shared', 'data', 'pocus-lus');

@@ -2,7 +2,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLASS_IDS, type ClassId } from '../src/domain';
+import { CLASS_IDS, type ClassId } from '../src/core';
 import { decodeImageBuffer } from './decodeNode';
 import { encodeRgbaPng } from './encodePng';
 

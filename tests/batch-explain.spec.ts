@@ -3,7 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { detectUltrasoundRegion } from '../src/domain';
+import { detectUltrasoundRegion } from '../src/core';
 import { generateNegativeFrame, generatePhantom } from '../src/synth';
 import { openApp } from './helpers/app';
 import { GENERATED, encodeGreyPng, encodeRgbaPng } from './helpers/fixtures';

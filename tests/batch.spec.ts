@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_IDS, formatKappa, formatPercent } from '../src/domain';
+import { CLASS_IDS, formatKappa, formatPercent } from '../src/core';
 import { openApp } from './helpers/app';
 import { readBatchCsv } from './helpers/batchCsv';
 import {

@@ -8,7 +8,7 @@ import {
   metricsCsv,
   metricsReport,
   type MetricsReport,
-} from '../src/domain';
+} from '../src/core';
 import {
   caseLibrarySource,
   filterSource,

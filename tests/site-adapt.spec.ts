@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_IDS, detectUltrasoundRegion } from '../src/domain';
+import { CLASS_IDS, detectUltrasoundRegion } from '../src/core';
 import { encodeGreyPng } from '../node';
 import { generatePhantom } from '../src/synth';
 import { readBatchCsv } from './helpers/batchCsv';

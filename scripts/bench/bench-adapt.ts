@@ -30,7 +30,7 @@ import {
   metadataFromModelJson,
   seededRandom,
   type ClassId,
-} from '../../src/domain';
+} from '../../src/core';
 import { readClassifierHead, type GraphModelFiles } from '../../src/inference/siteHeadWeights';
 import { bundledModelDir, decodeImageBuffer, readGraphModelFolder, startInferenceThread } from '../../node';
 

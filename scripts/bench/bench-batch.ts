@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeTestFrame } from '../../src/domain/testFrames';
+import { makeTestFrame } from '../../src/synth';
 import { defaultModelId, encodeGreyPng } from '../../node';
 
 const { values } = parseArgs({

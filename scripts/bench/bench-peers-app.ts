@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeTestFrame } from '../../src/domain/testFrames';
+import { makeTestFrame } from '../../src/synth';
 import { defaultModelId, encodeGreyPng } from '../../node';
 
 const repo = join(import.meta.dirname, '..', '..');

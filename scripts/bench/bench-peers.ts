@@ -28,6 +28,7 @@ import {
   type PeerReport,
   type Profile,
 } from './peers/report';
+import { seededRandom } from '../../src/core';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const { values: args } = parseArgs({
@@ -86,8 +87,7 @@ const { height, width } = meta.input;
 
 /** A fixed, normalised-looking frame (seeded), the same bytes for every engine. */
 function writeInput(file: string): void {
-  let s = 20251127;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const rand = seededRandom(20251127);
   const x = new Float32Array(height * width * 3);
   for (let i = 0; i < x.length; i += 3) {
     const g = (rand() + rand() + rand() - 1.5) * 1.4; // grey, replicated like the app does

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { CLASS_IDS } from '../../src/domain/classes.ts';
+import { CLASS_IDS } from '../../src/core/frame/index.ts';
 import { generatePhantom } from '../../src/synth/index.ts';
 
 const { values } = parseArgs({

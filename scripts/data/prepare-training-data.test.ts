@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { ModelInputSpec } from '../../src/domain/modelMetadata.ts';
+import type { ModelInputSpec } from '../../src/core/model/index.ts';
 import { prepareFrame } from '../../src/inference/framePipeline.ts';
 import { decodeImageBuffer, encodeGreyPng } from '../../node/index.ts';
 import { generatePhantom } from '../../src/synth/index.ts';

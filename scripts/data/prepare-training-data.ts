@@ -10,11 +10,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { CLASS_IDS, type ClassId } from '../../src/domain/classes.ts';
-import type { GreyImage, Rect } from '../../src/domain/image.ts';
-import { rgbaToGrey } from '../../src/domain/image.ts';
-import { clampCrop, modelSizedGrey8 } from '../../src/domain/preprocess.ts';
-import { detectUltrasoundRegion } from '../../src/domain/roi.ts';
+import {
+  CLASS_IDS,
+  type ClassId,
+  type GreyImage,
+  type Rect,
+  rgbaToGrey,
+} from '../../src/core/frame/index.ts';
+import { clampCrop, modelSizedGrey8 } from '../../src/core/preprocess/index.ts';
+import { detectUltrasoundRegion } from '../../src/core/roi/index.ts';
 import { decodeImageBuffer, encodeGreyPng } from '../../node/index.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp']);

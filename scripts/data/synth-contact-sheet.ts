@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
-import { CLASS_IDS, CLASS_NAMES, type ClassId } from '../../src/domain/classes.ts';
+import { CLASS_IDS, CLASS_NAMES, type ClassId } from '../../src/core/frame/index.ts';
 import { drawText } from '../../src/synth/font.ts';
 import { generatePhantom, type Phantom } from '../../src/synth/index.ts';
 

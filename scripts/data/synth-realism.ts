@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { CLASS_IDS, type ClassId } from '../../src/domain/classes.ts';
+import { CLASS_IDS, type ClassId } from '../../src/core/frame/index.ts';
 import { generatePhantom } from '../../src/synth/index.ts';
 
 const { values } = parseArgs({

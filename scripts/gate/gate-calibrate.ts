@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultModelDir } from '../../node';
-import { METADATA_KEY, type NonLungKind } from '../../src/domain';
+import { METADATA_KEY, type NonLungKind } from '../../src/core';
 import {
   chooseThreshold,
   rates,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { metadataFromModelJson, parseGateReference } from '../../src/domain';
+import { metadataFromModelJson, parseGateReference } from '../../src/core';
 import { NEGATIVE_KINDS, type NegativeKind } from '../../src/synth';
 import { defaultModelDir } from '../../node';
 import { rates, ratesTable, runGateSets, type SetRate } from './gateRates';

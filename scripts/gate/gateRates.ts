@@ -1,13 +1,7 @@
 // Input-gate rates on fixed sets: held-out phantoms and real frames (must pass) and each generated negative kind (must be refused); shared by the calibration script and the CI subset test.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  CLASS_IDS,
-  NON_LUNG_VIEWS,
-  greyToRgba,
-  type GateReasonCode,
-  type NonLungKind,
-} from '../../src/domain';
+import { CLASS_IDS, NON_LUNG_VIEWS, greyToRgba, type GateReasonCode, type NonLungKind } from '../../src/core';
 import type { FrameInput } from '../../src/inference/api';
 import { FrameClassifier } from '../../src/inference/classifier';
 import { decodeImageBuffer, modelFolderSource, useWasmBackendInNode } from '../../node';

@@ -1,6 +1,6 @@
 // The gate's view discriminant: separates two feature clouds that differ along a few low-variance features, whatever the features' scales, and scores new frames the way the app does.
 import { describe, expect, it } from 'vitest';
-import { parseGateReference, seededRandom, viewScore } from '../../src/domain';
+import { parseGateReference, seededRandom, viewScore } from '../../src/core';
 import { discriminantScore, fitViewDiscriminant } from './viewDiscriminant';
 
 /** Deterministic pseudo-random normals (mulberry32 + Box–Muller). */

@@ -61,7 +61,7 @@ export function fitViewDiscriminant(
   return { weights: weights.map((v) => Number(v.toPrecision(6))), bias: Number(bias.toPrecision(8)) };
 }
 
-/** The discriminant's logit for one feature vector, as src/domain/gate.ts viewScore computes it. */
+/** The discriminant's logit for one feature vector, as src/core/gate/reference.ts viewScore computes it. */
 export function discriminantScore(model: ViewDiscriminant, features: ArrayLike<number>): number {
   let s = model.bias;
   for (let j = 0; j < model.weights.length; j++) s += model.weights[j]! * features[j]!;

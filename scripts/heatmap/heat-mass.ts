@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { defaultModelDir } from '../../node';
 import { REGION_OF, heatMass } from './heatMass';
-import type { ClassId } from '../../src/domain';
+import type { ClassId } from '../../src/core';
 
 const { values } = parseArgs({
   options: { model: { type: 'string' }, frames: { type: 'string', default: '50' } },

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { metadataFromModelJson, type ClassId } from '../../src/domain';
+import { metadataFromModelJson, type ClassId } from '../../src/core';
 import { defaultModelDir } from '../../node';
 import { REGION_OF, heatMass, type HeatMassResult } from './heatMass';
 

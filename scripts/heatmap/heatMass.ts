@@ -6,7 +6,7 @@ import {
   modelSizedGrey,
   type ClassId,
   type GreyImage,
-} from '../../src/domain';
+} from '../../src/core';
 import { FrameClassifier } from '../../src/inference/classifier';
 import { modelFolderSource, useWasmBackendInNode } from '../../node';
 import { generatePhantom, type PhantomMasks } from '../../src/synth';

@@ -1,28 +1,16 @@
-// Reads public/models/index.json: which bundled models exist and which one is the default.
+// Reads public/models/index.json over fetch: which bundled models exist and which one is the default (checked by the core).
 
-export interface BundledModel {
-  id: string;
-  /** model.json path relative to the models folder. */
-  path: string;
-  /** A model for software tests: not offered to clinicians unless a test or developer asks (see showTestModels). */
-  test?: boolean;
-}
+import { parseBundledModelIndex, type BundledModel, type BundledModelIndex } from '../core';
 
-export interface ModelRegistry {
-  default: string;
-  models: BundledModel[];
-}
+export type { BundledModel };
+export type ModelRegistry = BundledModelIndex;
 
 export async function readModelRegistry(
   base = `${import.meta.env.BASE_URL}models/`,
 ): Promise<{ registry: ModelRegistry; base: string }> {
   const response = await fetch(`${base}index.json`);
   if (!response.ok) throw new Error(`The model list models/index.json is missing (HTTP ${response.status}).`);
-  const registry = (await response.json()) as ModelRegistry;
-  if (!Array.isArray(registry.models) || !registry.models.some((m) => m.id === registry.default)) {
-    throw new Error('models/index.json does not name a default model that it lists.');
-  }
-  return { registry, base };
+  return { registry: parseBundledModelIndex(await response.json(), 'models/index.json'), base };
 }
 
 const CHOSEN_KEY = 'lus-signs.model';

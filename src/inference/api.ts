@@ -1,6 +1,6 @@
 // The typed surface of the inference worker: what the UI may ask for and what comes back.
 
-import type { BackendName, FrameResult, ModelMetadata, Rect, RgbaImage } from '../domain';
+import type { BackendName, FrameResult, ModelMetadata, Rect, RgbaImage } from '../core';
 import type { InputProblemCode } from '../sources';
 import type { AdaptationCase, AdaptationOptions, HeadSummary, SiteAdaptation } from '../core/adapt';
 

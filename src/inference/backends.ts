@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
-import type { BackendName } from '../domain';
+import type { BackendName } from '../core';
 import type { BackendProbe } from './api';
 
 export const LADDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];

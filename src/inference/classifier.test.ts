@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { greyToRgba } from '../domain';
-import { makeTestFrame } from '../domain/testFrames';
+import { greyToRgba } from '../core';
+import { makeTestFrame } from '../synth';
 import { FrameClassifier } from './classifier';
 import { useWasmBackendInNode } from '../../node';
 

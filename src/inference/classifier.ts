@@ -10,7 +10,7 @@ import {
   type FrameResult,
   type GateReference,
   type ModelMetadata,
-} from '../domain';
+} from '../core';
 import { InputProblem } from '../sources';
 import type {
   BackendPreference,

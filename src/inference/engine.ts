@@ -2,7 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { CLASS_IDS, type BackendName, type ClassId, type ModelMetadata } from '../domain';
+import { CLASS_IDS, type BackendName, type ClassId, type ModelMetadata } from '../core';
 import type { BackendPreference, BackendProbe, ModelSource } from './api';
 import { LADDER, activateBackend, inspectBackend, stepDown } from './backends';
 import { readModelArtifacts } from './modelArtifacts';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_IDS, classActivations, greyToRgba, heatMapFrameRect, validateModelMetadata } from '../domain';
+import { CLASS_IDS, classActivations, greyToRgba, heatMapFrameRect, validateModelMetadata } from '../core';
 import { generateNegativeFrame, generatePhantom } from '../synth';
 import { FrameClassifier } from './classifier';
 import { useWasmBackendInNode } from '../../node';
@@ -65,7 +65,7 @@ describe('heat maps and the input gate (fixture model, WASM in Node)', () => {
     // Reference: run the graph for its feature map alone and multiply on the CPU in float64.
     const model = (await import('../../node')).loadGraphModelFromDir;
     const loaded = await model(fixtureDir);
-    const { prepareModelInput, rgbaToGrey } = await import('../domain');
+    const { prepareModelInput, rgbaToGrey } = await import('../core');
     const checked = validateModelMetadata(
       (loaded.modelJson as { userDefinedMetadata: { lusSigns: unknown } }).userDefinedMetadata.lusSigns,
     );

@@ -15,7 +15,7 @@ import {
   type ModelInputSpec,
   type Rect,
   type RgbaImage,
-} from '../domain';
+} from '../core';
 import { InputProblem, decodeImageBlob } from '../sources';
 import type { FrameInput } from './api';
 

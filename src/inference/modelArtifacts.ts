@@ -1,7 +1,7 @@
 // Reads a graph model's files (model.json and weight shards), validates the metadata and names what is wrong.
 
 import type * as tf from '@tensorflow/tfjs';
-import { metadataFromModelJson, type ModelMetadata } from '../domain';
+import { metadataFromModelJson, type ModelMetadata } from '../core';
 import type { ModelSource } from './api';
 
 export class ModelLoadError extends Error {

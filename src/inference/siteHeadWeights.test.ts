@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_IDS, greyToRgba, metadataFromModelJson } from '../domain';
-import { makeTestFrame } from '../domain/testFrames';
+import { CLASS_IDS, greyToRgba, metadataFromModelJson } from '../core';
+import { makeTestFrame } from '../synth';
 import {
   headBody,
   headProbabilities,

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClassifierHead, SiteHead } from '../core/adapt';
 import { adaptedVersion, headOf } from '../core/adapt';
-import { metadataFromModelJson } from '../domain';
+import { metadataFromModelJson } from '../core';
 
 /** A graph model as files: model.json (parsed) and its weight shards by path. */
 export interface GraphModelFiles {

@@ -1,6 +1,6 @@
 // Decodes an image file into RGBA pixels in a browser (window or worker) with createImageBitmap, safely.
 
-import type { RgbaImage } from '../domain';
+import type { RgbaImage } from '../core';
 import { InputProblem, MAX_DECODED_SIDE } from './inputProblem';
 import { inspectImageBytes, type ImageHeader } from './sniff';
 

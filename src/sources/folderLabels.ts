@@ -1,6 +1,6 @@
 // What a file inside a chosen folder is: an image to score or a file to skip (with why), and its label from folder names.
 
-import { CLASS_NAMES, classFromAlias, type ClassId } from '../domain';
+import { CLASS_NAMES, classFromAlias, type ClassId } from '../core';
 
 /** Extensions the decoders read; anything else in the folder is listed as skipped, never opened. */
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'webp'] as const;

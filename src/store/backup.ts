@@ -1,7 +1,7 @@
 // The backup file: one zip holding a manifest (cases, label histories, predictions) and every image; strict reading.
 
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { CLASS_IDS } from '../domain';
+import { CLASS_IDS } from '../core';
 import type { CaseRecord, LabelChange, StoredPrediction } from './caseRecord';
 import { isCaseLabel, isClinicianLabel } from './labels';
 import { sha256Hex } from './hash';

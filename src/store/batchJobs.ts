@@ -3,11 +3,11 @@
 // Rows are many, disposable and never backed up; before v3 they had a database of their own (legacyBatchDb.ts).
 
 import type { IDBPDatabase } from 'idb';
-import type { BatchScore, ClassId } from '../domain';
+import type { BatchScore, ClassId } from '../core';
 import { caseDb, closeCaseDb, type CaseDb } from './db';
 import { reportStorageProblem, toStorageError } from './storageProblem';
 
-// One definition of a scored frame, in the domain beside the batch report; stored here as it is.
+// One definition of a scored frame, in the core beside the batch report (src/core/batch); stored here as it is.
 export type { BatchScore };
 
 /** One batch run over a chosen folder with one model version. */

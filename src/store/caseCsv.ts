@@ -1,6 +1,6 @@
 // Cases as CSV without images: labels, history count, exam, zone, and each model version's sign and probabilities.
 
-import { CLASS_IDS, csvLine } from '../domain';
+import { CLASS_IDS, csvLine } from '../core';
 import type { CaseRecord } from './caseRecord';
 
 const iso = (ms: number) => new Date(ms).toISOString();

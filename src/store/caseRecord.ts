@@ -1,6 +1,6 @@
 // The stored case: image, crop, the clinician's label with its history, exam, zone, notes and per-model predictions.
 
-import type { BackendName, CaseLabel, ClassId, ClinicianLabel, Rect } from '../domain';
+import type { BackendName, CaseLabel, ClassId, ClinicianLabel, Rect } from '../core';
 
 /**
  * Where a label came from when it was not a reader's reading: the name of a sign folder a batch found the

@@ -1,6 +1,6 @@
 // caseStore: save, read, relabel, delete, restore and score cases; settings and the re-scoring job.
 
-import type { CaseLabel, ClinicianLabel } from '../domain';
+import type { CaseLabel, ClinicianLabel } from '../core';
 import {
   DEFAULT_SETTINGS,
   modelKey,

@@ -1,6 +1,6 @@
 // Checks that a stored or imported value is a clinician label (one of the four signs, or unsure), or a case label.
 
-import { isClassId, type CaseLabel, type ClinicianLabel } from '../domain';
+import { isClassId, type CaseLabel, type ClinicianLabel } from '../core';
 
 export function isClinicianLabel(value: unknown): value is ClinicianLabel {
   return value === 'unsure' || isClassId(value);

@@ -1,6 +1,6 @@
 // Models a hospital imports, kept on the device in the origin-private file system (OPFS) so they work offline.
 
-import { metadataFromModelJson, type ModelMetadata } from '../domain';
+import { metadataFromModelJson, type ModelMetadata } from '../core';
 
 /** Files of one graph model: model.json and its weight shards, keyed by file name. */
 export interface ModelFiles {

@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClassId } from '../domain';
+import type { ClassId } from '../core';
 import { DB_VERSION, MIGRATIONS, openCaseDbAt, useDatabaseName, type CaseDb } from './db';
 import {
   BackupProblem,

@@ -1,5 +1,5 @@
 // Cine loops: lung sliding, breathing and the sinusoid sign, with speckle that decorrelates slowly.
-import type { GreyImage, Rect } from '../domain/image.ts';
+import type { GreyImage, Rect } from '../core/frame/index.ts';
 import { createBeamGrid } from './geometry.ts';
 import { drawScatterers } from './formation.ts';
 import { phantomParamsFor, renderPhantom, type Phantom, type PhantomOptions } from './index.ts';

@@ -1,6 +1,5 @@
 // Public surface of the phantom generator: draw parameters, render stills (optionally in a scanner screen) and cine.
-import type { ClassId } from '../domain/classes.ts';
-import type { GreyImage, Rect, RgbaImage } from '../domain/image.ts';
+import type { ClassId, GreyImage, Rect, RgbaImage } from '../core/frame/index.ts';
 import { createBeamGrid } from './geometry.ts';
 import { drawScatterers, formBeamImage, type ScatterField } from './formation.ts';
 import { drawOverlays, letterboxArea, overlayFontScale, overlayImageArea } from './overlays.ts';
@@ -24,6 +23,7 @@ export type {
 export type { ProbeKind } from './geometry.ts';
 export { Random } from './random.ts';
 export { generateCine, type CineClip, type CineOptions } from './cine.ts';
+export { makeTestFrame, type TestFrameOptions } from './testFrame.ts';
 export { encodeY4m, parseY4m, type Y4mClip } from './y4m.ts';
 
 export interface PhantomMasks {

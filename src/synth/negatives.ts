@@ -1,6 +1,5 @@
 // Frames the input gate must refuse: colour photographs, text and form screenshots, uniform and noise frames, chest X-rays, cardiac views and lung frames under a colour Doppler box.
-import type { ClassId } from '../domain/classes.ts';
-import type { RgbaImage } from '../domain/image.ts';
+import type { ClassId, RgbaImage } from '../core/frame/index.ts';
 import { drawText, fillRect } from './font.ts';
 import { Random } from './random.ts';
 

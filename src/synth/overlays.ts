@@ -1,5 +1,5 @@
 // Vendor-like overlays drawn over the frame: depth ruler, focus marker, orientation dot and parameter text.
-import type { Rect } from '../domain/image.ts';
+import type { Rect } from '../core/frame/index.ts';
 import { drawText, fillRect, GLYPH_HEIGHT, textWidth } from './font.ts';
 import { sectorBox } from './geometry.ts';
 import type { OverlayParams, ProbeParams } from './params.ts';

@@ -1,5 +1,5 @@
 // Draws every parameter of one phantom (probe, chest wall, per-sign lung content, imaging, overlays) from the spec's ranges.
-import type { ClassId } from '../domain/classes.ts';
+import type { ClassId } from '../core/frame/index.ts';
 import { lateralSpanMm, type ProbeGeometry, type ProbeKind, sectorBox } from './geometry.ts';
 import { Random } from './random.ts';
 

@@ -1,5 +1,5 @@
 // Scan conversion: places the sector in the frame (zoom, shift, rotation, flip) and resamples beam space to pixels.
-import type { Rect } from '../domain/image.ts';
+import type { Rect } from '../core/frame/index.ts';
 import { type BeamGrid, lineSpacingMm, type ProbeGeometry, probeToBeam, sectorBox } from './geometry.ts';
 import { blurAcrossLines, blurAlongDepth, gaussianKernel, kernelCache } from './formation.ts';
 import type { PlacementParams } from './params.ts';

@@ -1,5 +1,5 @@
 // Fake scanner screen: menus, patient banner, measurement text and thumbnails around the ultrasound image.
-import type { Rect } from '../domain/image.ts';
+import type { Rect } from '../core/frame/index.ts';
 import { drawText, fillRect, GLYPH_HEIGHT } from './font.ts';
 import type { Phantom, PhantomMasks } from './index.ts';
 import type { PhantomParams } from './params.ts';

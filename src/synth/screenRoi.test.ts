@@ -1,8 +1,7 @@
 // The generator's scanner screens played as cine: motion ROI finds the exact image rectangle (issue #8: 8 px).
 import { describe, expect, it } from 'vitest';
-import { CLASS_IDS } from '../domain/classes';
-import { MotionAccumulator, detectMovingRegion, motionWorkSize } from '../domain/motionRoi';
-import { resizeGrey } from '../domain/resize';
+import { CLASS_IDS, resizeGrey } from '../core/frame';
+import { MotionAccumulator, detectMovingRegion, motionWorkSize } from '../core/roi';
 import { generateCine } from './index';
 
 describe('motion ROI on generated scanner screens', () => {

@@ -1,6 +1,6 @@
 // Behaviour of the phantom generator: determinism, sign geometry, masks, parameter ranges, screen mode, y4m.
 import { describe, expect, it } from 'vitest';
-import { CLASS_IDS, type ClassId } from '../domain/classes.ts';
+import { CLASS_IDS, type ClassId } from '../core/frame/index.ts';
 import {
   drawPhantomParams,
   encodeY4m,

@@ -1,5 +1,5 @@
 // YUV4MPEG2 (4:2:0) encoding and parsing of grey clips, the format Chromium's fake camera plays.
-import type { GreyImage } from '../domain/image.ts';
+import type { GreyImage } from '../core/frame/index.ts';
 
 export interface Y4mClip {
   width: number;

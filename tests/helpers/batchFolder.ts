@@ -2,7 +2,7 @@
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { detectUltrasoundRegion, type ClassId } from '../../src/domain';
+import { detectUltrasoundRegion, type ClassId } from '../../src/core';
 import { encodeGreyPng } from '../../node';
 import { generatePhantom } from '../../src/synth';
 

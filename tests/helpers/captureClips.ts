@@ -3,8 +3,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_IDS, type ClassId } from '../../src/domain/classes';
-import type { GreyImage, Rect } from '../../src/domain/image';
+import { CLASS_IDS, type ClassId, type GreyImage, type Rect } from '../../src/core/frame';
 import { GENERATOR_VERSION, encodeY4m, generateCine } from '../../src/synth';
 import { GENERATED } from './fixtures';
 

@@ -2,7 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestFrame } from '../../src/domain/testFrames';
+import { makeTestFrame } from '../../src/synth';
 import { encodeGreyPng, encodeRgbaPng } from '../../node';
 
 export const GENERATED = join(import.meta.dirname, '..', '.generated');

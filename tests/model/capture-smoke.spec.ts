@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledModelDir } from '../../node';
-import { CLASS_IDS } from '../../src/domain/classes';
+import { CLASS_IDS } from '../../src/core/frame';
 import { fakeCamera, openCapture, pageWith, startCapture } from '../helpers/capture';
 import { signClip } from '../helpers/captureClips';
 

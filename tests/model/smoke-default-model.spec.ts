@@ -3,7 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLASS_NAMES, metadataFromModelJson, modelSummary, type ClassId } from '../../src/domain';
+import { CLASS_NAMES, metadataFromModelJson, modelSummary, type ClassId } from '../../src/core';
 import { prepareFrame } from '../../src/inference/framePipeline';
 import { defaultModelDir } from '../../node';
 import { gateSetNegative } from '../../src/synth';

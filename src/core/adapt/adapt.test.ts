@@ -1,8 +1,8 @@
 // Site adaptation: the head fit, grouped folds, the held-out comparison and the head file.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CLASS_IDS, type ClassId } from '../../domain/classes';
-import { seededRandom } from '../../domain/seededRandom';
+import { CLASS_IDS, type ClassId } from '../frame';
+import { seededRandom } from '../random';
 import {
   adaptToSite,
   adaptedVersion,

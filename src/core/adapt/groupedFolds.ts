@@ -1,6 +1,6 @@
 // Cross-validation folds grouped by exam (or clip): every case of one group falls in the same fold, folds balanced by sign.
 
-import { seededRandom } from '../../domain/seededRandom';
+import { seededRandom } from '../random';
 
 export interface GroupedCase {
   /** Exam id, clip id, or the case's own id when it has neither: cases of one group are never split. */

@@ -1,6 +1,6 @@
 // The shareable site-head file: weights, the base model it belongs to, its version, a content hash and the fit's summary.
 
-import { CLASS_IDS, type ClassId } from '../../domain/classes';
+import { CLASS_IDS, type ClassId } from '../frame';
 import type { ClassifierHead } from './logisticHead';
 
 export const HEAD_FILE_FORMAT = 'lus-signs-site-head';

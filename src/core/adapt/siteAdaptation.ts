@@ -1,12 +1,7 @@
 // Adapting the head to a site: grouped cross-validation of the re-fitted head against the shipped one, and the decision whether to offer it.
 
-import { CLASS_IDS, type ClassId } from '../../domain/classes';
-import {
-  metricsReport,
-  type LabelledPrediction,
-  type MetricsReport,
-  type ReportOptions,
-} from '../../domain/metrics';
+import { CLASS_IDS, type ClassId } from '../frame';
+import { metricsReport, type LabelledPrediction, type MetricsReport, type ReportOptions } from '../metrics';
 import { groupedFolds } from './groupedFolds';
 import { fitHead, headProbabilities, type ClassifierHead } from './logisticHead';
 

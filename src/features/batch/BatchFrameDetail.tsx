@@ -1,11 +1,17 @@
 // One batch row up close: its frame from the chosen folder with the stored region and heat map, the gate's verdict, the probabilities and what produced them.
 
 import { useEffect, useRef, useState } from 'react';
-import { CLASS_NAMES, summariseProbabilities } from '../../domain';
+import {
+  CLASS_NAMES,
+  summariseProbabilities,
+  agreement,
+  isRefused,
+  type BatchRow,
+  type BatchScore,
+} from '../../core';
 import type { ChosenFolder } from '../../sources';
 import { ExplainedFrame, ProbabilityBars, ReadOutText } from '../classify';
 import { GateNotice, HeatMapControls, type HeatMapView } from '../explain';
-import { agreement, isRefused, type BatchRow, type BatchScore } from './batchReport';
 import { readRowFrame } from './batchFrame';
 import { FilePath } from './FilePath';
 

@@ -1,4 +1,4 @@
-// Table 1 and the confusion matrix for a batch's labelled frames, computed by the shared metrics (src/domain/metrics).
+// Table 1 and the confusion matrix for a batch's labelled frames, computed by the shared metrics (src/core/metrics).
 
 import { useMemo } from 'react';
 import {
@@ -8,8 +8,9 @@ import {
   TABLE1_COLUMNS,
   coverageText,
   table1,
-} from '../../domain';
-import { batchMetrics, type BatchRow } from './batchReport';
+  batchMetrics,
+  type BatchRow,
+} from '../../core';
 
 /** Test ids the batch specs read: the Total row's accuracy and kappa. */
 const TOTAL_TEST_IDS: Partial<Record<string, string>> = { accuracy: 'batch-accuracy', kappa: 'batch-kappa' };

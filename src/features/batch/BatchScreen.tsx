@@ -1,17 +1,11 @@
 // The batch screen: choose or drop a folder, watch progress, sort the results, read the metrics, export CSV, save as cases.
 
 import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
-import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, type ClassId } from '../../domain';
 import {
-  canPickFolderDirectly,
-  folderFromDrop,
-  folderFromFileList,
-  pickFolderDirectly,
-  type ChosenFolder,
-} from '../../sources';
-import { downloadFile, todayStamp } from '../cases';
-import { useHeatMapView } from '../explain';
-import {
+  CLASS_IDS,
+  CLASS_NAMES,
+  CLASS_SHORT_NAMES,
+  type ClassId,
   agreement,
   batchCounts,
   batchCountsText,
@@ -23,7 +17,16 @@ import {
   refusalShortName,
   type BatchRow,
   type BatchScore,
-} from './batchReport';
+} from '../../core';
+import {
+  canPickFolderDirectly,
+  folderFromDrop,
+  folderFromFileList,
+  pickFolderDirectly,
+  type ChosenFolder,
+} from '../../sources';
+import { downloadFile, todayStamp } from '../cases';
+import { useHeatMapView } from '../explain';
 import { BatchFrameDetail } from './BatchFrameDetail';
 import { FilePath } from './FilePath';
 import { BatchMetrics } from './BatchMetrics';

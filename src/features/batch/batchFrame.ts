@@ -1,7 +1,7 @@
 // A scored row's frame, read again from the chosen folder for viewing: the same file, unchanged since it was scored.
 
 import { readProblem, type ChosenFolder } from '../../sources';
-import type { BatchRow } from './batchReport';
+import type { BatchRow } from '../../core';
 
 export type RowFrame = { ok: true; image: Blob } | { ok: false; message: string };
 

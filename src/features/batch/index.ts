@@ -1,6 +1,5 @@
-// Public surface of the batch feature: the screen, the shared batch CSV/metrics, and the latest batch as a dashboard source.
+// Public surface of the batch feature: the screen, the resume banner, and the latest batch as a dashboard source (the batch report is src/core/batch).
 import './batch.css';
 export { BatchScreen } from './BatchScreen';
 export { BatchResumeBanner } from './BatchResumeBanner';
-export * from './batchReport';
 export { latestBatchSource, onBatchSourceChange } from './batchSource';

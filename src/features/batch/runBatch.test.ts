@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameInput, FrameOutcome } from '../../inference';
 import { InputProblem, frameFileKey, type ChosenFolder, type FolderFile } from '../../sources';
-import { batchCsv } from './batchReport';
+import { batchCsv } from '../../core';
 import { planBatch, runBatch } from './runBatch';
 
 function file(path: string, options: { vanish?: boolean } = {}): FolderFile {

@@ -1,6 +1,6 @@
 // The batch pipeline in the browser: read files, score them in the worker in chunks, stream rows, store progress, cancel.
 
-import type { BackendName } from '../../domain';
+import type { BackendName, BatchRow } from '../../core';
 import type { FrameOutcome, InferenceClient } from '../../inference';
 import {
   frameFileKey,
@@ -11,7 +11,6 @@ import {
   type ChosenFolder,
   type FolderFile,
 } from '../../sources';
-import type { BatchRow } from './batchReport';
 
 /**
  * Frames per classify call: the engine's batch size on each backend (src/inference/engine.ts), so every

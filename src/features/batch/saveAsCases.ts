@@ -1,6 +1,6 @@
 // "Save all as cases": every scored frame of a batch into the case library; the content hash keeps a second run from duplicating.
 
-import { classFromAlias } from '../../domain';
+import { classFromAlias, type BatchRow } from '../../core';
 import { splitFolderPath, type FolderFile } from '../../sources';
 import {
   addPredictions,
@@ -12,7 +12,6 @@ import {
   type StoredPrediction,
 } from '../../store';
 import { prepareCaseImages } from '../cases';
-import type { BatchRow } from './batchReport';
 
 export interface SaveAsCasesOutcome {
   created: number;

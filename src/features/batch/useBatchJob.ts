@@ -14,7 +14,8 @@ import {
   unfinishedBatchJob,
   type BatchJob,
 } from '../../store';
-import { batchMetricsSource, type BatchRow } from './batchReport';
+import type { BatchRow } from '../../core';
+import { batchMetricsSource } from './batchMetricsSource';
 import { publishBatchSource } from './batchSource';
 import { chunkSizeFor, planBatch, runBatch, type BatchProgress } from './runBatch';
 import { saveBatchAsCases, type SaveAsCasesOutcome } from './saveAsCases';

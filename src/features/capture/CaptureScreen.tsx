@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
-import type { FrameResult, ImageActivity, Rect, SmoothedReadout, TrendPoint } from '../../domain';
+import type { FrameResult, ImageActivity, Rect, SmoothedReadout, TrendPoint } from '../../core';
 import {
   COMMON_RESOLUTIONS,
   CaptureProblem,

@@ -1,7 +1,7 @@
 // The live read-out: the steady sign, or why there is none (searching, no image, scanner frozen), smoothed
 // probabilities, a confidence trend, and how fast the model keeps up.
 
-import { type ImageActivity, type SmoothedReadout, type TrendPoint } from '../../domain';
+import { type ImageActivity, type SmoothedReadout, type TrendPoint } from '../../core';
 import { ProbabilityBars, ReadOutText } from '../classify';
 import type { LiveStats } from './liveCapture';
 

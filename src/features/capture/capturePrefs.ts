@@ -1,6 +1,6 @@
 // What the capture screen remembers per capture card on this device: resolution and the image region.
 
-import type { Rect } from '../../domain';
+import type { Rect } from '../../core';
 import type { Resolution } from '../../sources';
 
 export interface DevicePrefs {

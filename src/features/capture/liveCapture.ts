@@ -18,7 +18,7 @@ import {
   type SectorShape,
   type SmoothedReadout,
   type TrendPoint,
-} from '../../domain';
+} from '../../core';
 import type { InferenceClient } from '../../inference';
 
 /** How long the screen is watched before the region is decided: enough for speckle to move. */

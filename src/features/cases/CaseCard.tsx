@@ -1,6 +1,6 @@
 // One case in the grid: thumbnail, the reader's label, the chosen model's sign with agree/disagree, exam and zone.
 
-import { CLASS_NAMES } from '../../domain';
+import { CLASS_NAMES } from '../../core';
 import { zoneLabel, type CaseRecord } from '../../store';
 import { agrees, predictionFor } from './caseFilters';
 import { caseLabelText } from './labelChoices';

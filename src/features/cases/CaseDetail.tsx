@@ -1,7 +1,7 @@
 // One case opened: the stored image with its crop, every model version's probabilities, label history, edits.
 
 import { useEffect, useState } from 'react';
-import { CLASS_IDS, CLASS_NAMES, formatPercent, type ClinicianLabel } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, formatPercent, type ClinicianLabel } from '../../core';
 import { relabelCase, updateCaseDetails, zoneLabel, type CaseRecord } from '../../store';
 import {
   GateNotice,

@@ -1,7 +1,7 @@
 // The case library: filters, thumbnail grid, bulk select, delete with Undo, open a case, re-scoring and backup.
 
 import { useMemo, useState } from 'react';
-import { CLASS_IDS, CLASS_NAMES } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES } from '../../core';
 import { deleteCases, deleteExam, restoreDeletedCases, type CaseRecord } from '../../store';
 import { CaseCard } from './CaseCard';
 import { CaseDetail } from './CaseDetail';

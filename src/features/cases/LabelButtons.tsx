@@ -1,6 +1,6 @@
 // Five large buttons for the reader's answer, each showing its keyboard key.
 
-import type { ClinicianLabel } from '../../domain';
+import type { ClinicianLabel } from '../../core';
 import { LABEL_CHOICES } from './labelChoices';
 
 export function LabelButtons({

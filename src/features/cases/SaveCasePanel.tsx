@@ -1,7 +1,7 @@
 // "Save as case" under a read-out: the reader's label (1–4, U), initials, exam code, zone, notes; saves to the library.
 
 import { useEffect, useRef, useState } from 'react';
-import type { ClinicianLabel, FrameResult } from '../../domain';
+import type { ClinicianLabel, FrameResult } from '../../core';
 import { readSettings, saveCase, saveSettings } from '../../store';
 import { predictionFromResult } from './predictions';
 import { prepareCaseImages } from './caseImage';

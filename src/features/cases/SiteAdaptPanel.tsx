@@ -4,7 +4,7 @@ import { useState, type SyntheticEvent } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { IMPORTED_PREFIX, bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
 import type { AdaptationCase, HeadSummary, SiteAdaptation } from '../../core/adapt';
-import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, isClassId, type ClassId } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, isClassId, type ClassId } from '../../core';
 import type { FrameInput } from '../../inference';
 import {
   addPredictions,

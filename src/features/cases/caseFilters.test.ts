@@ -1,7 +1,7 @@
 // Case filters: label, model sign, agreement (per model version), zone, exam and date, combined.
 
 import { describe, expect, it } from 'vitest';
-import type { ClassId } from '../../domain';
+import type { ClassId } from '../../core';
 import type { CaseRecord, StoredPrediction } from '../../store';
 import { caseLibrarySource, filterSource } from '../dashboard/metricsSource';
 import { ANY_SCOPE, NO_FILTERS, agrees, examsOf, matchesFilters, modelKeysOf, zonesOf } from './caseFilters';

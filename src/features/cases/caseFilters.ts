@@ -1,6 +1,6 @@
 // Which cases a screen shows: filters by label, model sign, agreement, model version, zone, exam and date.
 
-import type { CaseLabel, ClassId } from '../../domain';
+import type { CaseLabel, ClassId } from '../../core';
 import { splitModelKey, type CaseRecord, type StoredPrediction } from '../../store';
 
 /** Where and when frames were taken: the filters the case library and the dashboard share. '' = any. */

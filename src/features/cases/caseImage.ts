@@ -1,6 +1,6 @@
 // Turns a classified file into what a case stores: the cropped region (or the whole frame) as PNG, and a thumbnail.
 
-import type { Rect } from '../../domain';
+import type { Rect } from '../../core';
 import type { ImageKind } from '../../store';
 
 /** Larger regions are scaled down when stored; ultrasound frames rarely exceed this. */

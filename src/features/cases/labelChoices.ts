@@ -1,6 +1,6 @@
 // The five answers a reader can give (four signs or unsure), their keys (1–4, U) and how they read.
 
-import { CLASS_IDS, CLASS_NAMES, type CaseLabel, type ClinicianLabel } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, type CaseLabel, type ClinicianLabel } from '../../core';
 import type { CaseRecord } from '../../store';
 
 export interface LabelChoice {

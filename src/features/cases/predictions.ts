@@ -1,5 +1,5 @@
 // What a stored case keeps of one result: scored (the gate passed it), or refused with the gate's reason and the unreliable probabilities.
-import type { FrameResult } from '../../domain';
+import type { FrameResult } from '../../core';
 import type { StoredPrediction } from '../../store';
 
 export function predictionFromResult(result: FrameResult, at = Date.now()): StoredPrediction {

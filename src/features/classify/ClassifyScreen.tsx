@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
-import type { FrameResult, Rect } from '../../domain';
+import type { FrameResult, Rect } from '../../core';
 import type { FrameOutcome } from '../../inference';
 import { SaveCasePanel } from '../cases';
 import { HeatMapControls, explainable, useHeatMapView } from '../explain';

@@ -8,7 +8,7 @@ import {
   type PointerEvent,
   type ReactNode,
 } from 'react';
-import type { Rect } from '../../domain';
+import type { Rect } from '../../core';
 
 interface Props {
   imageUrl?: string;

@@ -1,6 +1,6 @@
 // A read frame with the region the model read and, over it, where the model looked (never for a refused frame).
 
-import type { Rect } from '../../domain';
+import type { Rect } from '../../core';
 import { HeatMapOverlay, explainable, type ExplainableResult, type HeatMapView } from '../explain';
 import { CropEditor, frameBoxStyle } from './CropEditor';
 

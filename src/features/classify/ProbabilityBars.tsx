@@ -1,6 +1,6 @@
 // The four signs' probabilities as bars, the top sign marked; shared by the read-out, the live capture read-out and a batch row's detail.
 
-import { CLASS_IDS, CLASS_NAMES, type ClassId } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, type ClassId } from '../../core';
 
 export function ProbabilityBars({
   probabilities,

@@ -1,7 +1,7 @@
 // The read-out: the sign stated plainly, the runner-up when close, four probability bars, confidence, time, backend; or the input gate's refusal first.
 
 import { useState } from 'react';
-import type { FrameResult } from '../../domain';
+import type { FrameResult } from '../../core';
 import { GateNotice } from '../explain';
 import { ProbabilityBars } from './ProbabilityBars';
 import { ReadOutText } from './ReadOutText';

@@ -1,6 +1,6 @@
 // Confusion matrix as a heat map (rows: your label, columns: the model's sign); a cell opens the cases behind it.
 
-import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, type MetricsReport } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, type MetricsReport } from '../../core';
 
 export interface CellChoice {
   truth: number;

@@ -9,7 +9,7 @@ import {
   metricsCsv,
   metricsReport,
   type MetricsReport,
-} from '../../domain';
+} from '../../core';
 import {
   CaseDetail,
   CaseScopeFields,

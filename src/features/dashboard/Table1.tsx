@@ -1,7 +1,7 @@
 // The seed study's Table 1 layout: four signs and Total; precision, specificity, F1, recall, accuracy, kappa; 95% CIs.
-// Columns, cells and the Total row's note come from the domain's table1(), shared with the batch screen.
+// Columns, cells and the Total row's note come from the core's table1() (src/core/metrics/table1.ts), shared with the batch screen.
 
-import { TABLE1_COLUMNS, UNDEFINED_MARK, table1, type MetricsReport, type Table1Cell } from '../../domain';
+import { TABLE1_COLUMNS, UNDEFINED_MARK, table1, type MetricsReport, type Table1Cell } from '../../core';
 
 function Cell({ testId, cell }: { testId: string; cell: Table1Cell }) {
   return (

@@ -13,7 +13,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { CLASS_NAMES, type MetricsReport } from '../../domain';
+import { CLASS_NAMES, type MetricsReport } from '../../core';
 
 export const SIGN_COLOURS: Record<string, string> = {
   a_lines: '#5fb3ff',

@@ -1,6 +1,6 @@
 // Where the dashboard's labelled predictions come from: the case library today, a batch job's results later.
 
-import type { CaseLabel, LabelledPrediction, PredictionOutcome } from '../../domain';
+import type { CaseLabel, LabelledPrediction, PredictionOutcome } from '../../core';
 import { labelOrigin, type CaseRecord, type LabelOrigin, type StoredPrediction } from '../../store';
 import { ANY_SCOPE, inScope, type CaseScope } from '../cases/caseFilters';
 

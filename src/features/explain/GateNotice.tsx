@@ -1,5 +1,5 @@
 // The input gate's refusal, stated first and plainly, with the way to see the (unreliable) probabilities anyway.
-import type { GateVerdict } from '../../domain';
+import type { GateVerdict } from '../../core';
 
 /** What a notice needs of a verdict: a batch row stores only these parts. */
 type RefusalWords = Pick<GateVerdict, 'pass' | 'reason' | 'message'>;

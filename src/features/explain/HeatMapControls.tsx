@@ -1,5 +1,5 @@
 // Controls for the heat map: show or hide, opacity, and which signs' evidence to draw; or why there is no map.
-import { CLASS_IDS, CLASS_NAMES, type FrameResult } from '../../domain';
+import { CLASS_IDS, CLASS_NAMES, type FrameResult } from '../../core';
 import type { HeatMapView } from './useHeatMapView';
 
 /** Takes a live result or a batch row's stored score: only the map, its note and the top sign matter here. */

@@ -1,6 +1,6 @@
 // Draws a result's heat map over the frame, aligned with the crop the model read (fills its positioned parent).
 import { useEffect, useRef } from 'react';
-import { classHeat, heatImage, heatMapFrameRect, type ClassId, type HeatMap, type Rect } from '../../domain';
+import { classHeat, heatImage, heatMapFrameRect, type ClassId, type HeatMap, type Rect } from '../../core';
 
 interface Props {
   heatMap: HeatMap;

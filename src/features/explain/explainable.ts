@@ -1,5 +1,5 @@
 // Which results may show where the model looked: every one the input gate did not refuse.
-import type { FrameResult } from '../../domain';
+import type { FrameResult } from '../../core';
 
 /** The parts of a result a heat map needs: a live FrameResult, or a batch row's stored score. */
 export type ExplainableResult = Pick<

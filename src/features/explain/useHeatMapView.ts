@@ -1,6 +1,6 @@
 // The heat-map view state one screen keeps: shown or not, opacity, and which signs' maps are drawn.
 import { useState } from 'react';
-import type { ClassId } from '../../domain';
+import type { ClassId } from '../../core';
 
 export interface HeatMapView {
   shown: boolean;

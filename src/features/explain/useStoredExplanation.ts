@@ -1,7 +1,7 @@
 // Re-reads a stored image on request to show where the current model looks (one model run; nothing is stored).
 import { useCallback, useState } from 'react';
 import { useInference } from '../../app/InferenceContext';
-import type { FrameResult, Rect } from '../../domain';
+import type { FrameResult, Rect } from '../../core';
 
 export type StoredExplanation =
   | { state: 'idle' }

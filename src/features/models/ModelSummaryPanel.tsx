@@ -1,7 +1,7 @@
 // Settings leads with what a clinician needs about the model in use, in plain words: how often it is right
 // on real scans it never saw, by sign, and where it fails. Every figure comes from the model's metadata.
 
-import { modelSummary, plainPercent, type ModelMetadata } from '../../domain';
+import { modelSummary, plainPercent, type ModelMetadata } from '../../core';
 
 export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
   const s = modelSummary(metadata);

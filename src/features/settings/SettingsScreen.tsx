@@ -1,8 +1,8 @@
 // Settings: which compute backend to use, and what each rung of the ladder reported on this device.
 
 import { useState } from 'react';
-import { greyToRgba } from '../../domain';
-import { makeTestFrame } from '../../domain/testFrames';
+import { greyToRgba } from '../../core';
+import { makeTestFrame } from '../../synth';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { BACKEND_CHOICES, backendPreference, saveBackendPreference } from '../../app/settings';
 import { ModelManager, ModelSummaryPanel } from '../models';

@@ -1,0 +1,127 @@
+// The plain-words model summary reads its numbers from the model's own metadata and card, with a fallback.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { knownFailures, modelSummary } from './modelSummary';
+import { metadataFromModelJson } from './modelMetadata';
+import { parseBundledModelIndex } from './modelIndex';
+
+const repo = join(import.meta.dirname, '..', '..', '..');
+const models = join(repo, 'public', 'models');
+const defaultId = parseBundledModelIndex(
+  JSON.parse(readFileSync(join(models, 'index.json'), 'utf8')),
+  'index.json',
+).default;
+const shipped = (id: string) => {
+  const checked = metadataFromModelJson(JSON.parse(readFileSync(join(models, id, 'model.json'), 'utf8')));
+  if (!checked.ok) throw new Error(checked.message);
+  return checked.metadata;
+};
+
+describe('modelSummary', () => {
+  it('leads with the cross-validation of the shipped recipe: folds mean ± sd, the held-out site, recall by sign', () => {
+    const s = modelSummary({
+      validation: {
+        crossValidation: {
+          recipe: 'pre-scan-8k',
+          shipped: 'resnet152',
+          byArchitecture: {
+            resnet18: { folds: 5, clipAccuracyMean: 0.7, clipAccuracySd: 0.1, clipRecallMean: {} },
+            resnet152: {
+              folds: 2,
+              clipAccuracyMean: 0.75,
+              clipAccuracySd: 0.05,
+              heldOutSiteClipAccuracy: 0.6,
+              heldOutSiteClips: 35,
+              clipRecallMean: { a_lines: 0.8, b_lines: 0.5, pleural_effusion: null, consolidation: 0.9 },
+            },
+          },
+        },
+      },
+    });
+    expect(s.unmeasured).toBe(false);
+    expect(s.crossValidation).toMatchObject({
+      recipe: 'pre-scan-8k',
+      architecture: 'resnet152',
+      folds: 2,
+      clipAccuracy: 0.75,
+      clipAccuracySd: 0.05,
+      siteClipAccuracy: 0.6,
+      siteClips: 35,
+    });
+    expect(s.crossValidation!.perSign.map((p) => [p.classId, p.recall])).toEqual([
+      ['a_lines', 0.8],
+      ['b_lines', 0.5],
+      ['consolidation', 0.9],
+    ]);
+    expect(
+      modelSummary({ validation: { crossValidation: { recipe: 'x', byArchitecture: {} } } }).crossValidation,
+    ).toBeNull();
+  });
+
+  it('reads real-scan accuracy, per sign, and the failure modes from a model’s metadata and card', () => {
+    const s = modelSummary({
+      validation: {
+        realValidationFrameAccuracy: 0.6,
+        realValidationClipAccuracy: 0.7,
+        realValidationClips: 10,
+        realValidationPerSign: {
+          a_lines: { frames: 20, recall: 0.9, precision: 0.8 },
+          b_lines: { frames: 10, recall: 0.4, precision: 0.5 },
+        },
+      },
+      modelCard:
+        '# Card\n\n## Known failure modes\n\n- **Misses small effusions**: often.\n- Linear probes. Rare.\n\n## Other\n- **not this**',
+    });
+    expect(s.realFrameAccuracy).toBe(0.6);
+    expect(s.realClips).toBe(10);
+    expect(s.perSign.map((p) => [p.classId, p.frames, p.recall])).toEqual([
+      ['a_lines', 20, 0.9],
+      ['b_lines', 10, 0.4],
+    ]);
+    expect(s.weakest?.classId).toBe('b_lines');
+    expect(s.failures).toEqual(['Misses small effusions']);
+    expect(s.unmeasured).toBe(false);
+  });
+
+  it('leads with scans from outside the training collection when the metadata has them', () => {
+    const s = modelSummary({
+      validation: {
+        unseenScans: [
+          { set: 'same collection, 4 signs', clips: 46, clipAccuracy: 0.609, frameAccuracy: 0.595 },
+          { set: 'another site', clips: 170, clipAccuracy: 0.724 },
+          { set: 'broken: no clips', clipAccuracy: 0.9 },
+        ],
+      },
+    });
+    expect(s.unseenScans).toEqual([
+      { set: 'same collection, 4 signs', clips: 46, clipAccuracy: 0.609, frameAccuracy: 0.595 },
+      { set: 'another site', clips: 170, clipAccuracy: 0.724, frameAccuracy: null },
+    ]);
+    expect(s.unmeasured).toBe(false);
+  });
+
+  it('says a model with no real-scan figures is unmeasured, rather than inventing numbers', () => {
+    const s = modelSummary({ validation: { phantomTestAccuracy: 0.9 } });
+    expect(s.unmeasured).toBe(true);
+    expect(s.perSign).toEqual([]);
+    expect(s.failures).toEqual([]);
+    expect(modelSummary({}).unmeasured).toBe(true);
+  });
+
+  it('the bundled default model carries its own figures, and the test model none', () => {
+    const s = modelSummary(shipped(defaultId));
+    expect(s.unmeasured).toBe(false);
+    expect(s.perSign).toHaveLength(4);
+    expect(s.realFrameAccuracy).toBeGreaterThan(0);
+    expect(s.failures.length).toBeGreaterThan(0);
+    // The team's re-measure on scans outside the collection is what a clinician reads first.
+    expect(s.unseenScans.map((u) => u.clips)).toEqual([46, 170]);
+    expect(modelSummary(shipped('fixture-tiny')).unmeasured).toBe(true);
+  });
+
+  it('finds no failure modes in a card without that section', () => {
+    expect(knownFailures('# Card\n\n- **bold** line')).toEqual([]);
+    expect(knownFailures(undefined)).toEqual([]);
+  });
+});

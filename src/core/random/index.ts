@@ -1,0 +1,2 @@
+// Public surface of the one seeded generator (bootstrap intervals, test frames, the fixture model's weights).
+export * from './seededRandom';
