@@ -54,7 +54,7 @@ export default tseslint.config(
   },
   {
     // Pure domain and synth code: no DOM, React, tfjs, idb, Node built-ins, or browser globals.
-    files: ['src/domain/**/*.ts', 'src/synth/**/*.ts'],
+    files: ['src/domain/**/*.ts', 'src/synth/**/*.ts', 'src/core/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-globals': ['error', ...NOT_IN_PURE_CODE],
@@ -94,7 +94,14 @@ export default tseslint.config(
     // Only src/inference imports tfjs, only src/store imports idb; the browser app never imports a Node
     // adapter (it would not bundle) or a tool.
     files: ['src/**/*.{ts,tsx}'],
-    ignores: ['src/inference/**', 'src/store/**', 'src/domain/**', 'src/synth/**', 'src/**/*.test.ts'],
+    ignores: [
+      'src/inference/**',
+      'src/store/**',
+      'src/domain/**',
+      'src/synth/**',
+      'src/core/**',
+      'src/**/*.test.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
