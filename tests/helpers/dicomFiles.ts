@@ -1,7 +1,7 @@
 // DICOM files written by the tests themselves with dcmjs, from phantom frames, with patient tags filled in (so their absence downstream can be checked).
 
 import dcmjs from 'dcmjs';
-import { RleEncoder } from 'dicom-rle';
+import dicomRle from 'dicom-rle';
 import { deflateSync } from 'fflate';
 import sharp from 'sharp';
 import type { GreyImage, RgbaImage } from '../../src/domain/image';
@@ -185,7 +185,7 @@ async function encodeFrame(
   }
   const native = nativeFrame(frame, photometric, syntax === 'rle' ? 0 : planar);
   if (syntax === 'rle')
-    return new RleEncoder().encode(native, {
+    return new dicomRle.RleEncoder().encode(native, {
       width: frame.width,
       height: frame.height,
       bitsAllocated: 8,

@@ -1,7 +1,8 @@
 // Reads an ultrasound DICOM file (single- or multi-frame) with dicom-parser into frames, timing, the scan region and a short technical allow-list; nothing else of its header leaves.
 
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
-import { RleDecoder } from 'dicom-rle';
+// Default imports: both are CommonJS bundles, and only the default import works alike in Vite, Vitest and Node.
+import dicomRle from 'dicom-rle';
 import { inflateSync } from 'fflate';
 import type { Rect, RgbaImage } from '../../domain/image';
 import { frameTimesFrom } from '../clip';
@@ -378,7 +379,7 @@ interface Layout {
 function decodeRle(encoded: Uint8Array, layout: Layout): Uint8Array {
   // RleDecoder reads from offset 0 of the buffer it is given, so it gets a copy of its own.
   const own = encoded.slice();
-  const decoded = new RleDecoder().decode(own, {
+  const decoded = new dicomRle.RleDecoder().decode(own, {
     width: layout.width,
     height: layout.height,
     bitsAllocated: 8,
