@@ -8,6 +8,8 @@ import { dropFile, expectOnScreen, openApp } from './helpers/app';
 
 let clips: ClipFixtures;
 test.beforeAll(async () => {
+  // Rendering 6 s of phantom cine and encoding it takes minutes on a busy 2-core machine (once; then cached).
+  test.setTimeout(600_000);
   clips = await writeClipFixtures();
 });
 
@@ -130,6 +132,26 @@ test('a truncated DICOM and a video with no video track each get their own messa
   await dropFile(page, join(FRAMES, 'scan-1.png'));
   await expect(page.getByTestId('result')).toBeVisible();
   await expect(page.getByTestId('input-problem')).toHaveCount(0);
+});
+
+test('a clip whose frames the input gate refuses is refused as a clip, with the reason and the way to see it anyway', async ({
+  page,
+}) => {
+  await openApp(page);
+  await dropFile(page, clips.dicomNoise, 'application/dicom');
+  await expect(page.getByTestId('clip-gate-refusal')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('clip-gate-reason')).toContainText(
+    'Only 0 of 6 frames passed the input check: this clip is not read.',
+  );
+  await expect(page.getByTestId('clip-gate-reason')).toContainText('random noise');
+  await expect(page.getByTestId('clip-frames')).toHaveAttribute('data-refused', '6');
+  await expect(page.getByTestId('clip-sign')).toHaveCount(0);
+  await page.getByTestId('clip-gate-reveal').click();
+  await expect(page.getByTestId('clip-result')).toHaveAttribute('data-gate', 'refused');
+  await expect(page.getByTestId('clip-probability')).toContainText('(unreliable)');
+  // Refused frames are shaded on the timeline, and the chosen one says so.
+  await expect(page.locator('[data-testid^="timeline-refused-"]')).toHaveCount(6);
+  await expect(page.getByTestId('clip-moment-note')).toContainText('refused by the input check');
 });
 
 for (const size of [

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RgbaImage } from '../../src/domain/image';
-import { GENERATOR_VERSION, encodeY4m, generateCine } from '../../src/synth';
+import { GENERATOR_VERSION, encodeY4m, generateCine, generateNegativeFrame } from '../../src/synth';
 import { writeUltrasoundDicom } from './dicomFiles';
 import { GENERATED } from './fixtures';
 
@@ -27,6 +27,8 @@ export interface ClipFixtures {
   dicomSingle: string;
   /** The RLE file cut at 60%. */
   dicomTruncated: string;
+  /** Six frames of random noise (RGB, explicit VR): every one refused by the input gate. */
+  dicomNoise: string;
 }
 
 function rgba(grey: { width: number; height: number; data: Uint8ClampedArray }): RgbaImage {
@@ -51,6 +53,7 @@ export async function writeClipFixtures(): Promise<ClipFixtures> {
     dicomJpeg: `${at('cine-jpeg')}.dcm`,
     dicomSingle: `${at('still')}.dcm`,
     dicomTruncated: `${at('cine-truncated')}.dcm`,
+    dicomNoise: `${at('noise')}.dcm`,
   };
   if (Object.values(out).every((p) => existsSync(p))) return out;
   const clip = generateCine({
@@ -88,5 +91,10 @@ export async function writeClipFixtures(): Promise<ClipFixtures> {
     }),
   );
   writeFileSync(out.dicomSingle, await writeUltrasoundDicom({ frames: [frames[30]!], syntax: 'explicit' }));
+  const noise = Array.from({ length: 6 }, (_, i) => generateNegativeFrame('noise', 320, 240, 500 + i));
+  writeFileSync(
+    out.dicomNoise,
+    await writeUltrasoundDicom({ frames: noise, syntax: 'explicit', photometric: 'RGB' }),
+  );
   return out;
 }

@@ -18,7 +18,10 @@ export function ClipTimeline({ timeline, durationMs, chosen, onChoose }: Props) 
   const span = Math.max(1, durationMs);
   const x = (t: number) => (t / span) * WIDTH;
   const y = (p: number) => HEIGHT - p * (HEIGHT - 4) - 2;
-  const series = timelineSeries(timeline);
+  // Only read frames draw the lines: a refused frame's probabilities are not evidence (it is shaded instead).
+  const series = timelineSeries(
+    timeline.map((p) => (p.status === 'read' ? p : { ...p, probabilities: null })),
+  );
   const slot = WIDTH / Math.max(1, timeline.length);
   const chosenPoint = timeline[chosen];
   const nearest = (clientX: number, box: DOMRect) => {
