@@ -10,3 +10,5 @@ export * from './readout';
 export * from './metrics';
 export * from './batch';
 export * from './adapt';
+export * from './clip';
+export * from './dicom';

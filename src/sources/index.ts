@@ -5,3 +5,5 @@ export * from './decodeBrowser';
 export * from './folder';
 export * from './folderLabels';
 export * from './captureDevice';
+export * from './clipKind';
+export * from './clipBrowser';

@@ -12,9 +12,9 @@ function describeNonImage(head: Uint8Array): string {
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46])) return 'a PDF document';
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return 'a ZIP archive or office document';
   if (head.length >= 132 && startsWith(head, [0x44, 0x49, 0x43, 0x4d], 128))
-    return 'a DICOM file (export a PNG or JPEG frame from it)';
+    return 'a DICOM file (drop it on the Classify screen to read it as a frame or clip)';
   if (head.length >= 8 && startsWith(head, [0x66, 0x74, 0x79, 0x70], 4))
-    return 'a video (MP4/MOV): export a still frame';
+    return 'a video (MP4/MOV): drop it on the Classify screen to read it as a clip';
   const text = head.subarray(0, 64).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
   if (text) return 'a text file';
   return 'not a PNG, JPEG, GIF, BMP or WebP image';

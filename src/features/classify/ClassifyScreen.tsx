@@ -9,6 +9,8 @@ import { HeatMapControls, explainable, useHeatMapView } from '../explain';
 import { ExplainedFrame } from './ExplainedFrame';
 import { ResultPanel } from './ResultPanel';
 import { useFileIntake } from './useFileIntake';
+import { ClipWorkspace } from './ClipWorkspace';
+import { clipKindOfFile, type ClipKind } from '../../sources';
 
 interface Current {
   file: File;
@@ -21,6 +23,8 @@ export function ClassifyScreen() {
   const { client, status } = useInference();
   const info = activeModel(status);
   const [current, setCurrent] = useState<Current | null>(null);
+  /** A video or DICOM file: read as a clip (a single-frame DICOM as a frame) by ClipWorkspace. */
+  const [clip, setClip] = useState<{ file: File; kind: ClipKind; id: number } | null>(null);
   const [result, setResult] = useState<FrameResult | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -68,10 +72,9 @@ export function ClassifyScreen() {
   );
 
   const ready = status.state !== 'loading' && !!info && !!client;
-  const onFiles = useCallback(
-    (files: File[]) => {
-      const file = files[0];
-      if (!file) return;
+  const readFrame = useCallback(
+    (file: File) => {
+      setClip(null);
       setCurrent({ file, imageUrl: URL.createObjectURL(file) });
       setResult(null);
       setProblem(null);
@@ -87,6 +90,28 @@ export function ClassifyScreen() {
     },
     [classify, ready],
   );
+  const onFiles = useCallback(
+    (files: File[]) => {
+      const file = files[0];
+      if (!file) return;
+      const id = ++request.current;
+      void clipKindOfFile(file)
+        .catch(() => null)
+        .then((kind) => {
+          if (id !== request.current) return;
+          if (!kind) return readFrame(file);
+          // A clip replaces whatever frame was shown; the clip's own view reads it.
+          ++request.current;
+          setCurrent(null);
+          setResult(null);
+          setProblem(null);
+          setWaiting(null);
+          setBusy(false);
+          setClip({ file, kind, id });
+        });
+    },
+    [readFrame],
+  );
   useEffect(() => {
     if (!waiting) return;
     if (ready) {
@@ -101,16 +126,19 @@ export function ClassifyScreen() {
 
   return (
     <div className={dragging ? 'classify dragging' : 'classify'}>
-      <div className={current ? 'intake compact' : 'intake'}>
+      <div className={current || clip ? 'intake compact' : 'intake'}>
         <button type="button" className="button primary big" onClick={() => inputRef.current?.click()}>
-          Choose a frame
+          Choose a frame or clip
         </button>
-        <p className="muted intake-hint">…or drop an image anywhere on this page, or paste one (Ctrl+V).</p>
+        <p className="muted intake-hint">
+          …or drop an image, a video (MP4, WebM, MOV) or a DICOM file anywhere on this page, or paste one
+          (Ctrl+V).
+        </p>
         <input
           ref={inputRef}
           data-testid="file-input"
           type="file"
-          accept="image/png,image/jpeg,image/webp,image/bmp,image/gif"
+          accept="image/png,image/jpeg,image/webp,image/bmp,image/gif,video/mp4,video/webm,video/quicktime,.mp4,.m4v,.mov,.webm,.dcm,.dicom,application/dicom"
           hidden
           onChange={(e) => {
             onFiles(Array.from(e.target.files ?? []));
@@ -123,6 +151,7 @@ export function ClassifyScreen() {
           {problem}
         </div>
       )}
+      {clip && <ClipWorkspace key={clip.id} file={clip.file} kind={clip.kind} onProblem={setProblem} />}
       {current && (
         <div className="workspace">
           <div className="frame-view">
@@ -183,16 +212,16 @@ export function ClassifyScreen() {
           </div>
         </div>
       )}
-      {!current && (
+      {!current && !clip && (
         <div className="empty-state">
           <p>
-            Drop a lung-ultrasound frame to see which sign it shows: A-lines, B-lines, pleural effusion or
-            lung consolidation.
+            Drop a lung-ultrasound frame or clip to see which sign it shows: A-lines, B-lines, pleural
+            effusion or lung consolidation.
           </p>
           <p className="muted">Everything runs on this device. Nothing is sent anywhere.</p>
         </div>
       )}
-      {dragging && <div className="drop-overlay">Drop the frame to read it</div>}
+      {dragging && <div className="drop-overlay">Drop the frame or clip to read it</div>}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 // Public surface of the classify screen.
+import './clip.css';
 export { ClassifyScreen } from './ClassifyScreen';
 // The capture screen reuses the crop editor over live video and the read-out for frozen frames.
 export { CropEditor } from './CropEditor';

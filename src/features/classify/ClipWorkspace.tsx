@@ -1,0 +1,246 @@
+// A dropped clip on the Classify screen: decode and sample it, read its frames in the worker (batched), show the clip read-out, the timeline and the chosen moment with its heat map.
+
+import { useEffect, useMemo, useState } from 'react';
+import { activeModel, useInference } from '../../app/InferenceContext';
+import { clipReadout, type ClipFrameReading, type ClipReadout } from '../../core/clip';
+import { CLASS_NAMES, type FrameResult, type RgbaImage } from '../../core';
+import { InputProblem, readClipFile, type ClipKind, type ReadClip } from '../../sources';
+import { SaveCasePanel } from '../cases';
+import { HeatMapControls, explainable, useHeatMapView } from '../explain';
+import { ClipReadoutPanel } from './ClipReadoutPanel';
+import { ClipTimeline } from './ClipTimeline';
+import { ExplainedFrame } from './ExplainedFrame';
+import { ResultPanel } from './ResultPanel';
+
+/** Frames sent to the worker per call: small enough to report progress, large enough to batch. */
+const FRAMES_PER_CALL = 8;
+
+interface Props {
+  file: File;
+  kind: ClipKind;
+  /** A message for the screen's problem banner (null clears it). */
+  onProblem: (message: string | null) => void;
+}
+
+type Reading =
+  | { state: 'decoding' }
+  | { state: 'reading'; done: number; of: number }
+  | { state: 'done'; readout: ClipReadout | null; results: Array<FrameResult | null> }
+  | { state: 'failed' };
+
+/** The frame as a PNG: what the frame view shows, and all a saved single-frame DICOM case keeps (no header). */
+function pngOf(image: RgbaImage): Promise<Blob> {
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  canvas
+    .getContext('2d')!
+    .putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+export function ClipWorkspace({ file, kind, onProblem }: Props) {
+  const { client, status } = useInference();
+  const info = activeModel(status);
+  const ready = status.state !== 'loading' && !!info && !!client;
+  const threshold = info?.metadata.lowConfidenceThreshold ?? 0.5;
+  const [decoded, setDecoded] = useState<ReadClip | null>(null);
+  const [reading, setReading] = useState<Reading>({ state: 'decoding' });
+  const [chosen, setChosen] = useState(0);
+  const [frameUrl, setFrameUrl] = useState<{ position: number; url: string } | null>(null);
+  const [stillFile, setStillFile] = useState<File | null>(null);
+  const heat = useHeatMapView();
+
+  useEffect(() => {
+    let live = true;
+    const abort = new AbortController();
+    setDecoded(null);
+    setReading({ state: 'decoding' });
+    readClipFile(file, kind, { signal: abort.signal })
+      .then((d) => live && setDecoded(d))
+      .catch((error: unknown) => {
+        if (!live) return;
+        setReading({ state: 'failed' });
+        onProblem(
+          error instanceof InputProblem
+            ? error.message
+            : `${file.name} could not be read: ${(error as Error).message}`,
+        );
+      });
+    return () => {
+      live = false;
+      abort.abort();
+    };
+  }, [file, kind, onProblem]);
+
+  useEffect(() => {
+    if (!decoded || !ready || !client) return;
+    let live = true;
+    const { clip } = decoded;
+    const frames = clip.frames;
+    void (async () => {
+      const results: Array<FrameResult | null> = frames.map(() => null);
+      const readings: ClipFrameReading[] = [];
+      try {
+        for (let start = 0; start < frames.length; start += FRAMES_PER_CALL) {
+          setReading({ state: 'reading', done: start, of: frames.length });
+          const part = frames.slice(start, start + FRAMES_PER_CALL);
+          // The worker takes ownership of the pixels it is sent; the clip keeps its own for display.
+          const outcomes = await client.classify(
+            part.map((f) => ({
+              pixels: {
+                width: f.pixels.width,
+                height: f.pixels.height,
+                data: new Uint8ClampedArray(f.pixels.data),
+              },
+              name: `${clip.source.name} at ${(f.timeMs / 1000).toFixed(2)} s`,
+              crop: decoded.scanRegion ?? undefined,
+            })),
+          );
+          if (!live) return;
+          outcomes.forEach((o, k) => {
+            const f = part[k]!;
+            if (o.ok) {
+              results[start + k] = o.result;
+              const refusedByGate = o.result.gate !== undefined && !o.result.gate.pass;
+              readings.push({
+                status: refusedByGate ? 'refused' : 'read',
+                index: f.index,
+                timeMs: f.timeMs,
+                probabilities: o.result.probabilities,
+                gate: o.result.gate,
+              });
+            } else {
+              readings.push({ status: 'unreadable', index: f.index, timeMs: f.timeMs, message: o.message });
+            }
+          });
+        }
+        if (frames.length === 1) {
+          // A single-frame file reads as a frame: its own read-out, and a case saved from its pixels only.
+          const png = await pngOf(frames[0]!.pixels);
+          if (!live) return;
+          setStillFile(new File([png], `${clip.source.name}.png`, { type: 'image/png' }));
+          const only = readings[0]!;
+          setReading({ state: 'done', readout: null, results });
+          onProblem(only.status === 'unreadable' ? only.message : null);
+          return;
+        }
+        const readout = clipReadout(readings, clip.sampling, threshold);
+        // Start at the frame that shows the clip's sign most clearly.
+        let best = 0;
+        results.forEach((r, i) => {
+          const b = results[best];
+          if (
+            r &&
+            r.gate?.pass !== false &&
+            (!b || r.probabilities[readout.top] > b.probabilities[readout.top])
+          )
+            best = i;
+        });
+        setChosen(best);
+        setReading({ state: 'done', readout, results });
+        onProblem(null);
+      } catch (error) {
+        if (!live) return;
+        setReading({ state: 'failed' });
+        onProblem(`The model could not read this clip: ${(error as Error).message}`);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [decoded, ready, client, threshold, onProblem]);
+
+  useEffect(() => {
+    if (!decoded) return;
+    const frame = decoded.clip.frames[chosen];
+    if (!frame) return;
+    let live = true;
+    let made: string | null = null;
+    void pngOf(frame.pixels).then((png) => {
+      const url = URL.createObjectURL(png);
+      if (live) {
+        made = url;
+        setFrameUrl({ position: chosen, url });
+      } else URL.revokeObjectURL(url);
+    });
+    return () => {
+      live = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [decoded, chosen]);
+
+  const done = reading.state === 'done' ? reading : null;
+  const chosenResult = done?.results[chosen] ?? null;
+  const explained = explainable(chosenResult);
+  const chosenFrame = decoded?.clip.frames[chosen];
+  const momentNote = useMemo(() => {
+    if (!decoded || !chosenFrame) return null;
+    const point = done?.readout?.timeline[chosen];
+    const status =
+      point?.status === 'refused'
+        ? ' · refused by the input check'
+        : point?.status === 'unreadable'
+          ? ' · could not be read'
+          : '';
+    return `Frame ${chosenFrame.index + 1} of ${decoded.clip.sampling.framesInClip} at ${(chosenFrame.timeMs / 1000).toFixed(2)} s${status}`;
+  }, [decoded, chosenFrame, done, chosen]);
+
+  if (reading.state === 'failed') return null;
+  const single = decoded?.clip.frames.length === 1;
+  return (
+    <div className="workspace clip-workspace" data-testid="clip-workspace" data-kind={kind}>
+      <div className="frame-view">
+        {chosenResult && frameUrl?.position === chosen ? (
+          <ExplainedFrame imageUrl={frameUrl.url} result={chosenResult} view={heat} />
+        ) : (
+          frameUrl?.position === chosen && (
+            <img className="plain-frame" src={frameUrl.url} alt="The clip's frame being shown" />
+          )
+        )}
+        {!single && done?.readout && decoded && (
+          <>
+            <p className="clip-moment-note" data-testid="clip-moment-note" data-index={chosenFrame?.index}>
+              {momentNote}
+              {chosenResult &&
+                chosenResult.gate?.pass !== false &&
+                ` · ${CLASS_NAMES[chosenResult.top]} ${(chosenResult.probabilities[chosenResult.top] * 100).toFixed(0)}%`}
+            </p>
+            <ClipTimeline
+              timeline={done.readout.timeline}
+              durationMs={decoded.clip.durationMs}
+              chosen={chosen}
+              onChoose={setChosen}
+            />
+          </>
+        )}
+      </div>
+      <div className="readout">
+        {!ready && status.state === 'loading' && (
+          <p className="model-wait" role="status" data-testid="model-wait">
+            The model is still loading ({status.message}). This clip will be read as soon as it is ready.
+          </p>
+        )}
+        {reading.state === 'decoding' && (
+          <p className="muted" data-testid="busy">
+            Opening the {kind === 'dicom' ? 'DICOM file' : 'video'}…
+          </p>
+        )}
+        {reading.state === 'reading' && (
+          <p className="muted" data-testid="busy">
+            Reading the clip: {reading.done} of {reading.of} frames…
+          </p>
+        )}
+        {done?.readout && decoded && (
+          <ClipReadoutPanel
+            readout={done.readout}
+            clip={decoded.clip}
+            threshold={threshold}
+            technicalNote={decoded.technicalNote}
+          />
+        )}
+        {single && chosenResult && <ResultPanel result={chosenResult} threshold={threshold} />}
+        {explained && <HeatMapControls result={explained} view={heat} />}
+        {single && chosenResult && stillFile && <SaveCasePanel file={stillFile} result={chosenResult} />}
+      </div>
+    </div>
+  );
+}
