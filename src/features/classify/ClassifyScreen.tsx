@@ -95,6 +95,11 @@ export function ClassifyScreen() {
       const file = files[0];
       if (!file) return;
       const id = ++request.current;
+      // The previous read-out goes at once, not after the sniff below: a label key pressed meanwhile must not
+      // land on the old frame's save panel and then be lost when the new frame arrives.
+      setResult(null);
+      setProblem(null);
+      setBusy(true);
       void clipKindOfFile(file)
         .catch(() => null)
         .then((kind) => {
