@@ -7,6 +7,7 @@ import {
   ADAPTATION_DEFAULTS,
   adaptToSite,
   headBody,
+  headSummary,
   writeSiteHead,
   readSiteHead,
   type AdaptationCase,
@@ -252,22 +253,12 @@ export async function adapt(argv: string[]): Promise<number> {
   } catch (error) {
     throw new AdaptRunError((error as Error).message);
   }
-  const units = new Set(found.cases.map((c) => c.unit)).size;
   console.log(adaptationText(result, `${meta.id}@${meta.version}`));
   if (!result.verdict.offer && !values.force) {
     throw new AdaptRunError('no adapted model written (pass --force to write it anyway)');
   }
   const baseId = { id: meta.id, version: meta.version, weightsHash: await weightsHash(base) };
-  const summary = {
-    created: new Date().toISOString(),
-    cases: units,
-    perSign: result.perSign,
-    folds: result.folds,
-    strength: result.strength,
-    before: { accuracy: result.before.total.accuracy, kappa: result.before.total.kappa },
-    after: { accuracy: result.after.total.accuracy, kappa: result.after.total.kappa },
-    foldAccuracy: result.foldAccuracy,
-  };
+  const summary = headSummary(result, new Date().toISOString());
   const headText = await writeSiteHead(
     headBody(result.head, baseId, headNumber, values.site, summary),
     sha256,

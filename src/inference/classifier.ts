@@ -33,15 +33,10 @@ import {
   type SiteAdaptation,
 } from '../core/adapt';
 import { InferenceEngine, wasmThreadCount } from './engine';
-import { foldSiteHead, readClassifierHead, weightsHash } from './siteHeadWeights';
+import { foldSiteHead, readClassifierHead, sha256Hex, weightsHash } from './siteHeadWeights';
 import { prepareFrame, type PreparedFrame } from './framePipeline';
 
 /** Everything the worker exposes, usable directly in Node and tests (no Comlink, no DOM needed for pixels). */
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes.slice());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 export class FrameClassifier {
   private readonly engine = new InferenceEngine();
   private readonly cancelled = new Set<string>();

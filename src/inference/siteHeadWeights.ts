@@ -120,7 +120,12 @@ export async function weightsHash(files: GraphModelFiles): Promise<string> {
   const parts: ArrayBuffer[] = [];
   for (const group of manifest(files))
     for (const p of group.paths) parts.push(files.shards[p] ?? new ArrayBuffer(0));
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', tf.io.concatenateArrayBuffers(parts));
+  return sha256Hex(new Uint8Array(tf.io.concatenateArrayBuffers(parts)));
+}
+
+/** SHA-256 (hex) with the platform's WebCrypto: the same in the browser worker and Node. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes.slice());
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

@@ -2,6 +2,7 @@
 
 import { CLASS_IDS, type ClassId } from '../frame';
 import type { ClassifierHead } from './logisticHead';
+import type { SiteAdaptation } from './siteAdaptation';
 
 export const HEAD_FILE_FORMAT = 'lus-signs-site-head';
 export const HEAD_FILE_VERSION = 1;
@@ -16,6 +17,20 @@ export interface HeadSummary {
   before: { accuracy: number | null; kappa: number | null };
   after: { accuracy: number | null; kappa: number | null };
   foldAccuracy: { before: number[]; after: number[] };
+}
+
+/** The summary a head file carries, from the measurement that fitted it: one definition for the app and the CLI. */
+export function headSummary(result: SiteAdaptation, created: string): HeadSummary {
+  return {
+    created,
+    cases: result.before.total.n,
+    perSign: result.perSign,
+    folds: result.folds,
+    strength: result.strength,
+    before: { accuracy: result.before.total.accuracy, kappa: result.before.total.kappa },
+    after: { accuracy: result.after.total.accuracy, kappa: result.after.total.kappa },
+    foldAccuracy: result.foldAccuracy,
+  };
 }
 
 export interface SiteHead {

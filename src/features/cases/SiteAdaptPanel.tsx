@@ -3,9 +3,8 @@
 import { useState, type SyntheticEvent } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { IMPORTED_PREFIX, bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
-import type { AdaptationCase, HeadSummary, SiteAdaptation } from '../../core/adapt';
+import { headSummary, type AdaptationCase, type SiteAdaptation } from '../../core/adapt';
 import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, isClassId, type ClassId } from '../../core';
-import type { FrameInput } from '../../inference';
 import {
   addPredictions,
   listImportedModels,
@@ -16,6 +15,7 @@ import {
 } from '../../store';
 import { downloadFile, todayStamp } from './download';
 import { predictionFromResult } from './predictions';
+import { frameFor } from './rescoreCases';
 
 /** Frames per worker call while features are read: Cancel-free but short enough to show progress. */
 const FEATURE_BATCH = 8;
@@ -28,23 +28,6 @@ function usableLabel(c: CaseRecord, folderLabels: boolean): ClassId | null {
   const last = c.labelHistory.at(-1);
   if (last?.source?.kind === 'folder' && !folderLabels) return null;
   return c.label;
-}
-
-/** The stored frame as the model reads it (the crop, or the full frame with its crop). */
-function frameFor(c: CaseRecord): FrameInput {
-  if (c.imageKind === 'cropped')
-    return {
-      file: c.image,
-      name: c.source,
-      crop: { x: 0, y: 0, width: c.imageWidth, height: c.imageHeight },
-    };
-  const sx = c.imageWidth / c.frameWidth;
-  const sy = c.imageHeight / c.frameHeight;
-  return {
-    file: c.image,
-    name: c.source,
-    crop: { x: c.crop.x * sx, y: c.crop.y * sy, width: c.crop.width * sx, height: c.crop.height * sy },
-  };
 }
 
 function SignRows({ result }: { result: SiteAdaptation }) {
@@ -196,17 +179,6 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
     }
   };
 
-  const summaryOf = (r: SiteAdaptation): HeadSummary => ({
-    created: new Date().toISOString(),
-    cases: r.before.total.n,
-    perSign: r.perSign,
-    folds: r.folds,
-    strength: r.strength,
-    before: { accuracy: r.before.total.accuracy, kappa: r.before.total.kappa },
-    after: { accuracy: r.after.total.accuracy, kappa: r.after.total.kappa },
-    foldAccuracy: r.foldAccuracy,
-  });
-
   const nextHeadNumber = async () => {
     const models = await listImportedModels();
     const mine = models.filter((m) => {
@@ -231,7 +203,12 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
     setBusy('Adopting the site head…');
     setMessage(null);
     try {
-      const text = await client.writeSiteHead(result.head, summaryOf(result), site, await nextHeadNumber());
+      const text = await client.writeSiteHead(
+        result.head,
+        headSummary(result, new Date().toISOString()),
+        site,
+        await nextHeadNumber(),
+      );
       const stored = await adoptFile(text);
       setMessage({
         kind: 'ok',
@@ -247,7 +224,12 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
 
   const exportHead = async () => {
     if (!result) return;
-    const text = await client.writeSiteHead(result.head, summaryOf(result), site, await nextHeadNumber());
+    const text = await client.writeSiteHead(
+      result.head,
+      headSummary(result, new Date().toISOString()),
+      site,
+      await nextHeadNumber(),
+    );
     downloadFile(text, `site-head-${meta.id}-${meta.version}-${todayStamp()}.json`, 'application/json');
   };
 

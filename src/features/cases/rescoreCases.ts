@@ -32,7 +32,7 @@ export interface RescoreProgress {
 }
 
 /** The stored image is the crop itself, or the full frame with the crop scaled to its stored size. */
-function frameFor(record: CaseRecord): FrameInput {
+export function frameFor(record: CaseRecord): FrameInput {
   if (record.imageKind === 'cropped') {
     return {
       file: record.image,
