@@ -30,6 +30,13 @@ for (const size of SIZES) {
       await expect(page.getByTestId('result-sign')).toHaveText(/^B-lines, possibly Pleural effusion$/);
       for (const id of ['result-sign', 'result-probability', 'low-confidence'])
         await expectOnScreen(page, id);
+      // A sign's name never breaks inside itself ("B-" / "lines") however narrow the screen.
+      const signs = page.getByTestId('result-sign').locator('.nowrap');
+      await expect(signs).toHaveCount(2);
+      for (const sign of await signs.all()) {
+        await expect(sign).toHaveCSS('white-space', 'nowrap');
+        expect(await sign.evaluate((el) => el.getClientRects().length)).toBe(1);
+      }
       await expectOneRowHeader(page);
     });
 
