@@ -388,7 +388,9 @@ async function score(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const read = counts.scored + counts.refused;
   // frames/s counts every frame the model read, each sampled clip frame included.
-  const clipsText = clipCount ? ` (${clipCount} clips, ${rows.filter((r) => r.clip).length} read)` : '';
+  const clipsText = clipCount
+    ? ` (${clipCount} clips, ${rows.filter((r) => r.clip?.framesRead !== undefined && !r.frameOf).length} read)`
+    : '';
   const summary = `${batchCountsText(counts)}${clipsText} in ${seconds.toFixed(1)} s (${(framesClassified / Math.max(seconds, 1e-3)).toFixed(1)} frames/s), peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
   const report: string[] = [summary];
   for (const r of [...rows].sort((a, b) => comparePaths(a.path, b.path))) {
