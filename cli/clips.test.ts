@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeRgbaPng } from '../node';
+import { sampleFrameIndices } from '../src/core';
 import { readBatchCsv as readCsv } from '../tests/helpers/batchCsv';
 import { writeClipFixtures } from '../tests/helpers/clipFiles';
 import { PATIENT_TAGS, phantomCineFrames, writeUltrasoundDicom } from '../tests/helpers/dicomFiles';
@@ -33,6 +34,8 @@ beforeAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(root, 'b_lines'), { recursive: true });
   copyFileSync(clips.mp4, join(root, 'b_lines', 'cine.mp4'));
+  copyFileSync(clips.webm, join(root, 'b_lines', 'long.webm'));
+  copyFileSync(clips.audioOnly, join(root, 'b_lines', 'sound.mp4'));
   copyFileSync(clips.dicomRle, join(root, 'b_lines', 'cine-rle.dcm'));
   // A scanner export with no extension: the DICM marker at byte 128 makes it a clip.
   copyFileSync(clips.dicomJpeg, join(root, 'b_lines', 'IM0001'));
@@ -57,7 +60,7 @@ const clipRow = (path: string) => rows.find((r) => r.path === path && r.kind ===
 describe('lus-signs score on clips', () => {
   it('writes one clip row per video or DICOM with its read-out and frame counts', () => {
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/1 frames and 5 clips to score/);
+    expect(run.stderr).toMatch(/1 frames and 7 clips to score/);
     for (const [path, frames] of [
       ['b_lines/cine.mp4', 30],
       ['b_lines/cine-rle.dcm', 12],
@@ -80,6 +83,11 @@ describe('lus-signs score on clips', () => {
         expect(r.predicted_sign).not.toBe('');
       }
     }
+    // 6 s at 15 frames/s: read at 64 evenly spaced frames, core/clip's rule.
+    const long = clipRow('b_lines/long.webm');
+    expect(long).toMatchObject({ frames_in_clip: '90', frames_sampled: '64' });
+    const longFrames = rows.filter((r) => r.path === 'b_lines/long.webm' && r.kind === 'clip-frame');
+    expect(longFrames.map((r) => Number(r.frame_index))).toEqual(sampleFrameIndices(90));
     expect(rows.find((r) => r.path === 'b_lines/still.png')).toMatchObject({
       kind: 'frame',
       frames_read: '',
@@ -96,7 +104,9 @@ describe('lus-signs score on clips', () => {
     expect(rows[at]!.kind).toBe('clip');
   });
 
-  it('refuses a truncated and an unsupported-syntax DICOM with the parser’s own messages', () => {
+  it('refuses a truncated and an unsupported-syntax DICOM with the parser’s own messages, and a video with no picture', () => {
+    expect(clipRow('b_lines/sound.mp4')).toMatchObject({ status: 'unreadable' });
+    expect(clipRow('b_lines/sound.mp4').reason).toMatch(/has no video to decode \(it holds sound only\)/);
     expect(clipRow('b_lines/truncated.dcm')).toMatchObject({ status: 'unreadable' });
     expect(clipRow('b_lines/truncated.dcm').reason).toMatch(/truncated or damaged/);
     expect(clipRow('b_lines/j2k.dcm')).toMatchObject({ status: 'unreadable' });
@@ -106,10 +116,10 @@ describe('lus-signs score on clips', () => {
   });
 
   it('counts a clip as one case in the summary and Table 1, never its frames', () => {
-    expect(run.stdout).toMatch(/^\d+ scored, \d+ refused, 2 unreadable, 0 skipped \(5 clips, 3 read\) in /m);
+    expect(run.stdout).toMatch(/^\d+ scored, \d+ refused, 3 unreadable, 0 skipped \(7 clips, 4 read\) in /m);
     const [, scored, refused] = /^(\d+) scored, (\d+) refused/m.exec(run.stdout)!;
-    expect(Number(scored) + Number(refused)).toBe(4);
-    expect(run.stdout).toMatch(/Table 1: fixture-tiny@1\.0\.0; \d+ of 4 cases scored/);
+    expect(Number(scored) + Number(refused)).toBe(5);
+    expect(run.stdout).toMatch(/Table 1: fixture-tiny@1\.0\.0; \d+ of 5 cases scored/);
   });
 
   it('writes no patient tag value into the CSV or the report', () => {
