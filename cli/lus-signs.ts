@@ -172,14 +172,16 @@ async function score(argv: string[]): Promise<number> {
   let started = performance.now();
   let firstLoaded = false;
   let done = 0;
+  let framesClassified = 0;
   let lastProgress = 0;
   const progress = (force = false) => {
     const now = performance.now();
     if (!force && now - lastProgress < 1000) return;
     lastProgress = now;
-    const rate = done / Math.max((now - started) / 1000, 1e-3);
-    const eta = (todo.length - done) / Math.max(rate, 1e-9);
-    const text = `scored ${done}/${todo.length} (${rate.toFixed(1)} frames/s, ETA ${Math.ceil(eta)} s)`;
+    // Files per second gives the ETA; frames per second counts every sampled clip frame the model read.
+    const seconds = Math.max((now - started) / 1000, 1e-3);
+    const eta = (todo.length - done) / Math.max(done / seconds, 1e-9);
+    const text = `scored ${done}/${todo.length} (${(framesClassified / seconds).toFixed(1)} frames/s, ETA ${Math.ceil(eta)} s)`;
     process.stderr.write(process.stderr.isTTY ? `\r${text}   ` : `${text}\n`);
   };
 
@@ -195,7 +197,6 @@ async function score(argv: string[]): Promise<number> {
     'files' in c
       ? { frames: await readChunk(c.files) }
       : { clip: await readClipFile(c.file.file, c.file.path, c.clip) };
-  let framesClassified = 0;
   let nextChunk = 0;
   let modelName = '';
   let inferenceFailures = 0;
