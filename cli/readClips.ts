@@ -97,6 +97,11 @@ export async function readClipFile(
         'vanished',
         `${path} disappeared before it could be read (moved or deleted during the run).`,
       );
+    if (e.code === 'ERR_FS_FILE_TOO_LARGE')
+      return fail(
+        'unreadable',
+        `${path} is too large to read as one DICOM file (over 2 GB): export the clip as MP4.`,
+      );
     if (e.code === 'EACCES' || e.code === 'EPERM')
       return fail('unreadable', `${path} cannot be read: permission denied.`);
     return fail('corrupt-image', `${path} could not be read as a clip (${e.message}).`);
