@@ -1,4 +1,4 @@
-// `lus-signs score <folder>`: scores every frame of a folder in Node with the app's model code; CSV out, metrics printed.
+// `lus-signs score <folder>`: scores every frame and clip of a folder in Node with the app's model code; CSV out, metrics printed.
 import { writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -10,26 +10,32 @@ import {
   batchCsv,
   batchMetrics,
   batchStatus,
+  clipReadout,
   reasonBesidePath,
   comparePaths,
   metadataFromModelJson,
   metricsText,
   type BatchRow,
   type BatchScore,
+  type ClipFrameReading,
   type FrameResult,
 } from '../src/core/index.ts';
-import type { FrameOutcome } from '../src/inference/api.ts';
+import type { FrameInput, FrameOutcome } from '../src/inference/api.ts';
 import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
 import { skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
 import { ADAPT_USAGE, AdaptRunError, AdaptUsageError, adapt } from './adapt.ts';
 import { labelOf, skippedRow, walk, type FoundFile } from './folderWalk.ts';
 import { explainPath, writeExplainPng } from './explainPng.ts';
 import { readChunk, type ReadFrame, type ScoreFile } from './readFrames.ts';
+import { clipKindOfPath, readClipFile, type ReadClipFile } from './readClips.ts';
+import type { ClipKind } from '../src/sources/clipKind.ts';
 import { inShard, parseShard, type Shard } from './shard.ts';
 
-const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv] [--batch N] [--shard i/n] [--workers 1|2] [--explain DIR] [--refused-probabilities]
+const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv] [--batch N] [--shard i/n] [--workers 1|2] [--explain DIR] [--frames] [--refused-probabilities]
 
-  <folder>      scored recursively; folders named after a sign (a_lines, B-lines, PE, LC, …) label the frames below them
+  <folder>      scored recursively: frames (PNG, JPEG, GIF, BMP, WebP) and clips (MP4, M4V, MOV, WebM through
+                ffmpeg; ultrasound DICOM, .dcm or any file with the DICM marker); folders named after a sign
+                (a_lines, B-lines, PE, LC, …) label the frames and clips below them
   --model DIR   a TF.js graph-model folder (model.json + shards); default: the app's default bundled model
   --out FILE    write the CSV there (then the summary and metrics go to stdout); default: CSV on stdout
   --batch N     frames per inference call (default 4, the engine's WASM batch size)
@@ -37,8 +43,13 @@ const USAGE = `usage: lus-signs score <folder> [--model DIR] [--out results.csv]
   --workers N   worker threads, each running single-threaded WASM (default 2)
   --explain DIR write each frame with its top sign's heat map as DIR/<path>.heat.png (refused frames:
                 <path>.refused.heat.png); the CSV's gate and gate_reason columns say which frames were refused
+  --frames      also write one row per sampled frame of each clip (kind clip-frame, frame_index, frame_time_ms);
+                they are listed, never counted: a clip is one case in the summary, Table 1 and the matrix
   --refused-probabilities
                 also write the (unreliable) probabilities of refused frames; never their predicted sign
+
+a clip is read at every frame up to 64, at 64 evenly spaced frames beyond; its row gives the clip read-out (mean
+probability over the frames the input gate passed) with frames_read, frames_refused and disagree
 
 statuses in the CSV: scored (read by the model), refused (not a lung-ultrasound frame the model was made for:
 no sign), unreadable (could not be opened or decoded), skipped (not opened: not an image, hidden, too large)
@@ -85,6 +96,7 @@ async function score(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       workers: { type: 'string' },
       explain: { type: 'string' },
+      frames: { type: 'boolean', default: false },
       'refused-probabilities': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -136,18 +148,23 @@ async function score(argv: string[]): Promise<number> {
   const listed = await walk(folder, rows);
   // Skipped rows from the walk belong to shard 1 only, so concatenated shard CSVs list them once.
   if (shard && shard.index !== 1) rows.length = 0;
-  const todo: FoundFile[] = [];
+  const todo: Array<FoundFile & { clip?: ClipKind }> = [];
   for (const f of listed) {
     if (!inShard(f.path, shard)) continue;
     const { fileName } = splitFolderPath(f.path);
     const why = skipReason(fileName, f.size);
-    if (why) rows.push({ ...skippedRow(f.path, why, f.size, f.lastModified), ...labelOf(rootName, f.path) });
+    // Files that are not images by name may be clips: their first bytes or their name say so.
+    const clip = why?.startsWith('Not an image file') ? await clipKindOfPath(f.file, fileName) : null;
+    if (clip) todo.push({ ...f, clip });
+    else if (why)
+      rows.push({ ...skippedRow(f.path, why, f.size, f.lastModified), ...labelOf(rootName, f.path) });
     else todo.push(f);
   }
+  const clipCount = todo.filter((f) => f.clip).length;
   const byPath = new Map(todo.map((f) => [f.path, f]));
   const shardText = shard ? ` (shard ${shard.index}/${shard.count})` : '';
   process.stderr.write(
-    `lus-signs: ${todo.length} frames to score in ${folder}${shardText}, ${rows.length} files skipped\n`,
+    `lus-signs: ${todo.length - clipCount} frames and ${clipCount} clips to score in ${folder}${shardText}, ${rows.length} files skipped\n`,
   );
   if (todo.length === 0 && rows.length === 0 && !shard) throw new RunError(`no files found in ${folder}`);
 
@@ -155,34 +172,44 @@ async function score(argv: string[]): Promise<number> {
   let started = performance.now();
   let firstLoaded = false;
   let done = 0;
+  let framesClassified = 0;
   let lastProgress = 0;
   const progress = (force = false) => {
     const now = performance.now();
     if (!force && now - lastProgress < 1000) return;
     lastProgress = now;
-    const rate = done / Math.max((now - started) / 1000, 1e-3);
-    const eta = (todo.length - done) / Math.max(rate, 1e-9);
-    const text = `scored ${done}/${todo.length} (${rate.toFixed(1)} frames/s, ETA ${Math.ceil(eta)} s)`;
+    // Files per second gives the ETA; frames per second counts every sampled clip frame the model read.
+    const seconds = Math.max((now - started) / 1000, 1e-3);
+    const eta = (todo.length - done) / Math.max(done / seconds, 1e-9);
+    const text = `scored ${done}/${todo.length} (${(framesClassified / seconds).toFixed(1)} frames/s, ETA ${Math.ceil(eta)} s)`;
     process.stderr.write(process.stderr.isTTY ? `\r${text}   ` : `${text}\n`);
   };
 
-  const chunks: ScoreFile[][] = [];
-  for (let i = 0; i < todo.length; i += batch)
-    chunks.push(todo.slice(i, i + batch).map(({ file, path }) => ({ file, path })));
+  // Still frames go in chunks of --batch files; each clip is a chunk of its own (its frames are batched).
+  type Chunk = { files: ScoreFile[] } | { clip: ClipKind; file: ScoreFile };
+  const chunks: Chunk[] = [];
+  const stills = todo.filter((f) => !f.clip);
+  for (let i = 0; i < stills.length; i += batch)
+    chunks.push({ files: stills.slice(i, i + batch).map(({ file, path }) => ({ file, path })) });
+  for (const f of todo) if (f.clip) chunks.push({ clip: f.clip, file: { file: f.file, path: f.path } });
+  type ChunkRead = { frames: ReadFrame[] } | { clip: ReadClipFile };
+  const readWork = async (c: Chunk): Promise<ChunkRead> =>
+    'files' in c
+      ? { frames: await readChunk(c.files) }
+      : { clip: await readClipFile(c.file.file, c.file.path, c.clip) };
   let nextChunk = 0;
   let modelName = '';
   let inferenceFailures = 0;
   const source = { kind: 'files', label: modelDir, modelJson: modelJsonText, shards } as const;
 
+  const baseOf = (path: string) => {
+    const f = byPath.get(path)!;
+    return { path, size: f.size, lastModified: f.lastModified, ...labelOf(rootName, path) };
+  };
+
   /** One file's row from what reading and the model made of it. */
   const addRow = (read: ReadFrame, outcome: FrameOutcome | undefined) => {
-    const f = byPath.get(read.path)!;
-    const base = {
-      path: read.path,
-      size: f.size,
-      lastModified: f.lastModified,
-      ...labelOf(rootName, read.path),
-    };
+    const base = baseOf(read.path);
     if (!read.ok) rows.push({ ...base, ms: read.ms, status: 'failed', code: read.code, reason: read.reason });
     else if (!outcome!.ok) {
       if (outcome!.code === 'inference-failed') inferenceFailures++;
@@ -192,6 +219,113 @@ async function score(argv: string[]): Promise<number> {
       rows.push({ ...base, ms: read.ms + r.totalMs, status: 'scored', score: batchScore(r) });
     }
     done++;
+  };
+
+  /**
+   * One clip's row (and with --frames one row per sampled frame): every sampled frame goes through the
+   * worker as a still frame does (region of interest, gate, model), and core/clip turns the readings into
+   * the clip read-out, so the rules are the app's own.
+   */
+  const scoreClip = async (
+    read: ReadClipFile,
+    classify: (frames: FrameInput[]) => Promise<FrameOutcome[]>,
+    threshold: number,
+  ) => {
+    const base = baseOf(read.path);
+    done++;
+    if (!read.ok) {
+      const clip = { disagreement: null };
+      rows.push({ ...base, ms: read.ms, status: 'failed', code: read.code, reason: read.reason, clip });
+      return;
+    }
+    const { clip } = read;
+    const t0 = performance.now();
+    const outcomes: FrameOutcome[] = [];
+    for (let i = 0; i < clip.frames.length; i += batch) {
+      const part = clip.frames.slice(i, i + batch);
+      outcomes.push(
+        ...(await classify(
+          part.map((f) => ({
+            pixels: f.pixels,
+            name: `${read.path} at ${(f.timeMs / 1000).toFixed(2)} s`,
+            ...(read.scanRegion ? { crop: read.scanRegion } : {}),
+          })),
+        )),
+      );
+    }
+    framesClassified += clip.frames.length;
+    const ms = read.ms + (performance.now() - t0);
+    const readings: ClipFrameReading[] = clip.frames.map((f, k) => {
+      const o = outcomes[k]!;
+      if (!o.ok) return { status: 'unreadable', index: f.index, timeMs: f.timeMs, message: o.message };
+      const refused = o.result.gate !== undefined && !o.result.gate.pass;
+      return {
+        status: refused ? 'refused' : 'read',
+        index: f.index,
+        timeMs: f.timeMs,
+        probabilities: o.result.probabilities,
+        gate: o.result.gate,
+      };
+    });
+    const failed = outcomes.filter((o) => !o.ok && o.code === 'inference-failed').length;
+    inferenceFailures += failed;
+    const first = outcomes.find((o) => o.ok);
+    if (!first?.ok) {
+      const problem = outcomes.find((o) => !o.ok);
+      const why = problem && !problem.ok ? problem.message : 'no frame could be read';
+      rows.push({
+        ...base,
+        ms,
+        status: 'failed',
+        code: problem && !problem.ok ? problem.code : 'corrupt-image',
+        clip: {
+          framesInClip: clip.sampling.framesInClip,
+          framesSampled: clip.frames.length,
+          disagreement: null,
+        },
+        reason: `${read.path}: none of the clip's ${clip.frames.length} sampled frames could be read (${why})`,
+      });
+    } else {
+      const r = clipReadout(readings, clip.sampling, threshold);
+      const refusedReason = outcomes.find((o) => o.ok && o.result.gate && !o.result.gate.pass);
+      rows.push({
+        ...base,
+        ms,
+        status: 'scored',
+        score: {
+          ...batchScore(first.result),
+          probabilities: r.probabilities,
+          top: r.top,
+          lowConfidence: r.lowConfidence,
+          gate: {
+            pass: r.gate.pass,
+            message: r.gate.message,
+            ...(refusedReason?.ok && refusedReason.result.gate
+              ? { reason: refusedReason.result.gate.reason }
+              : {}),
+          },
+        },
+        clip: {
+          framesInClip: r.sampling.framesInClip,
+          framesSampled: r.sampling.framesSampled,
+          framesRead: r.framesRead,
+          framesRefused: r.framesRefused,
+          framesUnreadable: r.framesUnreadable,
+          disagreement: r.disagreement?.message ?? null,
+        },
+        ...(r.disagreement ? { reason: r.disagreement.message } : {}),
+      });
+    }
+    if (values.frames)
+      clip.frames.forEach((f, k) => {
+        const o = outcomes[k]!;
+        const frameOf = { index: f.index, timeMs: f.timeMs };
+        rows.push(
+          o.ok
+            ? { ...base, ms: o.result.totalMs, status: 'scored', score: batchScore(o.result), frameOf }
+            : { ...base, ms: 0, status: 'failed', code: o.code, reason: o.message, frameOf },
+        );
+      });
   };
 
   /**
@@ -205,11 +339,22 @@ async function score(argv: string[]): Promise<number> {
       if (!firstLoaded) started = performance.now();
       firstLoaded = true;
       modelName = `${info.metadata.id}@${info.metadata.version}`;
-      const take = () => (nextChunk < chunks.length ? readChunk(chunks[nextChunk++]!) : null);
+      const take = () => (nextChunk < chunks.length ? readWork(chunks[nextChunk++]!) : null);
       let reading = take();
       while (reading) {
-        const read = await reading;
+        const work = await reading;
         reading = take();
+        if ('clip' in work) {
+          await scoreClip(
+            work.clip,
+            (frames) => thread.call(thread.api.classify(frames, { explain: false })),
+            info.metadata.lowConfidenceThreshold,
+          );
+          progress();
+          continue;
+        }
+        const read = work.frames;
+        framesClassified += read.filter((r) => r.ok).length;
         const frames = read.flatMap((r) => (r.ok ? [r.frame] : []));
         // Pixels are copied to the worker, not transferred: sharp's buffers live outside the JS heap and
         // cannot be detached, and --explain needs them here afterwards to draw the heat map anyway.
@@ -243,15 +388,21 @@ async function score(argv: string[]): Promise<number> {
   const counts = batchCounts(rows);
   const seconds = (performance.now() - started) / 1000;
   const read = counts.scored + counts.refused;
-  const summary = `${batchCountsText(counts)} in ${seconds.toFixed(1)} s (${(read / Math.max(seconds, 1e-3)).toFixed(1)} frames/s), peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
+  // frames/s counts every frame the model read, each sampled clip frame included.
+  const clipsText = clipCount
+    ? ` (${clipCount} clips, ${rows.filter((r) => r.clip?.framesRead !== undefined && !r.frameOf).length} read)`
+    : '';
+  const summary = `${batchCountsText(counts)}${clipsText} in ${seconds.toFixed(1)} s (${(framesClassified / Math.max(seconds, 1e-3)).toFixed(1)} frames/s), peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
   const report: string[] = [summary];
   for (const r of [...rows].sort((a, b) => comparePaths(a.path, b.path))) {
+    if (r.frameOf) continue;
     const status = batchStatus(r);
     if (status === 'unreadable' || (status === 'refused' && r.status === 'failed'))
       report.push(`  ${r.path} (${status}): ${reasonBesidePath(r.path, r.reason)}`);
   }
   const metrics = batchMetrics(rows);
-  if (metrics) report.push('', metricsText(metrics, modelName || modelDir, 'frames'));
+  // A clip is one case: with clips in the folder, Table 1 counts cases (frames and clips), not frames.
+  if (metrics) report.push('', metricsText(metrics, modelName || modelDir, clipCount ? 'cases' : 'frames'));
   else
     report.push(
       'No labelled folders: scored only (name folders a_lines, b_lines, pleural_effusion, consolidation for metrics).',

@@ -1,4 +1,4 @@
-// The batch CSV's input-gate columns, the metrics' coverage of refused frames, and refused rows in the summary.
+// The batch CSV's input-gate and clip columns, the metrics' coverage of refused frames, refused rows in the summary, and clips counted once.
 import { describe, expect, it } from 'vitest';
 import {
   agreement,
@@ -148,5 +148,44 @@ describe('batch report and the input gate', () => {
     expect(refusalShortName({ reason: 'colour-doppler' })).toBe('colour Doppler');
     expect(refusalShortName({ reason: 'colour-photo' })).toBe('colour photo');
     expect(refusalShortName({})).toBe('not a lung frame');
+  });
+});
+
+describe('batch report and clips', () => {
+  const clip = row('b_lines/cine.mp4', {
+    score: score(),
+    clip: {
+      framesInClip: 90,
+      framesSampled: 64,
+      framesRead: 60,
+      framesRefused: 4,
+      framesUnreadable: 0,
+      disagreement: null,
+    },
+  });
+  const frames = [0, 1].map((index) =>
+    row('b_lines/cine.mp4', { score: score(), frameOf: { index, timeMs: index * 33.3 } }),
+  );
+  const still = row('b_lines/still.png', { score: score() });
+  const rows = [still, clip, ...frames];
+
+  it('writes the clip columns, and --frames rows under their clip in the order added', () => {
+    const lines = batchCsv(rows).trim().split('\n');
+    const header = lines[0]!.split(',');
+    const at = (line: string, column: string) => line.split(',')[header.indexOf(column)];
+    expect(lines.slice(1).map((l) => at(l, 'kind'))).toEqual(['clip', 'clip-frame', 'clip-frame', 'frame']);
+    expect(at(lines[1]!, 'frames_read')).toBe('60');
+    expect(at(lines[1]!, 'disagree')).toBe('no');
+    expect(at(lines[3]!, 'frame_index')).toBe('1');
+    expect(at(lines[3]!, 'frame_time_ms')).toBe('33.3');
+    expect(at(lines[4]!, 'frames_read')).toBe('');
+  });
+
+  it('counts a clip once: its frame rows are in neither the counts nor the metrics', () => {
+    expect(batchCounts(rows)).toMatchObject({ scored: 2, labelled: 2 });
+    expect(batchLabelledPredictions(rows).map((p) => p.caseId)).toEqual([
+      'b_lines/still.png',
+      'b_lines/cine.mp4',
+    ]);
   });
 });

@@ -115,6 +115,27 @@ export interface BatchRow {
   reason?: string;
   /** Read + decode + preprocess + inference for this frame, milliseconds. */
   ms: number;
+  /** Set when the file is a clip (video or DICOM): its score is the clip read-out (src/core/clip). */
+  clip?: BatchClip;
+  /**
+   * Set on a row for one sampled frame of the clip at `path` (the command line's --frames): shown in the
+   * CSV, never counted. A clip is one case, so its frames stay out of the counts and the metrics.
+   */
+  frameOf?: { index: number; timeMs: number };
+}
+
+/**
+ * A clip row's frame counts and disagreement, from its clip read-out. A clip that could not be read at all
+ * has no counts: only that it is a clip.
+ */
+export interface BatchClip {
+  framesInClip?: number;
+  framesSampled?: number;
+  framesRead?: number;
+  framesRefused?: number;
+  framesUnreadable?: number;
+  /** The clip read-out's disagreement message, or null when its frames agree. */
+  disagreement: string | null;
 }
 
 /**
@@ -189,6 +210,20 @@ export function batchCsvColumns(options: BatchCsvOptions = {}): ReadonlyArray<{
             ? (r.reason ?? '')
             : '',
     },
+    // Clips: what a row is, the clip's frame counts, and for a --frames row which frame it is.
+    { header: 'kind', value: (r) => (r.frameOf ? 'clip-frame' : r.clip ? 'clip' : 'frame') },
+    { header: 'frames_in_clip', value: (r) => r.clip?.framesInClip ?? '' },
+    { header: 'frames_sampled', value: (r) => r.clip?.framesSampled ?? '' },
+    { header: 'frames_read', value: (r) => r.clip?.framesRead ?? '' },
+    { header: 'frames_refused', value: (r) => r.clip?.framesRefused ?? '' },
+    { header: 'frames_unreadable', value: (r) => r.clip?.framesUnreadable ?? '' },
+    {
+      header: 'disagree',
+      value: (r) =>
+        r.clip?.framesRead !== undefined && !r.frameOf ? (r.clip.disagreement ? 'yes' : 'no') : '',
+    },
+    { header: 'frame_index', value: (r) => r.frameOf?.index ?? '' },
+    { header: 'frame_time_ms', value: (r) => (r.frameOf ? r.frameOf.timeMs.toFixed(1) : '') },
   ];
 }
 
@@ -200,7 +235,10 @@ export function batchCsvLine(row: BatchRow, options: BatchCsvOptions = {}): stri
   return csvLine(batchCsvColumns(options).map((c) => c.value(row)));
 }
 
-/** The whole CSV, rows in path order so two runs of the same folder diff cleanly. */
+/**
+ * The whole CSV, rows in path order so two runs of the same folder diff cleanly; the sort is stable, so a
+ * clip's --frames rows stay under its own row in the order they were added.
+ */
 export function batchCsv(rows: readonly BatchRow[], options: BatchCsvOptions = {}): string {
   const sorted = [...rows].sort((a, b) => comparePaths(a.path, b.path));
   const columns = batchCsvColumns(options);
@@ -220,7 +258,7 @@ export function comparePaths(a: string, b: string): number {
 export function batchLabelledPredictions(rows: readonly BatchRow[]): LabelledPrediction[] {
   const out: LabelledPrediction[] = [];
   for (const r of rows) {
-    if (!r.label || !r.score) continue;
+    if (!r.label || !r.score || r.frameOf) continue;
     out.push({ caseId: r.path, truth: r.label, outcome: batchOutcome(r.score) });
   }
   return out;
@@ -242,6 +280,8 @@ export function batchCounts(rows: readonly BatchRow[]): Record<BatchStatus, numb
 } {
   const c = { scored: 0, refused: 0, unreadable: 0, skipped: 0, labelled: 0, agree: 0 };
   for (const r of rows) {
+    // A clip's own frames are shown, not counted: the clip is one case.
+    if (r.frameOf) continue;
     c[batchStatus(r)]++;
     const a = agreement(r);
     if (a !== null) {
