@@ -60,6 +60,38 @@ const CORE_STAGE_INSIDES = {
   message: "Import a core stage through its index.ts (for example '../core/gate'), not a file inside it.",
 };
 
+/**
+ * Screens do not know each other: a file in src/features/<screen>/ imports its own folder and the shared pieces
+ * through src/features/shared/index.ts, never another screen (or the shared folder's insides). `depth` is how
+ * many folders the file sits below src/features/<screen>/ (0 for the screen's own files).
+ */
+const SCREEN_IS_CLOSED =
+  "A screen imports only its own folder and '../shared' (src/features/shared/index.ts), never another screen: move what both need into src/features/shared.";
+const screenBoundary = (depth) => {
+  const up = '\\.\\./'.repeat(depth + 1);
+  return [
+    { regex: `^${up}(?!\\.\\./)(?!shared(/index(\\.ts)?)?$)`, message: SCREEN_IS_CLOSED },
+    // The same, climbing out of src/features and back in.
+    { regex: `^(\\.\\./)+features/(?!shared(/index(\\.ts)?)?$)`, message: SCREEN_IS_CLOSED },
+  ];
+};
+
+/** src/features/shared serves the screens and imports none of them; one shared part uses another through its index.ts. */
+const SHARED_IS_CLOSED = 'src/features/shared imports no screen: the screens import it, never the reverse.';
+const sharedBoundary = (depth) => [
+  // From src/features/shared/<part>/ (depth 1), '../../x' is a screen; from src/features/shared/ (depth 0), '../x'.
+  { regex: `^${'\\.\\./'.repeat(depth + 1)}(?!\\.\\./)`, message: SHARED_IS_CLOSED },
+  { regex: '^(\\.\\./)+features/', message: SHARED_IS_CLOSED },
+  ...(depth === 1
+    ? [
+        {
+          regex: '^\\.\\./(?!\\.\\./)[^/]+/(?!index(\\.ts)?$)',
+          message: "Import another shared part through its index.ts ('../explain').",
+        },
+      ]
+    : []),
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -204,6 +236,112 @@ export default tseslint.config(
     files: ['tests/**/*.ts', 'src/**/*.test.ts', 'node/**/*.test.ts', 'cli/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/scripts/*'] }, CORE_STAGE_INSIDES] }],
+    },
+  },
+  {
+    // The screens (src/features/<screen>/): each knows only itself and src/features/shared. Last, so it wins over
+    // the src/** and test blocks above, whose patterns it repeats.
+    files: ['src/features/*/*.{ts,tsx}'],
+    ignores: ['src/features/shared/**', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
+            CORE_STAGE_INSIDES,
+            ...screenBoundary(0),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/features/*/*/**/*.{ts,tsx}'],
+    ignores: ['src/features/shared/**', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
+            CORE_STAGE_INSIDES,
+            ...screenBoundary(1),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A screen's unit tests: the test rules, and the same boundary between screens.
+    files: ['src/features/*/*.test.ts'],
+    ignores: ['src/features/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/scripts/*'] }, CORE_STAGE_INSIDES, ...screenBoundary(0)] },
+      ],
+    },
+  },
+  {
+    files: ['src/features/shared/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
+            CORE_STAGE_INSIDES,
+            ...sharedBoundary(0),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/features/shared/*/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
+            CORE_STAGE_INSIDES,
+            ...sharedBoundary(1),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/features/shared/*/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/scripts/*'] }, CORE_STAGE_INSIDES, ...sharedBoundary(1)] },
+      ],
+    },
+  },
+  {
+    // The shell opens each screen through its index.ts.
+    files: ['src/app/**/*.{ts,tsx}', 'src/pwa/**/*.{ts,tsx}', 'src/main.tsx'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
+            CORE_STAGE_INSIDES,
+            {
+              regex: '^(\\.\\./)*features/[^/]+/(?!index(\\.ts)?$)',
+              message: "Open a screen through its index.ts ('../features/batch').",
+            },
+          ],
+        },
+      ],
     },
   },
 );

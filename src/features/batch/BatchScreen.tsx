@@ -25,8 +25,7 @@ import {
   pickFolderDirectly,
   type ChosenFolder,
 } from '../../sources';
-import { downloadFile, todayStamp } from '../cases';
-import { useHeatMapView } from '../explain';
+import { downloadFile, todayStamp, useHeatMapView } from '../shared';
 import { BatchFrameDetail } from './BatchFrameDetail';
 import { FilePath } from './FilePath';
 import { BatchMetrics } from './BatchMetrics';

@@ -16,7 +16,7 @@ import {
 } from '../../store';
 import type { BatchRow } from '../../core';
 import { batchMetricsSource } from './batchMetricsSource';
-import { publishBatchSource } from './batchSource';
+import { publishBatchSource } from '../shared';
 import { chunkSizeFor, planBatch, runBatch, type BatchProgress } from './runBatch';
 import { saveBatchAsCases, type SaveAsCasesOutcome } from './saveAsCases';
 

@@ -16,9 +16,15 @@ import {
   type OpenCapture,
   type Resolution,
 } from '../../sources';
-import { SaveCasePanel } from '../cases';
-import { CropEditor, ExplainedFrame, ResultPanel } from '../classify';
-import { HeatMapControls, explainable, useHeatMapView } from '../explain';
+import {
+  SaveCasePanel,
+  CropEditor,
+  ExplainedFrame,
+  ResultPanel,
+  HeatMapControls,
+  explainable,
+  useHeatMapView,
+} from '../shared';
 import {
   readDevicePrefs,
   readLastDevice,

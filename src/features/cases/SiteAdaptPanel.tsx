@@ -13,8 +13,7 @@ import {
   type CaseRecord,
   type StoredPrediction,
 } from '../../store';
-import { downloadFile, todayStamp } from './download';
-import { predictionFromResult } from './predictions';
+import { downloadFile, todayStamp, predictionFromResult } from '../shared';
 import { frameFor } from './rescoreCases';
 
 /** Frames per worker call while features are read: Cancel-free but short enough to show progress. */

@@ -20,12 +20,10 @@ import {
   todayStamp,
   useCases,
   zonesOf,
-} from '../cases';
-import { zoneLabel, type CaseRecord } from '../../store';
-import { latestBatchSource, onBatchSourceChange } from '../batch';
-import { CalibrationChart, CalibrationCounts, RocChart } from './charts';
-import { ConfusionHeatmap, type CellChoice } from './ConfusionHeatmap';
-import {
+  latestBatchSource,
+  onBatchSourceChange,
+  ConfusionHeatmap,
+  type CellChoice,
   NO_DASHBOARD_FILTERS,
   caseLibrarySource,
   filterSource,
@@ -33,8 +31,10 @@ import {
   modelKeysOfSource,
   type DashboardFilters,
   type MetricsSource,
-} from './metricsSource';
-import { Table1 } from './Table1';
+  Table1,
+} from '../shared';
+import { zoneLabel, type CaseRecord } from '../../store';
+import { CalibrationChart, CalibrationCounts, RocChart } from './charts';
 
 function CaseThumb({ record, onOpen }: { record: CaseRecord; onOpen: () => void }) {
   const url = thumbnailUrl(record.id, record.thumbnail);
