@@ -15,10 +15,10 @@ import {
 /** Test ids the batch specs read: the Total row's accuracy and kappa. */
 const TOTAL_TEST_IDS: Partial<Record<string, string>> = { accuracy: 'batch-accuracy', kappa: 'batch-kappa' };
 
-export function BatchMetrics({ rows, version }: { rows: readonly BatchRow[]; version: number }) {
-  // Recomputed when the batch stops, not per chunk: the bootstrap intervals take a moment on big folders.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const report = useMemo(() => batchMetrics(rows), [rows, version]);
+export function BatchMetrics({ rows }: { rows: readonly BatchRow[] }) {
+  // The rows are replaced, never changed, so this runs once when the batch stops (the screen shows the metrics
+  // only then), not per chunk: the bootstrap intervals take a moment on big folders.
+  const report = useMemo(() => batchMetrics(rows), [rows]);
   if (!report) return null;
   const table = table1(report);
   return (
