@@ -46,6 +46,25 @@ test('a site head is measured on held-out exams, adopted on consent, survives a 
     /On held-out exams \(5 folds, \d+ cases\): accuracy [\d.]+ % → [\d.]+ %/,
   );
   for (const id of CLASS_IDS) await expect(page.getByTestId(`adapt-sign-${id}`)).toContainText(/\d+ \(5\)/);
+  // Each head's held-out reading as the dashboard shows one: a heat map over the same cases and Table 1 with
+  // the accuracy the figures quote.
+  const figures = (await page.getByTestId('adapt-figures').textContent())!;
+  const [, cases, before, after] = /(\d+) cases\): accuracy ([\d.]+) % → ([\d.]+) %/.exec(figures)!;
+  for (const [prefix, quoted] of [
+    ['adapt-before', before],
+    ['adapt-after', after],
+  ] as const) {
+    const counts = await page
+      .getByTestId(`${prefix}-confusion`)
+      .locator('[data-count]')
+      .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-count'))));
+    expect(
+      counts.reduce((a, b) => a + b, 0),
+      `${prefix} cases in the matrix`,
+    ).toBe(Number(cases));
+    const accuracy = Number(await page.getByTestId(`${prefix}-total-accuracy`).getAttribute('data-value'));
+    expect((100 * accuracy).toFixed(1), `${prefix} Table 1 accuracy`).toBe(quoted);
+  }
   const verdict = await page.getByTestId('adapt-verdict').textContent();
   console.log(`site head on generated cases: ${verdict}`);
   // These generated cases carry the probe shape in their label (even signs convex, odd linear): a head can learn it.

@@ -87,7 +87,7 @@ function ModelColumn({
       <div className="dash-grid">
         <div className="dash-card">
           <h4>Confusion matrix</h4>
-          <ConfusionHeatmap report={report} prefix={prefix} chosen={cell} onChoose={setCell} />
+          <ConfusionHeatmap matrix={report.matrix} prefix={prefix} chosen={cell} onChoose={setCell} />
         </div>
         <div className="dash-card">
           <h4>Cases per sign</h4>
