@@ -9,8 +9,9 @@ import { encodeGreyPng } from '../node';
 import { generatePhantom } from '../src/synth';
 import { readBatchCsv } from './helpers/batchCsv';
 import { dropFile, readProbabilities } from './helpers/app';
-import { headBody, writeSiteHead, type HeadSummary } from '../src/core/adapt';
+import { headBody, writeSiteHead } from '../src/core/adapt';
 import { GENERATED } from './helpers/fixtures';
+import { SITE_HEAD_SUMMARY } from './helpers/siteHead';
 import {
   download,
   openLibraryApp,
@@ -121,21 +122,15 @@ test('a site head fitted on another base model is refused with the reason, and t
 }) => {
   test.setTimeout(300_000);
   await openLibraryApp(page);
-  const summary: HeadSummary = {
-    created: '2026-12-02T00:00:00.000Z',
-    cases: 40,
-    perSign: Object.fromEntries(
-      CLASS_IDS.map((id) => [id, { cases: 10, groups: 3, learned: true }]),
-    ) as HeadSummary['perSign'],
-    folds: 5,
-    strength: 0.01,
-    before: { accuracy: 0.5, kappa: 0.3 },
-    after: { accuracy: 0.6, kappa: 0.4 },
-    foldAccuracy: { before: [0.5], after: [0.6] },
-  };
   const head = { features: 16, classes: 4, kernel: new Float32Array(64), bias: new Float32Array(4) };
   const text = await writeSiteHead(
-    headBody(head, { id: 'lus-resnet152', version: '2.0.0', weightsHash: 'abc' }, 1, 'Elsewhere', summary),
+    headBody(
+      head,
+      { id: 'lus-resnet152', version: '2.0.0', weightsHash: 'abc' },
+      1,
+      'Elsewhere',
+      SITE_HEAD_SUMMARY,
+    ),
     async (bytes) => createHash('sha256').update(bytes).digest('hex'),
   );
   const path = join(GENERATED, 'foreign-site-head.json');
