@@ -67,7 +67,7 @@ function HeadResult({ title, prefix, report }: { title: string; prefix: string; 
     <section className="adapt-head" aria-label={title}>
       <h4>{title}</h4>
       <ConfusionHeatmap matrix={report.matrix} prefix={prefix} rows="library" />
-      <Table1 report={report} prefix={prefix} />
+      <Table1 report={report} prefix={prefix} compact />
     </section>
   );
 }

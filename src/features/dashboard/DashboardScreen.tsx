@@ -57,6 +57,7 @@ function ModelColumn({
   source,
   records,
   onOpen,
+  sideBySide,
 }: {
   modelKey: string;
   report: MetricsReport;
@@ -64,6 +65,8 @@ function ModelColumn({
   source: MetricsSource;
   records: ReadonlyMap<string, CaseRecord>;
   onOpen: (id: string) => void;
+  /** Two versions are compared: the table is set smaller to fit half the width. */
+  sideBySide: boolean;
 }) {
   const [cell, setCell] = useState<CellChoice | null>(null);
   const ids = cell ? report.cellCases[cell.truth]![cell.predicted]! : [];
@@ -83,7 +86,7 @@ function ModelColumn({
       >
         {coverageText(report.coverage)}
       </p>
-      <Table1 report={report} prefix={prefix} />
+      <Table1 report={report} prefix={prefix} compact={sideBySide} />
       <div className="dash-grid">
         <div className="dash-card">
           <h4>Confusion matrix</h4>
@@ -302,6 +305,7 @@ export function DashboardScreen() {
             source={source}
             records={records}
             onOpen={setOpenId}
+            sideBySide={!!reportB}
           />
           {reportB && (
             <ModelColumn
@@ -311,6 +315,7 @@ export function DashboardScreen() {
               source={source}
               records={records}
               onOpen={setOpenId}
+              sideBySide
             />
           )}
         </div>

@@ -33,8 +33,7 @@ export function ConfusionHeatmap({
   return (
     <table className="heatmap" data-testid={`${prefix}-confusion`}>
       <caption className="muted small">
-        Rows: {ROWS[rows].caption}. Columns: the model&apos;s sign. Shade: share of the row.
-        {onChoose ? ' Tap a cell to see its cases.' : ''}
+        {`Rows: ${ROWS[rows].caption}. Columns: the model's sign. Shade: share of the row.${onChoose ? ' Tap a cell to see its cases.' : ''}`}
       </caption>
       <thead>
         <tr>

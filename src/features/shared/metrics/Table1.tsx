@@ -16,16 +16,19 @@ export function Table1({
   report,
   prefix,
   intervals = true,
+  compact = false,
 }: {
   report: MetricsReport;
   prefix: string;
   /** The batch screen shows values only; the dashboard adds each 95% interval. */
   intervals?: boolean;
+  /** Smaller type and padding, for two tables side by side (two model versions, two heads). */
+  compact?: boolean;
 }) {
   const table = table1(report);
   return (
     <div className="table1-wrap">
-      <table className="table1" data-testid={`${prefix}-table1`}>
+      <table className={compact ? 'table1 compact' : 'table1'} data-testid={`${prefix}-table1`}>
         <caption className="muted small">
           Values in %{intervals ? ', 95% confidence interval below each' : ''} (kappa as a fraction).
         </caption>
