@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import lzma
 import math
 import os
 import sys
@@ -36,7 +37,7 @@ import torchvision
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lus_train import CLASSES  # noqa: E402
-from lus_train.augment import augment, sample_rng, to_input  # noqa: E402
+from lus_train.augment import augment, sample_rng  # noqa: E402
 from lus_train.data import FrameSet, balanced_weights, load_frames, mixed_epoch  # noqa: E402
 from lus_train.folds import clip_flags, held_out_clips, read_clips  # noqa: E402
 from lus_train.metrics import table1  # noqa: E402
@@ -85,13 +86,28 @@ def concat(a: FrameSet, b: FrameSet) -> FrameSet:
                     roi_found=np.concatenate([a.roi_found, b.roi_found]), root=a.root)
 
 
+_LOADED: dict = {}
+
+
 def cached_frames(root: str) -> FrameSet:
     """load_frames, kept beside the index as one .npz: a run otherwise spends most of a minute opening 12,000 PNGs.
-    The cache is remade whenever index.csv is newer."""
+    The cache is remade whenever index.csv is newer. Held in memory too, so a driver running many splits in one
+    process (cv_gpu.py) reads each set once."""
+    key = str(Path(root).resolve())
+    if key not in _LOADED:
+        _LOADED[key] = _read_cached_frames(root)
+    return _LOADED[key]
+
+
+def _read_cached_frames(root: str) -> FrameSet:
     index, cache = Path(root) / "index.csv", Path(root) / "frames-cache.npz"
-    if cache.exists() and cache.stat().st_mtime >= index.stat().st_mtime:
+    # A packed copy (training/pack_gpu_data.py) carries the cache without the PNGs, and a copy may not keep mtimes.
+    packed = (Path(root) / "packed.json").exists()
+    if cache.exists() and (packed or cache.stat().st_mtime >= index.stat().st_mtime):
         z = np.load(cache, allow_pickle=False)
-        return FrameSet(images=z["images"], labels=z["labels"], clips=z["clips"].tolist(), paths=z["paths"].tolist(),
+        images = z["images"] if "images" in z.files else np.frombuffer(
+            lzma.decompress((Path(root) / "images.u8.xz").read_bytes()), dtype=np.uint8).reshape(z["shape"])
+        return FrameSet(images=images, labels=z["labels"], clips=z["clips"].tolist(), paths=z["paths"].tolist(),
                         sources=z["sources"].tolist(), roi_found=z["roi_found"], root=str(root))
     fs = load_frames(root)
     tmp = cache.with_suffix(".tmp.npz")
@@ -99,6 +115,17 @@ def cached_frames(root: str) -> FrameSet:
              sources=np.asarray(fs.sources), roi_found=fs.roi_found)
     os.replace(tmp, cache)
     return fs
+
+
+def first_per_class(frames: FrameSet, limit: int) -> FrameSet:
+    """The first `limit` frames of each class in index order (load_frames' limit_per_class, on a loaded set)."""
+    seen: dict = {}
+    keep = []
+    for i, y in enumerate(frames.labels.tolist()):
+        if seen.get(y, 0) < limit:
+            keep.append(i)
+            seen[y] = seen.get(y, 0) + 1
+    return frames.subset(keep)
 
 
 def real_training_frames(video_root: str, stills_root: str, exclude: set) -> FrameSet:
@@ -136,16 +163,59 @@ def soft_targets(labels: np.ndarray, clips: list, flags: dict, primary_weight: f
     return t
 
 
+class TrainingSamples(torch.utils.data.Dataset):
+    """Sample s of a run as (augmented uint8 frame, target): which frame and how it is augmented are fixed by
+    (seed, chunk, position), so the samples are the same whether one process draws them in order or a
+    DataLoader's workers draw them in parallel (on a GPU machine), and a resumed run sees the same batches."""
+
+    def __init__(self, real: FrameSet | None, phantoms: FrameSet | None, real_w, ph_w, share: float,
+                 real_soft: np.ndarray | None, aug: str, seed: int):
+        self.real, self.phantoms, self.real_w, self.ph_w = real, phantoms, real_w, ph_w
+        self.share, self.real_soft, self.aug, self.seed = share, real_soft, aug, seed
+        self._orders: dict = {}
+
+    def __len__(self) -> int:  # the DataLoader is given the sample numbers; the set itself is unbounded
+        return 1 << 62
+
+    def _order(self, chunk: int) -> np.ndarray:
+        if chunk not in self._orders:
+            self._orders = {chunk: chunk_order(self.real_w if self.real is not None else None, self.ph_w, self.share,
+                                               self.seed, chunk)}
+        return self._orders[chunk]
+
+    def __getitem__(self, s: int):
+        chunk, pos = divmod(int(s), CHUNK)
+        i = int(self._order(chunk)[pos])
+        rng = sample_rng(self.seed, chunk, pos)
+        eye = np.eye(len(CLASSES), dtype=np.float32)
+        if i >= 0:
+            img, y = self.real.images[i], int(self.real.labels[i])
+            t = self.real_soft[i] if self.real_soft is not None else eye[y]
+        else:
+            img, y = self.phantoms.images[-i - 1], int(self.phantoms.labels[-i - 1])
+            t = eye[y]
+        if self.aug == "scanner":
+            img = scanner_augment(img, rng)
+        return torch.from_numpy(np.array(augment(img, rng))), torch.from_numpy(np.array(t, dtype=np.float32))
+
+
+def normalise_batch(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:
+    """uint8 (N, H, W) → float32 (N, 3, H, W) channels_last: to_input's arithmetic, done where the batch is."""
+    x = (images.float() / 255.0 - mean) / std
+    return x[:, None].expand(-1, 3, -1, -1).contiguous(memory_format=torch.channels_last)
+
+
 @torch.no_grad()
 def predict(model: torch.nn.Module, images: np.ndarray, mean: float, std: float, flips: bool, batch: int = 64) -> np.ndarray:
     model.eval()
+    device = next(model.parameters()).device
     out = []
     for i in range(0, len(images), batch):
-        x = torch.from_numpy(to_input(images[i : i + batch], mean, std)).contiguous(memory_format=torch.channels_last)
+        x = normalise_batch(torch.from_numpy(np.array(images[i : i + batch])).to(device), mean, std)
         p = torch.softmax(model(x).float(), dim=1)
         if flips:  # the mirror image shows the same sign; averaging both halves a view's left-right bias
             p = 0.5 * (p + torch.softmax(model(torch.flip(x, dims=[3])).float(), dim=1))
-        out.append(p.numpy())
+        out.append(p.cpu().numpy())
     return np.concatenate(out) if out else np.zeros((0, len(CLASSES)), dtype=np.float32)
 
 
@@ -175,7 +245,7 @@ def score_clips(probs: np.ndarray, frames: FrameSet, flags: dict) -> dict:
     }
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", default="resnet18", choices=["resnet18", "resnet34", "resnet50", "resnet152"])
     ap.add_argument("--split", required=True, help="fold:0..4, site, all or pretrain")
@@ -206,18 +276,23 @@ def main() -> None:
     ap.add_argument("--float32", action="store_true", help="no bfloat16 autocast")
     ap.add_argument("--checkpoint-minutes", type=float, default=10.0)
     ap.add_argument("--resume", action="store_true")
-    args = ap.parse_args()
+    ap.add_argument("--workers", type=int, default=0,
+                    help="processes drawing augmented samples beside the training step (0: in the training process; "
+                         "a GPU machine needs many to keep up)")
+    return ap
 
+
+def run(args: argparse.Namespace) -> dict:
+    """Trains and scores one recipe on one split; returns result.json's content (and writes it under --out)."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.resume and (out / "result.json").exists():
         log(f"{out}: done")
-        return
+        return json.loads((out / "result.json").read_text())
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     started = time.time()
-
     rows = read_clips(args.clips)
     flags = clip_flags(rows)
     splits = json.loads(Path(args.splits).read_text())
@@ -251,7 +326,7 @@ def main() -> None:
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     total_steps = args.samples // args.batch
-    bf16 = not args.float32 and device.type == "cpu" and cpu_has_bf16()
+    bf16 = not args.float32 and (device.type == "cuda" or cpu_has_bf16())
     if not args.float32 and device.type == "cpu" and not bf16:
         log("this CPU has no bfloat16 arithmetic (AVX-512 BF16 / AMX): training in float32")
     config = {
@@ -265,8 +340,9 @@ def main() -> None:
         "data": {"realFrames": len(real) if real is not None else 0,
                  "realClips": len(set(real.clips)) if real is not None else 0,
                  "phantoms": len(phantoms) if phantoms is not None else 0},
-        "precision": "bfloat16 autocast, channels_last" if bf16 else "float32",
-        "software": {"torch": torch.__version__, "device": str(device), "threads": args.threads},
+        "precision": ("bfloat16 autocast, channels_last" if bf16 else "float32") + f" on {device.type}",
+        "software": {"torch": torch.__version__, "device": torch.cuda.get_device_name() if device.type == "cuda" else "cpu",
+                     "threads": args.threads, "workers": args.workers},
     }
 
     step = 0
@@ -281,40 +357,23 @@ def main() -> None:
     log(f"{args.arch} {args.split}: {config['data']}, held out {len(held)} clips; {total_steps} steps of {args.batch} "
         f"({config['precision']}) on {device}")
 
-    def draw_chunk(chunk: int) -> np.ndarray:
-        return chunk_order(real_w if real is not None else None, ph_w, share, args.seed, chunk)
-
+    samples = TrainingSamples(real, phantoms, real_w, ph_w, share, real_soft, args.aug, args.seed)
+    # Sample numbers, not shuffling: the order is the dataset's (seed, chunk, position).
+    parallel = {"num_workers": args.workers, "prefetch_factor": 2} if args.workers else {}
+    loader = torch.utils.data.DataLoader(samples, batch_size=args.batch, sampler=range(step * args.batch, total_steps * args.batch),
+                                         pin_memory=device.type == "cuda", **parallel)
     t0 = time.time()
     steps_run = 0
-    loss_ema = None
+    loss_ema = None  # kept on the device: reading it back every step would stall a GPU
     last_ckpt = time.time()
-    order_cache: dict = {}
-    while step < total_steps:
-        model.train()
-        first = step * args.batch
-        imgs, targets = [], []
-        for s in range(first, first + args.batch):
-            chunk, pos = divmod(s, CHUNK)
-            if chunk not in order_cache:
-                order_cache = {chunk: draw_chunk(chunk)}
-            i = int(order_cache[chunk][pos])
-            rng = sample_rng(args.seed, chunk, pos)
-            if i >= 0:
-                img, y = real.images[i], int(real.labels[i])
-                t = real_soft[i] if real_soft is not None else np.eye(len(CLASSES), dtype=np.float32)[y]
-            else:
-                img, y = phantoms.images[-i - 1], int(phantoms.labels[-i - 1])
-                t = np.eye(len(CLASSES), dtype=np.float32)[y]
-            if args.aug == "scanner":
-                img = scanner_augment(img, rng)
-            imgs.append(augment(img, rng))
-            targets.append(t)
-        x = torch.from_numpy(to_input(np.stack(imgs), args.mean, args.std)).to(device).contiguous(memory_format=torch.channels_last)
-        t = torch.from_numpy(np.stack(targets)).to(device)
+    model.train()
+    for images, t in loader:
+        x = normalise_batch(images.to(device, non_blocking=True), args.mean, args.std)
+        t = t.to(device, non_blocking=True)
         t = t * (1 - args.label_smoothing) + args.label_smoothing / len(CLASSES)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, total_steps, args.lr, args.warmup)
-        with torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext():
+        with torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else nullcontext():
             logits = model(x)
         loss = -(t * torch.log_softmax(logits.float(), dim=1)).sum(1).mean()
         opt.zero_grad(set_to_none=True)
@@ -323,10 +382,10 @@ def main() -> None:
         opt.step()
         step += 1
         steps_run += 1
-        loss_ema = float(loss) if loss_ema is None else 0.95 * loss_ema + 0.05 * float(loss)
+        loss_ema = loss.detach() if loss_ema is None else 0.95 * loss_ema + 0.05 * loss.detach()
         if step % 25 == 0 or step == total_steps:
             rate = steps_run * args.batch / max(time.time() - t0, 1e-6)
-            log(f"{args.arch} {args.split} step {step}/{total_steps} loss {loss_ema:.3f} | {rate:.1f} frames/s | "
+            log(f"{args.arch} {args.split} step {step}/{total_steps} loss {float(loss_ema):.3f} | {rate:.1f} frames/s | "
                 f"ETA {fmt_s((total_steps - step) * args.batch / max(rate, 1e-9))}")
         if time.time() - last_ckpt > args.checkpoint_minutes * 60 and step < total_steps:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, str(last) + ".tmp")
@@ -352,7 +411,7 @@ def main() -> None:
                 f"(lenient {scored['clipLenientAccuracy']:.3f}), frames {scored['frameAccuracy']:.3f}, "
                 f"clip recall {scored['clipRecall']}")
     if args.phantom_val:
-        pv = load_frames(args.phantom_val, 100)
+        pv = first_per_class(cached_frames(args.phantom_val), 100)
         pp = predict(model, pv.images, args.mean, args.std, False)
         result["phantomAccuracy"] = float((pp.argmax(1) == pv.labels).mean())
         log(f"{args.arch} {args.split}: held-out phantoms {result['phantomAccuracy']:.3f}")
@@ -362,6 +421,11 @@ def main() -> None:
     if last.exists():
         last.unlink()
     log(f"{out}: done in {fmt_s(time.time() - started)}")
+    return result
+
+
+def main() -> None:
+    run(parser().parse_args())
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def _edge_crop(arr: np.ndarray, rng: np.random.Generator) -> None:
 def augment(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """uint8 (H, W) → augmented uint8 (H, W). Order follows the imaging chain: view (geometry, flip),
     scanner (gain, contrast, gamma), capture (blur, down-up scaling, noise, JPEG)."""
-    img = Image.fromarray(image, mode="L")
+    img = Image.fromarray(image)  # uint8 (H, W) is mode L; the mode argument is going from Pillow
     if rng.random() < 0.8:
         img = _affine(img, rng)
     if rng.random() < 0.5:
@@ -75,7 +75,7 @@ def augment(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     x = np.clip(x, 0, 255)
     x[background] = arr[background]
 
-    img = Image.fromarray(np.round(x).astype(np.uint8), mode="L")
+    img = Image.fromarray(np.round(x).astype(np.uint8))
     if rng.random() < 0.3:
         img = img.filter(ImageFilter.GaussianBlur(radius=float(rng.uniform(0.3, 1.5))))
     if rng.random() < 0.25:
@@ -86,7 +86,7 @@ def augment(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         x = np.asarray(img, dtype=np.float32)
         inside = x > BACKGROUND
         x = x + inside * rng.normal(0.0, rng.uniform(1.0, 8.0), size=x.shape).astype(np.float32)
-        img = Image.fromarray(np.round(np.clip(x, 0, 255)).astype(np.uint8), mode="L")
+        img = Image.fromarray(np.round(np.clip(x, 0, 255)).astype(np.uint8))
     if rng.random() < 0.4:
         buf = io.BytesIO()
         img.save(buf, format="JPEG", quality=int(rng.integers(30, 96)))
