@@ -60,6 +60,47 @@ const CORE_STAGE_INSIDES = {
   message: "Import a core stage through its index.ts (for example '../core/gate'), not a file inside it.",
 };
 
+/** What the browser app may not import outside src/inference and src/store: tfjs, idb, Node adapters, tools. */
+const BROWSER_APP = [
+  { group: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
+  CORE_STAGE_INSIDES,
+];
+/** What no test or spec imports: a tool, or a core stage's insides. */
+const IN_TESTS = [{ group: ['**/scripts/*'] }, CORE_STAGE_INSIDES];
+const restrictImports = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+/**
+ * Screens do not know each other: a file in src/features/<screen>/ imports its own folder and the shared pieces
+ * through src/features/shared/index.ts, never another screen (or the shared folder's insides). `depth` is how
+ * many folders the file sits below src/features/<screen>/ (0 for the screen's own files).
+ */
+const SCREEN_IS_CLOSED =
+  "A screen imports only its own folder and '../shared' (src/features/shared/index.ts), never another screen: move what both need into src/features/shared.";
+const screenBoundary = (depth) => {
+  const up = '\\.\\./'.repeat(depth + 1);
+  return [
+    { regex: `^${up}(?!\\.\\./)(?!shared(/index(\\.ts)?)?$)`, message: SCREEN_IS_CLOSED },
+    // The same, climbing out of src/features and back in.
+    { regex: `^(\\.\\./)+features/(?!shared(/index(\\.ts)?)?$)`, message: SCREEN_IS_CLOSED },
+  ];
+};
+
+/** src/features/shared serves the screens and imports none of them; one shared part uses another through its index.ts. */
+const SHARED_IS_CLOSED = 'src/features/shared imports no screen: the screens import it, never the reverse.';
+const sharedBoundary = (depth) => [
+  // From src/features/shared/<part>/ (depth 1), '../../x' is a screen; from src/features/shared/ (depth 0), '../x'.
+  { regex: `^${'\\.\\./'.repeat(depth + 1)}(?!\\.\\./)`, message: SHARED_IS_CLOSED },
+  { regex: '^(\\.\\./)+features/', message: SHARED_IS_CLOSED },
+  ...(depth === 1
+    ? [
+        {
+          regex: '^\\.\\./(?!\\.\\./)[^/]+/(?!index(\\.ts)?$)',
+          message: "Import another shared part through its index.ts ('../explain').",
+        },
+      ]
+    : []),
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -170,17 +211,7 @@ export default tseslint.config(
     // adapter (it would not bundle) or a tool.
     files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/inference/**', 'src/store/**', 'src/core/**', 'src/synth/**', 'src/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@tensorflow/*', 'idb', '**/node', '**/node/*', '**/scripts/*'] },
-            CORE_STAGE_INSIDES,
-          ],
-        },
-      ],
-    },
+    rules: restrictImports(BROWSER_APP),
   },
   {
     files: ['src/inference/**/*.ts', 'src/store/**/*.ts'],
@@ -202,8 +233,37 @@ export default tseslint.config(
   {
     // Tests and specs share helpers in tests/helpers, src/ and node/, never a tool.
     files: ['tests/**/*.ts', 'src/**/*.test.ts', 'node/**/*.test.ts', 'cli/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/scripts/*'] }, CORE_STAGE_INSIDES] }],
-    },
+    rules: restrictImports(IN_TESTS),
+  },
+  // The screens and what they share, last so that they win over the src/** and test blocks above (in a flat
+  // config the last block that sets a rule wins), whose patterns they repeat.
+  ...[
+    { files: ['src/features/*/*.{ts,tsx}'], boundary: screenBoundary(0) },
+    { files: ['src/features/*/*/**/*.{ts,tsx}'], boundary: screenBoundary(1) },
+    { files: ['src/features/shared/*.{ts,tsx}'], boundary: sharedBoundary(0) },
+    { files: ['src/features/shared/*/*.{ts,tsx}'], boundary: sharedBoundary(1) },
+  ].flatMap(({ files, boundary }) => {
+    const shared = files[0].startsWith('src/features/shared/') ? [] : ['src/features/shared/**'];
+    const tests = files.map((f) => f.replace('{ts,tsx}', 'test.ts'));
+    return [
+      {
+        files,
+        ignores: [...shared, 'src/**/*.test.ts'],
+        rules: restrictImports([...BROWSER_APP, ...boundary]),
+      },
+      { files: tests, ignores: shared, rules: restrictImports([...IN_TESTS, ...boundary]) },
+    ];
+  }),
+  {
+    // The shell opens each screen through its index.ts.
+    files: ['src/app/**/*.{ts,tsx}', 'src/pwa/**/*.{ts,tsx}', 'src/main.tsx'],
+    ignores: ['src/**/*.test.ts'],
+    rules: restrictImports([
+      ...BROWSER_APP,
+      {
+        regex: '^(\\.\\./)*features/[^/]+/(?!index(\\.ts)?$)',
+        message: "Open a screen through its index.ts ('../features/batch').",
+      },
+    ]),
   },
 );

@@ -1,4 +1,5 @@
 // Build and preview configuration: React, the inference worker, the offline service worker, isolation and CSP headers.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -124,6 +125,10 @@ export default defineConfig({
   test: {
     environment: 'node',
     testTimeout: 120_000,
+    // Vitest leaves a core free by default, which on a two-core machine runs one test file at a time. Much
+    // of a file's time is waiting (on the CLI's child processes, on imports), so two at a time is stable and
+    // faster there: the unit tests took 173 s instead of 251 s on this machine under the same load.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       // npm test: behaviour, with the fixture model and the small parity nets.
       { extends: true, test: { name: 'unit', include: UNIT_TESTS, exclude: ['**/*.model.test.ts'] } },

@@ -1,6 +1,6 @@
 // `lus-signs adapt <labelled folder>`: fits a site head on a folder's labelled frames, measures it by grouped cross-validation, writes an adapted model folder.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -26,7 +26,12 @@ import {
   weightsHash,
   type GraphModelFiles,
 } from '../src/inference/siteHeadWeights.ts';
-import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
+import {
+  bundledModelDir,
+  modelFilesSource,
+  readModelFolderFiles,
+  startInferenceThread,
+} from '../node/index.ts';
 import { skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
 import { labelOf, walk } from './folderWalk.ts';
 import { readChunk, type ScoreFile } from './readFrames.ts';
@@ -61,16 +66,6 @@ export function clipOfFile(path: string): string {
   return [...folders, clip || stem].join('/');
 }
 
-async function readModelFiles(dir: string): Promise<GraphModelFiles> {
-  const read = await readGraphModelFolder(dir);
-  const shards: Record<string, ArrayBuffer> = {};
-  for (const f of read.shardFiles) {
-    const b = await readFile(join(dir, f));
-    shards[f] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  }
-  return { modelJson: read.modelJson as Record<string, unknown>, shards };
-}
-
 /** Pooled features of every labelled frame the gate lets through, from the base model (worker threads, WASM). */
 async function labelledFeatures(
   folder: string,
@@ -93,12 +88,7 @@ async function labelledFeatures(
     throw new AdaptRunError(
       `no labelled frames in ${folder}: put them in folders named a_lines, b_lines, pleural_effusion, consolidation`,
     );
-  const source = {
-    kind: 'files' as const,
-    label: folder,
-    modelJson: JSON.stringify(files.modelJson),
-    shards: files.shards,
-  };
+  const source = modelFilesSource(folder, files);
   const chunks: Array<typeof todo> = [];
   for (let i = 0; i < todo.length; i += 4) chunks.push(todo.slice(i, i + 4));
   let next = 0;
@@ -225,7 +215,7 @@ export async function adapt(argv: string[]): Promise<number> {
   const modelDir = resolve(values.model ?? bundledModelDir());
   let base: GraphModelFiles;
   try {
-    base = await readModelFiles(modelDir);
+    base = await readModelFolderFiles(modelDir);
   } catch (error) {
     throw new AdaptRunError(`the base model cannot be used: ${(error as Error).message}`);
   }

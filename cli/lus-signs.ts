@@ -1,8 +1,8 @@
 // `lus-signs score <folder>`: scores every frame and clip of a folder in Node with the app's model code; CSV out, metrics printed.
 import { writeFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   batchCounts,
@@ -21,7 +21,12 @@ import {
   type FrameResult,
 } from '../src/core/index.ts';
 import type { FrameInput, FrameOutcome } from '../src/inference/api.ts';
-import { bundledModelDir, readGraphModelFolder, startInferenceThread } from '../node/index.ts';
+import {
+  bundledModelDir,
+  modelFilesSource,
+  readModelFolderFiles,
+  startInferenceThread,
+} from '../node/index.ts';
 import { skipReason, splitFolderPath } from '../src/sources/folderLabels.ts';
 import { ADAPT_USAGE, AdaptRunError, AdaptUsageError, adapt } from './adapt.ts';
 import { labelOf, skippedRow, walk, type FoundFile } from './folderWalk.ts';
@@ -128,17 +133,12 @@ async function score(argv: string[]): Promise<number> {
   const explainDir = values.explain === undefined ? undefined : resolve(values.explain);
   // The model is checked here, once, so a broken folder gives one clear message instead of one per worker.
   const modelDir = resolve(values.model ?? defaultModelDir());
-  let modelJsonText: string;
-  const shards: Record<string, ArrayBuffer> = {};
+  let source: ReturnType<typeof modelFilesSource>;
   try {
-    const read = await readGraphModelFolder(modelDir);
-    const checked = metadataFromModelJson(read.modelJson);
+    const files = await readModelFolderFiles(modelDir);
+    const checked = metadataFromModelJson(files.modelJson);
     if (!checked.ok) throw new Error(`${modelDir}: ${checked.message}`);
-    modelJsonText = await readFile(join(modelDir, 'model.json'), 'utf8');
-    for (const f of read.shardFiles) {
-      const b = await readFile(join(modelDir, f));
-      shards[f] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-    }
+    source = modelFilesSource(modelDir, files);
   } catch (error) {
     throw new RunError(`the model cannot be used: ${(error as Error).message}`);
   }
@@ -200,7 +200,6 @@ async function score(argv: string[]): Promise<number> {
   let nextChunk = 0;
   let modelName = '';
   let inferenceFailures = 0;
-  const source = { kind: 'files', label: modelDir, modelJson: modelJsonText, shards } as const;
 
   const baseOf = (path: string) => {
     const f = byPath.get(path)!;

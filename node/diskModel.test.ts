@@ -1,11 +1,18 @@
 // Loading graph-model folders from disk: shards, quantised weights, metadata and the errors for broken folders.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METADATA_KEY } from '../src/core/model';
-import { ModelFolderError, loadGraphModelFromDir, readGraphModelFolder, useWasmBackendInNode } from './index';
+import {
+  ModelFolderError,
+  loadGraphModelFromDir,
+  modelFolderSource,
+  readGraphModelFolder,
+  readModelFolderFiles,
+  useWasmBackendInNode,
+} from './index';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const dtFloat = { type: 'DT_FLOAT' };
@@ -171,6 +178,25 @@ describe('loadGraphModelFromDir', () => {
     const loaded = await loadGraphModelFromDir(dir, { requireMetadata: false });
     expect(loaded.metadata).toBeNull();
     loaded.model.dispose();
+  });
+
+  it('reads a folder whole as the worker takes it: each shard by its manifest name, the gate patched in memory', async () => {
+    const names = ['group1-shard1of2.bin', 'group1-shard2of2.bin'];
+    const json = modelJson(names);
+    json.userDefinedMetadata = { [METADATA_KEY]: { ...metadata, gate: { threshold: 0.5 } } };
+    const dir = writeModel({ json, shards: [weightBytes.subarray(0, 10), weightBytes.subarray(10)], names });
+    const files = await readModelFolderFiles(dir);
+    expect(Object.keys(files.shards)).toEqual(names);
+    expect(Buffer.concat(names.map((n) => Buffer.from(files.shards[n]!)))).toEqual(weightBytes);
+    const source = await modelFolderSource(dir, (gate) => {
+      gate.threshold = 0.25;
+    });
+    expect(source).toMatchObject({ kind: 'files', label: dir, shards: files.shards });
+    const gateOf = (text: string) =>
+      (JSON.parse(text) as { userDefinedMetadata: Record<string, { gate: { threshold: number } }> })
+        .userDefinedMetadata[METADATA_KEY]!.gate.threshold;
+    expect(gateOf(source.modelJson)).toBe(0.25);
+    expect(gateOf(readFileSync(path.join(dir, 'model.json'), 'utf8'))).toBe(0.5);
   });
 
   it('names a missing shard', async () => {

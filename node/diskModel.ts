@@ -1,10 +1,10 @@
 // Loads a TF.js graph-model folder (model.json + weight shards) from disk in Node, with its LUS Signs metadata.
-import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { METADATA_KEY, metadataFromModelJson, type ModelMetadata } from '../src/core/model';
 import type { ModelSource } from '../src/inference/api';
+import type { GraphModelFiles } from '../src/inference/siteHeadWeights';
 
 /** A model folder that cannot be used, with the reason in words an engineer can act on. */
 export class ModelFolderError extends Error {
@@ -24,6 +24,8 @@ export interface DiskModelArtifacts {
   /** Bytes read from the shard files, which the manifest must account for exactly. */
   weightBytes: number;
   shardFiles: string[];
+  /** Each shard's bytes by its manifest path: what the worker's `files` source and site adaptation take. */
+  shards: Record<string, ArrayBuffer>;
 }
 
 export interface DiskGraphModel {
@@ -110,7 +112,7 @@ export async function readGraphModelFolder(dir: string): Promise<DiskModelArtifa
     }
     weightSpecs.push(...group.weights);
   }
-  const weightData: ArrayBuffer[] = [];
+  const shards: Record<string, ArrayBuffer> = {};
   let weightBytes = 0;
   for (const file of shardFiles) {
     let bytes: Buffer;
@@ -120,9 +122,10 @@ export async function readGraphModelFolder(dir: string): Promise<DiskModelArtifa
       throw new ModelFolderError(dir, `cannot read weight shard ${file} (${(error as Error).message})`);
     }
     // Copy into an exactly sized ArrayBuffer: a Node Buffer may be a view into a larger shared pool.
-    weightData.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    shards[file] = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     weightBytes += bytes.byteLength;
   }
+  const weightData = shardFiles.map((file) => shards[file]!);
   const expected = manifestBytes(dir, weightSpecs);
   if (expected !== weightBytes) {
     throw new ModelFolderError(
@@ -144,7 +147,7 @@ export async function readGraphModelFolder(dir: string): Promise<DiskModelArtifa
       tf.io.ModelArtifacts['userDefinedMetadata']
     >;
   }
-  return { modelJson, artifacts, weightBytes, shardFiles };
+  return { modelJson, artifacts, weightBytes, shardFiles, shards };
 }
 
 /** Loads a graph-model folder and checks its metadata against the contract the app enforces. */
@@ -161,28 +164,34 @@ export async function loadGraphModelFromDir(
   return { dir, model, metadata: checked.ok ? checked.metadata : null, modelJson, weightBytes };
 }
 
+/** A model folder, checked and read whole: model.json parsed and every shard's bytes by its manifest path. */
+export async function readModelFolderFiles(dir: string): Promise<GraphModelFiles> {
+  const { modelJson, shards } = await readGraphModelFolder(dir);
+  return { modelJson, shards };
+}
+
+/** Model files as the engine's `files` source: what an import hands the worker, so Node runs the app's load path. */
+export function modelFilesSource(
+  label: string,
+  files: GraphModelFiles,
+): Extract<ModelSource, { kind: 'files' }> {
+  return { kind: 'files', label, modelJson: JSON.stringify(files.modelJson), shards: files.shards };
+}
+
 /**
- * A model folder read whole into memory as the engine's `files` source (what an import hands the worker), so
- * Node runs the app's own load path. `patchGate` changes the gate statistics in memory first (calibration).
+ * A model folder read whole as the engine's `files` source. `patchGate` changes the gate statistics in memory
+ * first (calibration).
  */
-export function modelFolderSource(
+export async function modelFolderSource(
   dir: string,
   patchGate?: (gate: Record<string, unknown>) => void,
-): Extract<ModelSource, { kind: 'files' }> {
-  let modelJson = readFileSync(path.join(dir, 'model.json'), 'utf8');
+): Promise<Extract<ModelSource, { kind: 'files' }>> {
+  const files = await readModelFolderFiles(dir);
   if (patchGate) {
-    const json = JSON.parse(modelJson) as {
-      userDefinedMetadata: Record<string, { gate?: Record<string, unknown> }>;
-    };
-    const gate = json.userDefinedMetadata[METADATA_KEY]?.gate;
+    const metadata = files.modelJson.userDefinedMetadata as
+      Record<string, { gate?: Record<string, unknown> } | undefined> | undefined;
+    const gate = metadata?.[METADATA_KEY]?.gate;
     if (gate) patchGate(gate);
-    modelJson = JSON.stringify(json);
   }
-  const manifest = (JSON.parse(modelJson) as { weightsManifest: Array<{ paths: string[] }> }).weightsManifest;
-  const shards: Record<string, ArrayBuffer> = {};
-  for (const file of manifest.flatMap((g) => g.paths)) {
-    const bytes = readFileSync(path.join(dir, file));
-    shards[file] = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  }
-  return { kind: 'files', label: dir, modelJson, shards };
+  return modelFilesSource(dir, files);
 }

@@ -3,8 +3,10 @@ export { useWasmBackendInNode, wasmBinaryDir } from './wasmBackend';
 export {
   ModelFolderError,
   loadGraphModelFromDir,
+  modelFilesSource,
   modelFolderSource,
   readGraphModelFolder,
+  readModelFolderFiles,
   type DiskGraphModel,
   type DiskModelArtifacts,
   type LoadDiskModelOptions,

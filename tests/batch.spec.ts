@@ -124,8 +124,8 @@ test('a chosen folder is scored: table, reasons, CSV equal to the command line, 
   // The metrics equal the command line's printout.
   await expect(page.getByTestId('batch-metrics')).toBeVisible();
   const total = cli.stdout.split('\n').find((l) => l.startsWith('Total '))!;
-  const accuracy = Number(await page.getByTestId('batch-accuracy').getAttribute('data-value'));
-  const kappa = Number(await page.getByTestId('batch-kappa').getAttribute('data-value'));
+  const accuracy = Number(await page.getByTestId('batch-total-accuracy').getAttribute('data-value'));
+  const kappa = Number(await page.getByTestId('batch-total-kappa').getAttribute('data-value'));
   expect(total).toContain(formatPercent(accuracy));
   expect(total).toContain(formatKappa(kappa));
   const matrixAt = cli.stdout.split('\n').findIndex((l) => l.startsWith('label \\ model'));
@@ -133,10 +133,10 @@ test('a chosen folder is scored: table, reasons, CSV equal to the command line, 
     .split('\n')
     .slice(matrixAt + 1, matrixAt + 5)
     .map((l) => l.trim().split(/\s+/).slice(1).map(Number));
-  for (const [i, truth] of CLASS_IDS.entries())
-    for (const [j, predicted] of CLASS_IDS.entries())
-      await expect(page.getByTestId(`batch-cell-${truth}-${predicted}`)).toHaveAttribute(
-        'data-value',
+  for (const i of CLASS_IDS.keys())
+    for (const j of CLASS_IDS.keys())
+      await expect(page.getByTestId(`batch-cm-${i}-${j}`)).toHaveAttribute(
+        'data-count',
         String(printed[i]![j]),
       );
 

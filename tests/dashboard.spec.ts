@@ -13,7 +13,7 @@ import {
   caseLibrarySource,
   filterSource,
   labelledPredictions,
-} from '../src/features/dashboard/metricsSource';
+} from '../src/features/shared/metrics/metricsSource';
 import {
   download,
   openLibraryApp,

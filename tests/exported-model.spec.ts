@@ -17,6 +17,9 @@ interface SmallGolden {
 
 // The harness injects a script; the app's CSP rightly forbids that, so this spec bypasses it.
 test.use({ bypassCSP: true });
+// The two nets are the suite's longest tests (minutes each on a software GPU) and share nothing: on two
+// workers they run side by side instead of one after the other in one worker while the other waits.
+test.describe.configure({ mode: 'parallel' });
 
 for (const { file, title } of [
   { file: 'small-browser.json', title: 'the exported 64×64 ResNet18' },

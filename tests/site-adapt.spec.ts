@@ -9,8 +9,9 @@ import { encodeGreyPng } from '../node';
 import { generatePhantom } from '../src/synth';
 import { readBatchCsv } from './helpers/batchCsv';
 import { dropFile, readProbabilities } from './helpers/app';
-import { headBody, writeSiteHead, type HeadSummary } from '../src/core/adapt';
+import { headBody, writeSiteHead } from '../src/core/adapt';
 import { GENERATED } from './helpers/fixtures';
+import { SITE_HEAD_SUMMARY } from './helpers/siteHead';
 import {
   download,
   openLibraryApp,
@@ -46,6 +47,25 @@ test('a site head is measured on held-out exams, adopted on consent, survives a 
     /On held-out exams \(5 folds, \d+ cases\): accuracy [\d.]+ % → [\d.]+ %/,
   );
   for (const id of CLASS_IDS) await expect(page.getByTestId(`adapt-sign-${id}`)).toContainText(/\d+ \(5\)/);
+  // Each head's held-out reading as the dashboard shows one: a heat map over the same cases and Table 1 with
+  // the accuracy the figures quote.
+  const figures = (await page.getByTestId('adapt-figures').textContent())!;
+  const [, cases, before, after] = /(\d+) cases\): accuracy ([\d.]+) % → ([\d.]+) %/.exec(figures)!;
+  for (const [prefix, quoted] of [
+    ['adapt-before', before],
+    ['adapt-after', after],
+  ] as const) {
+    const counts = await page
+      .getByTestId(`${prefix}-confusion`)
+      .locator('[data-count]')
+      .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-count'))));
+    expect(
+      counts.reduce((a, b) => a + b, 0),
+      `${prefix} cases in the matrix`,
+    ).toBe(Number(cases));
+    const accuracy = Number(await page.getByTestId(`${prefix}-total-accuracy`).getAttribute('data-value'));
+    expect((100 * accuracy).toFixed(1), `${prefix} Table 1 accuracy`).toBe(quoted);
+  }
   const verdict = await page.getByTestId('adapt-verdict').textContent();
   console.log(`site head on generated cases: ${verdict}`);
   // These generated cases carry the probe shape in their label (even signs convex, odd linear): a head can learn it.
@@ -102,21 +122,15 @@ test('a site head fitted on another base model is refused with the reason, and t
 }) => {
   test.setTimeout(300_000);
   await openLibraryApp(page);
-  const summary: HeadSummary = {
-    created: '2026-12-02T00:00:00.000Z',
-    cases: 40,
-    perSign: Object.fromEntries(
-      CLASS_IDS.map((id) => [id, { cases: 10, groups: 3, learned: true }]),
-    ) as HeadSummary['perSign'],
-    folds: 5,
-    strength: 0.01,
-    before: { accuracy: 0.5, kappa: 0.3 },
-    after: { accuracy: 0.6, kappa: 0.4 },
-    foldAccuracy: { before: [0.5], after: [0.6] },
-  };
   const head = { features: 16, classes: 4, kernel: new Float32Array(64), bias: new Float32Array(4) };
   const text = await writeSiteHead(
-    headBody(head, { id: 'lus-resnet152', version: '2.0.0', weightsHash: 'abc' }, 1, 'Elsewhere', summary),
+    headBody(
+      head,
+      { id: 'lus-resnet152', version: '2.0.0', weightsHash: 'abc' },
+      1,
+      'Elsewhere',
+      SITE_HEAD_SUMMARY,
+    ),
     async (bytes) => createHash('sha256').update(bytes).digest('hex'),
   );
   const path = join(GENERATED, 'foreign-site-head.json');

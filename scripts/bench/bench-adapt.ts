@@ -32,7 +32,13 @@ import {
   type ClassId,
 } from '../../src/core';
 import { readClassifierHead, type GraphModelFiles } from '../../src/inference/siteHeadWeights';
-import { bundledModelDir, decodeImageBuffer, readGraphModelFolder, startInferenceThread } from '../../node';
+import {
+  bundledModelDir,
+  decodeImageBuffer,
+  modelFilesSource,
+  readModelFolderFiles,
+  startInferenceThread,
+} from '../../node';
 
 const repo = join(import.meta.dirname, '..', '..');
 const { values } = parseArgs({
@@ -56,16 +62,6 @@ interface Split {
 const split = JSON.parse(readFileSync(join(repo, 'training', 'splits', 'cv-folds.json'), 'utf8')) as Split;
 const siteClips = new Set(split.heldOutSite.clips);
 
-async function modelFiles(): Promise<GraphModelFiles> {
-  const read = await readGraphModelFolder(modelDir);
-  const shards: Record<string, ArrayBuffer> = {};
-  for (const f of read.shardFiles) {
-    const b = readFileSync(join(modelDir, f));
-    shards[f] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  }
-  return { modelJson: read.modelJson as Record<string, unknown>, shards };
-}
-
 /** Pooled features of every shared frame of the site's clips, cached per model version. */
 async function siteFeatures(files: GraphModelFiles, tag: string): Promise<AdaptationCase[]> {
   const cacheDir = join(repo, '.cache', 'bench-adapt');
@@ -87,12 +83,7 @@ async function siteFeatures(files: GraphModelFiles, tag: string): Promise<Adapta
   const thread = startInferenceThread();
   const cases: AdaptationCase[] = [];
   try {
-    await thread.call(
-      thread.api.load(
-        { kind: 'files', label: modelDir, modelJson: JSON.stringify(files.modelJson), shards: files.shards },
-        'wasm',
-      ),
-    );
+    await thread.call(thread.api.load(modelFilesSource(modelDir, files), 'wasm'));
     for (let i = 0; i < frames.length; i += 4) {
       const chunk = frames.slice(i, i + 4);
       const pixels = await Promise.all(
@@ -150,7 +141,7 @@ const sd = (xs: number[]) =>
 const f1 = (x: number) => (100 * x).toFixed(1);
 
 async function main() {
-  const files = await modelFiles();
+  const files = await readModelFolderFiles(modelDir);
   const checked = metadataFromModelJson(files.modelJson);
   if (!checked.ok) throw new Error(checked.message);
   const meta = checked.metadata;

@@ -14,7 +14,7 @@ const { values } = parseArgs({
 });
 await useWasmBackendInNode();
 const classifier = new FrameClassifier();
-const info = await classifier.load(modelFolderSource(values.model ?? defaultModelDir()), 'wasm');
+const info = await classifier.load(await modelFolderSource(values.model ?? defaultModelDir()), 'wasm');
 const frames = Array.from({ length: Number(values.frames) }, (_, i) => heldOutPhantom(i));
 await classifier.classify(frames.slice(0, 4));
 const times: Record<'with' | 'without', number[]> = { with: [], without: [] };

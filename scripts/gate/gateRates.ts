@@ -151,7 +151,7 @@ export async function pooledFeaturesOf(
 ): Promise<number[][]> {
   await useWasmBackendInNode();
   const classifier = new FrameClassifier();
-  await classifier.load(modelFolderSource(modelDir), 'wasm');
+  await classifier.load(await modelFolderSource(modelDir), 'wasm');
   const features: number[][] = [];
   for (let start = 0; start < inputs.length; start += 8) {
     const batch = await Promise.all(inputs.slice(start, start + 8).map((f) => f()));
@@ -180,7 +180,7 @@ export async function runGateSets(
 ): Promise<{ verdicts: FrameVerdict[]; modelId: string; msPerFrame: number }> {
   await useWasmBackendInNode();
   const classifier = new FrameClassifier();
-  const info = await classifier.load(modelFolderSource(options.modelDir, options.patchGate), 'wasm');
+  const info = await classifier.load(await modelFolderSource(options.modelDir, options.patchGate), 'wasm');
   const verdicts: FrameVerdict[] = [];
   const t0 = performance.now();
   let frames = 0;

@@ -39,7 +39,7 @@ export async function heatMass(modelDir: string, classId: ClassId, frames: numbe
   if (!region) throw new Error(`${classId} has no region mask`);
   await useWasmBackendInNode();
   const classifier = new FrameClassifier();
-  const info = await classifier.load(modelFolderSource(modelDir), 'wasm');
+  const info = await classifier.load(await modelFolderSource(modelDir), 'wasm');
   const input = info.metadata.input;
   let heatSum = 0;
   let areaSum = 0;

@@ -5,17 +5,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLASS_IDS, greyToRgba, metadataFromModelJson } from '../core';
 import { makeTestFrame } from '../synth';
-import {
-  headBody,
-  headProbabilities,
-  writeSiteHead,
-  readSiteHead,
-  type ClassifierHead,
-  type HeadSummary,
-} from '../core/adapt';
+import { headBody, headProbabilities, writeSiteHead, readSiteHead, type ClassifierHead } from '../core/adapt';
 import { FrameClassifier } from './classifier';
 import { foldSiteHead, readClassifierHead, weightsHash, type GraphModelFiles } from './siteHeadWeights';
 import { useWasmBackendInNode } from '../../node';
+import { SITE_HEAD_SUMMARY } from '../../tests/helpers/siteHead';
 
 const fixtureDir = join(import.meta.dirname, '..', '..', 'public', 'models', 'fixture-tiny');
 const sha256 = async (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -66,19 +60,6 @@ async function run(files: GraphModelFiles) {
   };
 }
 
-const summary: HeadSummary = {
-  created: '2026-12-02T15:00:00.000Z',
-  cases: 40,
-  perSign: Object.fromEntries(
-    CLASS_IDS.map((id) => [id, { cases: 10, groups: 3, learned: true }]),
-  ) as HeadSummary['perSign'],
-  folds: 5,
-  strength: 0.01,
-  before: { accuracy: 0.5, kappa: 0.3 },
-  after: { accuracy: 0.6, kappa: 0.45 },
-  foldAccuracy: { before: [0.5], after: [0.6] },
-};
-
 describe('site head in the model weights (fixture model, WASM)', () => {
   beforeAll(async () => {
     await useWasmBackendInNode();
@@ -106,7 +87,7 @@ describe('site head in the model weights (fixture model, WASM)', () => {
     };
     leaning.bias[2]! += 50;
     const baseId = { id: 'fixture-tiny', version: '1.0.0', weightsHash: await weightsHash(base) };
-    const text = await writeSiteHead(headBody(leaning, baseId, 1, 'Ward 7', summary), sha256);
+    const text = await writeSiteHead(headBody(leaning, baseId, 1, 'Ward 7', SITE_HEAD_SUMMARY), sha256);
     const file = await readSiteHead(text, sha256, { ...baseId, features: 16 });
     const adapted = foldSiteHead(base, file);
 
@@ -142,7 +123,7 @@ describe('site head in the model weights (fixture model, WASM)', () => {
     };
     const baseId = { id: 'fixture-tiny', version: '1.0.0', weightsHash: 'x' };
     const file = await readSiteHead(
-      await writeSiteHead(headBody(small, baseId, 1, '', summary), sha256),
+      await writeSiteHead(headBody(small, baseId, 1, '', SITE_HEAD_SUMMARY), sha256),
       sha256,
     );
     expect(() => foldSiteHead(base, file)).toThrow(/does not fit this model's classifier/);

@@ -15,8 +15,8 @@ import {
   writeSiteHead,
   type AdaptationCase,
   type ClassifierHead,
-  type HeadSummary,
 } from '.';
+import { SITE_HEAD_SUMMARY } from '../../../tests/helpers/siteHead';
 
 const sha256 = async (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const D = 16;
@@ -197,23 +197,11 @@ describe('adaptToSite', () => {
 });
 
 describe('site-head file', () => {
-  const summary: HeadSummary = {
-    created: '2026-12-02T12:00:00.000Z',
-    cases: 80,
-    perSign: Object.fromEntries(
-      CLASS_IDS.map((id) => [id, { cases: 20, groups: 6, learned: true }]),
-    ) as HeadSummary['perSign'],
-    folds: 5,
-    strength: 0.01,
-    before: { accuracy: 0.7, kappa: 0.6 },
-    after: { accuracy: 0.8, kappa: 0.72 },
-    foldAccuracy: { before: [0.7], after: [0.8] },
-  };
   const base = { id: 'lus-resnet152', version: '2.0.0', weightsHash: 'abc123' };
 
   it('round-trips the head exactly and names the adapted version', async () => {
     const head = adaptToSite(siteCases(12), shippedHead()).head;
-    const text = await writeSiteHead(headBody(head, base, 1, ' Ward 7 ', summary), sha256);
+    const text = await writeSiteHead(headBody(head, base, 1, ' Ward 7 ', SITE_HEAD_SUMMARY), sha256);
     const file = await readSiteHead(text, sha256, { ...base, features: D });
     expect(file.site).toBe('Ward 7');
     expect(headOf(file).kernel).toEqual(head.kernel);
@@ -222,7 +210,7 @@ describe('site-head file', () => {
   });
 
   it('refuses a head for another base model, other weights, an edited file and a non-head file, each with its reason', async () => {
-    const text = await writeSiteHead(headBody(shippedHead(), base, 1, 'Ward 7', summary), sha256);
+    const text = await writeSiteHead(headBody(shippedHead(), base, 1, 'Ward 7', SITE_HEAD_SUMMARY), sha256);
     await expect(readSiteHead(text, sha256, { ...base, version: '1.2.0', features: D })).rejects.toThrow(
       /fitted on lus-resnet152 2.0.0, not on lus-resnet152 1.2.0/,
     );

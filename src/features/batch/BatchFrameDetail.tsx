@@ -10,8 +10,14 @@ import {
   type BatchScore,
 } from '../../core';
 import type { ChosenFolder } from '../../sources';
-import { ExplainedFrame, ProbabilityBars, ReadOutText } from '../classify';
-import { GateNotice, HeatMapControls, type HeatMapView } from '../explain';
+import {
+  ExplainedFrame,
+  ProbabilityBars,
+  ReadOutText,
+  GateNotice,
+  HeatMapControls,
+  type HeatMapView,
+} from '../shared';
 import { readRowFrame } from './batchFrame';
 import { FilePath } from './FilePath';
 

@@ -1,7 +1,7 @@
 // A batch's labelled results as a dashboard data source (the report itself is pure: src/core/batch).
 
 import { batchOutcome, type BatchRow } from '../../core';
-import type { MetricsSource } from '../dashboard/metricsSource';
+import type { MetricsSource } from '../shared';
 
 /** The labelled results as a dashboard data source (items are files, not stored cases). */
 export function batchMetricsSource(name: string, rows: readonly BatchRow[], at = Date.now()): MetricsSource {

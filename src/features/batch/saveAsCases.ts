@@ -11,7 +11,7 @@ import {
   sha256Hex,
   type StoredPrediction,
 } from '../../store';
-import { prepareCaseImages } from '../cases';
+import { prepareCaseImages } from '../shared';
 
 export interface SaveAsCasesOutcome {
   created: number;

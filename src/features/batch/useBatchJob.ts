@@ -1,5 +1,5 @@
-// The batch run's state machine: choose a folder, plan, score with stored progress, cancel, resume, save as cases.
-// The run lives outside React, so it carries on while the user looks at another screen.
+// The batch run: choose a folder, plan, score with stored progress, cancel, resume, save as cases. The run lives
+// outside React, so it carries on while the user looks at another screen; each step is an action on batchState.
 
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
@@ -15,45 +15,13 @@ import {
   type BatchJob,
 } from '../../store';
 import type { BatchRow } from '../../core';
+import { publishBatchSource } from '../shared';
 import { batchMetricsSource } from './batchMetricsSource';
-import { publishBatchSource } from './batchSource';
-import { chunkSizeFor, planBatch, runBatch, type BatchProgress } from './runBatch';
-import { saveBatchAsCases, type SaveAsCasesOutcome } from './saveAsCases';
+import { NO_BATCH, batchReducer, type BatchAction, type BatchState } from './batchState';
+import { chunkSizeFor, planBatch, runBatch } from './runBatch';
+import { saveBatchAsCases } from './saveAsCases';
 
-export type BatchPhase = 'idle' | 'listing' | 'running' | 'cancelled' | 'finished';
-
-export interface BatchState {
-  phase: BatchPhase;
-  folder: ChosenFolder | null;
-  /** Every row so far (earlier sessions' stored rows first when resumed); grows in place, see `version`. */
-  rows: BatchRow[];
-  /** Bumps when rows change, so screens re-render without copying thousands of rows per chunk. */
-  version: number;
-  progress: BatchProgress | null;
-  /** Frames skipped because an interrupted run had scored them (same path, size, modification time). */
-  resumedFrames: number;
-  /** An interrupted run this device remembers, offered for resuming. */
-  offer: BatchJob | null;
-  error: string | null;
-  saving: { done: number; total: number } | null;
-  saved: SaveAsCasesOutcome | null;
-  /** A folder chosen while the model was still loading: it is scored as soon as the model is ready. */
-  waitingForModel: boolean;
-}
-
-let state: BatchState = {
-  phase: 'idle',
-  folder: null,
-  rows: [],
-  version: 0,
-  progress: null,
-  resumedFrames: 0,
-  offer: null,
-  error: null,
-  saving: null,
-  saved: null,
-  waitingForModel: false,
-};
+let state: BatchState = NO_BATCH;
 /** The folder behind `waitingForModel`. */
 let pendingFolder: ChosenFolder | null = null;
 const listeners = new Set<() => void>();
@@ -61,8 +29,8 @@ let abort: AbortController | null = null;
 let job: BatchJob | null = null;
 let offerChecked = false;
 
-function update(change: Partial<BatchState>): void {
-  state = { ...state, ...change };
+function dispatch(action: BatchAction): void {
+  state = batchReducer(state, action);
   for (const l of listeners) l();
 }
 
@@ -82,8 +50,7 @@ async function checkOffer(): Promise<void> {
   offerChecked = true;
   try {
     const offer = await unfinishedBatchJob();
-    // A tab closed mid-run left it 'running'; it is interrupted now.
-    if (offer && state.phase === 'idle') update({ offer });
+    if (offer) dispatch({ type: 'offer-found', offer });
   } catch {
     // Storage trouble is shown by the storage banner; scoring still works without resume.
   }
@@ -100,7 +67,7 @@ async function startBatch(
   abort = controller;
   const release = holdUpdates(`Scoring the folder “${folder.name}”`);
   try {
-    update({ phase: 'listing', folder, error: null, saved: null, progress: null, resumedFrames: 0 });
+    dispatch({ type: 'listing', folder });
     // Resume when the remembered run used this folder name and this model version.
     const previous = state.offer ?? (job?.state === 'cancelled' ? job : null);
     let current: BatchJob;
@@ -129,13 +96,7 @@ async function startBatch(
     current = { ...current, total: earlier.length + plan.todo.length, done: earlier.length };
     job = current;
     await saveBatchJob(current);
-    update({
-      phase: 'running',
-      rows: [...earlier, ...plan.skipped],
-      version: state.version + 1,
-      resumedFrames: plan.alreadyDone,
-      offer: null,
-    });
+    dispatch({ type: 'started', rows: [...earlier, ...plan.skipped], resumedFrames: plan.alreadyDone });
     let lastPublished = performance.now();
     const outcome = await runBatch({
       client,
@@ -145,7 +106,7 @@ async function startBatch(
       chunkSize: chunkSizeFor(info.backend),
       signal: controller.signal,
       onRows: async (rows) => {
-        state.rows.push(...rows);
+        dispatch({ type: 'rows-scored', rows });
         // Labelled results reach the dashboard while the batch runs, at most every two seconds.
         if (performance.now() - lastPublished > 2000) {
           lastPublished = performance.now();
@@ -153,21 +114,20 @@ async function startBatch(
         }
         current = { ...current, done: current.done + rows.length, updatedAt: Date.now() };
         job = current;
-        update({ version: state.version + 1 });
         await saveBatchRows(
           current,
           rows.map((r) => stripForStore(current.id, r)),
         );
       },
-      onProgress: (progress) => update({ progress }),
+      onProgress: (progress) => dispatch({ type: 'progress', progress }),
     });
     current = { ...current, state: outcome, updatedAt: Date.now() };
     job = current;
     await saveBatchJob(current);
     publishBatchSource(batchMetricsSource(`Batch: ${folder.name}`, state.rows));
-    update({ phase: outcome, offer: outcome === 'cancelled' ? current : null });
+    dispatch({ type: 'ended', outcome, offer: outcome === 'cancelled' ? current : null });
   } catch (error) {
-    update({ phase: 'cancelled', error: (error as Error).message });
+    dispatch({ type: 'failed', error: (error as Error).message });
   } finally {
     release();
     abort = null;
@@ -180,13 +140,13 @@ async function saveAll(): Promise<void> {
   const files = new Map<string, FolderFile>(folder.files.map((f) => [f.path, f]));
   const release = holdUpdates('Saving the batch as cases');
   try {
-    update({ saving: { done: 0, total: 0 }, saved: null });
+    dispatch({ type: 'saving', done: 0, total: 0 });
     const saved = await saveBatchAsCases(folder.name, state.rows, files, (done, total) =>
-      update({ saving: { done, total } }),
+      dispatch({ type: 'saving', done, total }),
     );
-    update({ saved, saving: null });
+    dispatch({ type: 'saved', saved });
   } catch (error) {
-    update({ saving: null, error: (error as Error).message });
+    dispatch({ type: 'save-failed', error: (error as Error).message });
   } finally {
     release();
   }
@@ -196,7 +156,7 @@ async function discardOffer(): Promise<void> {
   const offer = state.offer;
   if (offer) await deleteBatchJob(offer.id).catch(() => undefined);
   if (job?.id === offer?.id) job = null;
-  update({ offer: null });
+  dispatch({ type: 'offer-discarded' });
 }
 
 export function useBatchJob() {
@@ -213,7 +173,7 @@ export function useBatchJob() {
       }
       // The model is still loading: keep the folder and start when it is ready (the effect below).
       pendingFolder = folder;
-      update({ waitingForModel: true, folder, error: null, saved: null });
+      dispatch({ type: 'waiting-for-model', folder });
     },
     [client, info, modelReady],
   );
@@ -222,12 +182,12 @@ export function useBatchJob() {
     if (modelReady && client && info) {
       const folder = pendingFolder;
       pendingFolder = null;
-      update({ waitingForModel: false });
+      dispatch({ type: 'wait-ended' });
       void startBatch(folder, client, info);
     } else if (status.state === 'failed' && !info) {
       pendingFolder = null;
-      update({
-        waitingForModel: false,
+      dispatch({
+        type: 'wait-ended',
         error: `The folder was not scored: the model could not be loaded. ${status.message}`,
       });
     }
@@ -235,7 +195,7 @@ export function useBatchJob() {
   const cancel = useCallback(() => {
     if (pendingFolder) {
       pendingFolder = null;
-      update({ waitingForModel: false });
+      dispatch({ type: 'wait-ended' });
     }
     abort?.abort();
   }, []);

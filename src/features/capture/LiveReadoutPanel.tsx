@@ -2,7 +2,7 @@
 // probabilities, a confidence trend, and how fast the model keeps up.
 
 import { type ImageActivity, type SmoothedReadout, type TrendPoint } from '../../core';
-import { ProbabilityBars, ReadOutText } from '../classify';
+import { ProbabilityBars, ReadOutText } from '../shared';
 import type { LiveStats } from './liveCapture';
 
 interface Props {

@@ -3,8 +3,7 @@
 import { CLASS_NAMES } from '../../core';
 import { zoneLabel, type CaseRecord } from '../../store';
 import { agrees, predictionFor } from './caseFilters';
-import { caseLabelText } from './labelChoices';
-import { thumbnailUrl } from './thumbnails';
+import { caseLabelText, thumbnailUrl } from '../shared';
 
 export function CaseCard({
   record,

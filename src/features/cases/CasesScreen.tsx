@@ -3,23 +3,20 @@
 import { useMemo, useState } from 'react';
 import { CLASS_IDS, CLASS_NAMES } from '../../core';
 import { deleteCases, deleteExam, restoreDeletedCases, type CaseRecord } from '../../store';
-import { CaseCard } from './CaseCard';
-import { CaseDetail } from './CaseDetail';
-import { CaseScopeFields } from './CaseScopeFields';
 import {
-  NO_FILTERS,
+  CaseDetail,
+  CaseScopeFields,
+  LABEL_CHOICES,
   examsOf,
-  matchesFilters,
   modelKeyName,
-  modelKeysOf,
+  useCases,
   zonesOf,
-  type CaseFilters,
-} from './caseFilters';
-import { LABEL_CHOICES } from './labelChoices';
+} from '../shared';
+import { CaseCard } from './CaseCard';
+import { NO_FILTERS, matchesFilters, modelKeysOf, type CaseFilters } from './caseFilters';
 import { LibraryPanel } from './LibraryPanel';
 import { RescorePanel } from './RescorePanel';
 import { SiteAdaptPanel } from './SiteAdaptPanel';
-import { useCases } from './useCases';
 
 const PAGE = 120;
 

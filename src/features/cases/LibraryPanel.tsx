@@ -18,7 +18,7 @@ import {
   type PersistState,
   type StorageUse,
 } from '../../store';
-import { downloadFile, todayStamp } from './download';
+import { downloadFile, todayStamp } from '../shared';
 
 type Note = { ok: boolean; text: string };
 

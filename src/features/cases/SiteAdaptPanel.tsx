@@ -4,7 +4,7 @@ import { useState, type SyntheticEvent } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { IMPORTED_PREFIX, bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
 import { headSummary, type AdaptationCase, type SiteAdaptation } from '../../core/adapt';
-import { CLASS_IDS, CLASS_NAMES, CLASS_SHORT_NAMES, isClassId, type ClassId } from '../../core';
+import { CLASS_IDS, CLASS_NAMES, isClassId, type ClassId, type MetricsReport } from '../../core';
 import {
   addPredictions,
   listImportedModels,
@@ -13,8 +13,7 @@ import {
   type CaseRecord,
   type StoredPrediction,
 } from '../../store';
-import { downloadFile, todayStamp } from './download';
-import { predictionFromResult } from './predictions';
+import { ConfusionHeatmap, Table1, downloadFile, predictionFromResult, todayStamp } from '../shared';
 import { frameFor } from './rescoreCases';
 
 /** Frames per worker call while features are read: Cancel-free but short enough to show progress. */
@@ -62,31 +61,14 @@ function SignRows({ result }: { result: SiteAdaptation }) {
   );
 }
 
-function Matrix({ title, matrix }: { title: string; matrix: number[][] }) {
+/** One head's held-out reading: its confusion matrix and Table 1, as the dashboard shows them. */
+function HeadResult({ title, prefix, report }: { title: string; prefix: string; report: MetricsReport }) {
   return (
-    <table className="adapt-matrix">
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">label \ model</th>
-          {CLASS_IDS.map((id) => (
-            <th key={id} scope="col" title={CLASS_NAMES[id]}>
-              {CLASS_SHORT_NAMES[id]}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {CLASS_IDS.map((id, r) => (
-          <tr key={id}>
-            <th scope="row">{CLASS_NAMES[id]}</th>
-            {matrix[r]!.map((n, c) => (
-              <td key={c}>{n}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <section className="adapt-head" aria-label={title}>
+      <h4>{title}</h4>
+      <ConfusionHeatmap matrix={report.matrix} prefix={prefix} rows="library" />
+      <Table1 report={report} prefix={prefix} compact />
+    </section>
   );
 }
 
@@ -358,9 +340,9 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
             {result.verdict.reason}
           </p>
           <SignRows result={result} />
-          <div className="adapt-matrices">
-            <Matrix title="Shipped head" matrix={result.before.matrix} />
-            <Matrix title="Site head" matrix={result.after.matrix} />
+          <div className="adapt-heads">
+            <HeadResult title="Shipped head" prefix="adapt-before" report={result.before} />
+            <HeadResult title="Site head" prefix="adapt-after" report={result.after} />
           </div>
           {result.verdict.offer && (
             <div className="actions">

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassId } from '../../core';
 import type { CaseRecord, StoredPrediction } from '../../store';
-import { caseLibrarySource, filterSource } from '../dashboard/metricsSource';
-import { ANY_SCOPE, NO_FILTERS, agrees, examsOf, matchesFilters, modelKeysOf, zonesOf } from './caseFilters';
+import { ANY_SCOPE, caseLibrarySource, examsOf, filterSource, zonesOf } from '../shared';
+import { NO_FILTERS, agrees, matchesFilters, modelKeysOf } from './caseFilters';
 
 const scored = (version: string, top: ClassId, at: number): StoredPrediction => ({
   status: 'scored',

@@ -1,25 +1,8 @@
 // Which cases a screen shows: filters by label, model sign, agreement, model version, zone, exam and date.
 
 import type { CaseLabel, ClassId } from '../../core';
-import { splitModelKey, type CaseRecord, type StoredPrediction } from '../../store';
-
-/** Where and when frames were taken: the filters the case library and the dashboard share. '' = any. */
-export interface CaseScope {
-  zone: string;
-  exam: string;
-  /** yyyy-mm-dd, inclusive, local time. */
-  from: string;
-  to: string;
-}
-
-export const ANY_SCOPE: CaseScope = { zone: '', exam: '', from: '', to: '' };
-
-/** What a scope reads of a case: a stored case and a dashboard source case both have it. */
-interface Scoped {
-  zone: string;
-  examId: string;
-  created: number;
-}
+import type { CaseRecord, StoredPrediction } from '../../store';
+import { ANY_SCOPE, inScope, type CaseScope } from '../shared';
 
 export interface CaseFilters extends CaseScope {
   label: CaseLabel | '';
@@ -36,17 +19,6 @@ export const NO_FILTERS: CaseFilters = {
   model: '',
   ...ANY_SCOPE,
 };
-
-const dayStart = (d: string) => new Date(`${d}T00:00:00`).getTime();
-
-export function inScope(c: Scoped, s: CaseScope): boolean {
-  return (
-    (!s.zone || c.zone === s.zone) &&
-    (!s.exam || c.examId === s.exam) &&
-    (!s.from || c.created >= dayStart(s.from)) &&
-    (!s.to || c.created < dayStart(s.to) + 86_400_000)
-  );
-}
 
 export function predictionFor(c: CaseRecord, model: string): StoredPrediction | undefined {
   return model ? c.predictions[model] : undefined;
@@ -87,17 +59,4 @@ export function modelKeysOf(cases: readonly CaseRecord[]): string[] {
     for (const [k, p] of Object.entries(c.predictions)) latest.set(k, Math.max(latest.get(k) ?? 0, p.at));
   }
   return [...latest.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-}
-
-export function modelKeyName(key: string): string {
-  const { modelId, modelVersion } = splitModelKey(key);
-  return modelVersion ? `${modelId} v${modelVersion}` : modelId;
-}
-
-export function examsOf(cases: readonly Scoped[]): string[] {
-  return [...new Set(cases.map((c) => c.examId).filter(Boolean))].sort();
-}
-
-export function zonesOf(cases: readonly Scoped[]): string[] {
-  return [...new Set(cases.map((c) => c.zone).filter(Boolean))].sort();
 }

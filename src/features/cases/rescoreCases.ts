@@ -10,7 +10,7 @@ import {
   type RescoreJob,
   type StoredPrediction,
 } from '../../store';
-import { predictionFromResult } from './predictions';
+import { predictionFromResult } from '../shared';
 
 /** Frames per worker call: big enough to amortise the call, small enough that Cancel answers quickly. */
 export const DEFAULT_BATCH = 8;

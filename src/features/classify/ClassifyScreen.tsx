@@ -4,10 +4,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import type { FrameResult, Rect } from '../../core';
 import type { FrameOutcome } from '../../inference';
-import { SaveCasePanel } from '../cases';
-import { HeatMapControls, explainable, useHeatMapView } from '../explain';
-import { ExplainedFrame } from './ExplainedFrame';
-import { ResultPanel } from './ResultPanel';
+import {
+  SaveCasePanel,
+  HeatMapControls,
+  explainable,
+  useHeatMapView,
+  ExplainedFrame,
+  ResultPanel,
+} from '../shared';
 import { useFileIntake } from './useFileIntake';
 import { ClipWorkspace } from './ClipWorkspace';
 import { clipKindOfFile, type ClipKind } from '../../sources';

@@ -2,8 +2,7 @@
 
 import { useState } from 'react';
 import { describeSampling, type Clip, type ClipReadout } from '../../core/clip';
-import { ProbabilityBars } from './ProbabilityBars';
-import { ReadOutText } from './ReadOutText';
+import { ProbabilityBars, ReadOutText } from '../shared';
 
 interface Props {
   readout: ClipReadout;

@@ -5,12 +5,16 @@ import { activeModel, useInference } from '../../app/InferenceContext';
 import { clipReadout, type ClipFrameReading, type ClipReadout } from '../../core/clip';
 import { CLASS_NAMES, type FrameResult, type RgbaImage } from '../../core';
 import { InputProblem, readClipFile, type ClipKind, type ReadClip } from '../../sources';
-import { SaveCasePanel } from '../cases';
-import { HeatMapControls, explainable, useHeatMapView } from '../explain';
+import {
+  SaveCasePanel,
+  HeatMapControls,
+  explainable,
+  useHeatMapView,
+  ExplainedFrame,
+  ResultPanel,
+} from '../shared';
 import { ClipReadoutPanel } from './ClipReadoutPanel';
 import { ClipTimeline } from './ClipTimeline';
-import { ExplainedFrame } from './ExplainedFrame';
-import { ResultPanel } from './ResultPanel';
 
 /** Frames sent to the worker per call: small enough to report progress, large enough to batch. */
 const FRAMES_PER_CALL = 8;

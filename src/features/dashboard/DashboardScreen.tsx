@@ -20,12 +20,10 @@ import {
   todayStamp,
   useCases,
   zonesOf,
-} from '../cases';
-import { zoneLabel, type CaseRecord } from '../../store';
-import { latestBatchSource, onBatchSourceChange } from '../batch';
-import { CalibrationChart, CalibrationCounts, RocChart } from './charts';
-import { ConfusionHeatmap, type CellChoice } from './ConfusionHeatmap';
-import {
+  latestBatchSource,
+  onBatchSourceChange,
+  ConfusionHeatmap,
+  type CellChoice,
   NO_DASHBOARD_FILTERS,
   caseLibrarySource,
   filterSource,
@@ -33,8 +31,10 @@ import {
   modelKeysOfSource,
   type DashboardFilters,
   type MetricsSource,
-} from './metricsSource';
-import { Table1 } from './Table1';
+  Table1,
+} from '../shared';
+import { zoneLabel, type CaseRecord } from '../../store';
+import { CalibrationChart, CalibrationCounts, RocChart } from './charts';
 
 function CaseThumb({ record, onOpen }: { record: CaseRecord; onOpen: () => void }) {
   const url = thumbnailUrl(record.id, record.thumbnail);
@@ -57,6 +57,7 @@ function ModelColumn({
   source,
   records,
   onOpen,
+  sideBySide,
 }: {
   modelKey: string;
   report: MetricsReport;
@@ -64,6 +65,8 @@ function ModelColumn({
   source: MetricsSource;
   records: ReadonlyMap<string, CaseRecord>;
   onOpen: (id: string) => void;
+  /** Two versions are compared: the table is set smaller to fit half the width. */
+  sideBySide: boolean;
 }) {
   const [cell, setCell] = useState<CellChoice | null>(null);
   const ids = cell ? report.cellCases[cell.truth]![cell.predicted]! : [];
@@ -83,11 +86,11 @@ function ModelColumn({
       >
         {coverageText(report.coverage)}
       </p>
-      <Table1 report={report} prefix={prefix} />
+      <Table1 report={report} prefix={prefix} compact={sideBySide} />
       <div className="dash-grid">
         <div className="dash-card">
           <h4>Confusion matrix</h4>
-          <ConfusionHeatmap report={report} prefix={prefix} chosen={cell} onChoose={setCell} />
+          <ConfusionHeatmap matrix={report.matrix} prefix={prefix} chosen={cell} onChoose={setCell} />
         </div>
         <div className="dash-card">
           <h4>Cases per sign</h4>
@@ -302,6 +305,7 @@ export function DashboardScreen() {
             source={source}
             records={records}
             onOpen={setOpenId}
+            sideBySide={!!reportB}
           />
           {reportB && (
             <ModelColumn
@@ -311,6 +315,7 @@ export function DashboardScreen() {
               source={source}
               records={records}
               onOpen={setOpenId}
+              sideBySide
             />
           )}
         </div>

@@ -1,5 +1,3 @@
-// Public surface of the dashboard: the screen and the MetricsSource contract other sources (batch jobs) implement.
+// Public surface of the dashboard: the screen (its sources, Table 1 and heat map are shared: ../shared/metrics).
 import './dashboard.css';
 export { DashboardScreen } from './DashboardScreen';
-export type { MetricsSource, SourceCase, DashboardFilters } from './metricsSource';
-export { caseLibrarySource, labelledPredictions, filterSource } from './metricsSource';

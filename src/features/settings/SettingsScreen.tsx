@@ -5,7 +5,8 @@ import { greyToRgba } from '../../core';
 import { makeTestFrame } from '../../synth';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { BACKEND_CHOICES, backendPreference, saveBackendPreference } from '../../app/settings';
-import { ModelManager, ModelSummaryPanel } from '../models';
+import { ModelManager } from './ModelManager';
+import { ModelSummaryPanel } from './ModelSummaryPanel';
 import type { BackendPreference } from '../../inference';
 
 const LABELS: Record<BackendPreference, string> = {

@@ -1,0 +1,9 @@
+// One case: saving a read-out as a case, opening a stored case, the library as a React hook, and the pieces they share.
+import './case.css';
+export { SaveCasePanel } from './SaveCasePanel';
+export { CaseDetail } from './CaseDetail';
+export { LABEL_CHOICES, caseLabelText } from './labelChoices';
+export { predictionFromResult, modelKeyName } from './predictions';
+export { prepareCaseImages } from './caseImage';
+export { useCases } from './useCases';
+export { thumbnailUrl } from './thumbnails';
