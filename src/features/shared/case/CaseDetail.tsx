@@ -115,6 +115,16 @@ export function CaseDetail({
                 />
               )}
             </div>
+            {record.clip && (
+              <p className="muted small" data-testid="case-clip-note" data-frames={record.clip.frames.length}>
+                A clip: {record.clip.frames.length} stored frames of {record.clip.sampling.framesInClip} (
+                {record.clip.format}, {(record.clip.durationMs / 1000).toFixed(1)} s
+                {record.clip.frameRate ? `, ${Math.round(record.clip.frameRate * 10) / 10} frames/s` : ''});
+                the frame shown shows its sign most clearly.
+                {record.clip.technical &&
+                  ` Scanner: ${[record.clip.technical.manufacturer, record.clip.technical.model, record.clip.technical.transducer].filter(Boolean).join(' · ') || 'not named'}.`}
+              </p>
+            )}
             <figcaption className="muted small">
               {record.imageKind === 'cropped'
                 ? `Scan region only, ${Math.round(crop.width)}×${Math.round(crop.height)} px at (${Math.round(crop.x)}, ${Math.round(crop.y)}) of a ${record.frameWidth}×${record.frameHeight} frame.`
@@ -211,6 +221,13 @@ export function CaseDetail({
                         <span className="muted small">
                           {p.status === 'scored' ? p.backend.toUpperCase() : 'refused'} ·{' '}
                           {new Date(p.at).toLocaleDateString()}
+                          {p.clip && (
+                            <span data-testid="case-prediction-clip">
+                              {' '}
+                              · clip: {p.clip.framesRead} of {p.clip.framesSampled} frames read
+                              {p.clip.framesRefused ? `, ${p.clip.framesRefused} refused` : ''}
+                            </span>
+                          )}
                         </span>
                       </td>
                       {p.status === 'scored' ? (
