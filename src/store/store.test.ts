@@ -532,6 +532,14 @@ describe('clip cases', () => {
       expect(await bytesOf(f.image)).toEqual(await bytesOf(clip0!.frames[n]!.image));
     }
     expect((await listCases()).map((c) => c.kind).sort()).toEqual(['clip', 'frame']);
+    // The cases CSV: one row per case, a clip's kind and frame count in it.
+    const [header, ...rows] = casesCsv(await listCases())
+      .trim()
+      .split('\n');
+    const cols = header!.split(',');
+    const clipRow = rows.find((r) => r.startsWith(record.id))!.split(',');
+    expect([clipRow[cols.indexOf('case_kind')], clipRow[cols.indexOf('clip_frames')]]).toEqual(['clip', '3']);
+    expect(rows).toHaveLength(2);
   });
 
   it("a backup's clip frames are checked against the fingerprint; only technical tags come back from it", async () => {
