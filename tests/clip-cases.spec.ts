@@ -181,6 +181,7 @@ test('a clip is saved from its read-out as one case: frames, read-out, label and
   await expect(page.locator(`[data-case-id="${mp4.id}"] [data-testid="case-clip-badge"]`)).toHaveText(
     'Clip · 30 frames · 2.0 s',
   );
+  await page.screenshot({ path: info.outputPath('clip-library-1440x900.png') });
   await page.locator(`[data-testid="case-card"][data-case-id="${dicom.id}"] .case-open`).click();
   await expect(page.getByTestId('case-clip-note')).toContainText('12 stored frames of 12');
   await expect(page.getByTestId('case-clip-note')).toContainText(
