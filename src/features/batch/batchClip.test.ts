@@ -6,11 +6,13 @@ import {
   batchCsv,
   batchLabelledPredictions,
   batchMetrics,
+  clipBatchRow,
+  clipRefusalReason,
   type ClassId,
   type FrameResult,
 } from '../../core';
 import { clipReadout, samplingFor, type ClipFrameReading } from '../../core/clip';
-import { clipBatchRow, clipKindOfName } from './batchClip';
+import { clipKindOfName } from './batchClip';
 
 const p = (top: ClassId, v: number): Record<ClassId, number> => {
   const rest = (1 - v) / 3;
@@ -52,18 +54,15 @@ describe('a clip in a batch', () => {
   });
 
   it('is one row with the clip read-out, its frame counts and who read it; Table 1 counts it once', () => {
-    const readout = clipReadout(
-      [
-        reading(0, 'b_lines', 0.8),
-        reading(1, 'b_lines', 0.6),
-        reading(2, 'a_lines', 0.9, true),
-        reading(3, 'b_lines', 0.7),
-      ],
-      samplingFor(4),
-      0.5,
-    );
+    const readings = [
+      reading(0, 'b_lines', 0.8),
+      reading(1, 'b_lines', 0.6),
+      reading(2, 'a_lines', 0.9, true),
+      reading(3, 'b_lines', 0.7),
+    ];
+    const readout = clipReadout(readings, samplingFor(4), 0.5);
     const base = { path: 'B-lines/cine.mp4', size: 10, lastModified: 1, label: 'b_lines' as const };
-    const row = clipBatchRow(base, readout, first, 'noise', 12);
+    const row = clipBatchRow(base, readout, first, clipRefusalReason(readings), 12);
     expect(row).toMatchObject({
       status: 'scored',
       score: {
@@ -101,6 +100,14 @@ describe('a clip in a batch', () => {
     const clipLine = csv.find((l) => l.startsWith('B-lines/cine.mp4'))!.split(',');
     expect(clipLine[header.indexOf('kind')]).toBe('clip');
     expect(clipLine[header.indexOf('frames_read')]).toBe('3');
+  });
+
+  it("names the refusal most of a clip's refused frames share", () => {
+    const refused = (reason: string) => ({ status: 'refused', gate: { reason } }) as never;
+    expect(
+      clipRefusalReason([refused('noise'), refused('uniform'), refused('uniform'), { status: 'read' }]),
+    ).toBe('uniform');
+    expect(clipRefusalReason([{ status: 'read' }])).toBeUndefined();
   });
 
   it('a clip most of whose frames the gate refuses is a refused row, not a sign', () => {

@@ -1,6 +1,6 @@
-// A clip in a batch folder: read as one clip (its sampled frames in the worker, core/clip's read-out) into one batch row with its frame counts, as the command line writes it.
+// A clip in a batch folder: read as one clip (its sampled frames in the worker, core/clip's read-out) into core/batch's clip row, the one the command line writes.
 
-import type { BatchRow, BatchScore, FrameResult, GateReasonCode } from '../../core';
+import { clipBatchRow, clipRefusalReason, type BatchRow, type FrameResult } from '../../core';
 import { clipReadout, type ClipFrameReading, type ClipReadout } from '../../core/clip';
 import type { InferenceClient } from '../../inference';
 import {
@@ -19,60 +19,6 @@ type RowBase = Pick<BatchRow, 'path' | 'size' | 'lastModified' | 'label' | 'labe
 /** A clip by its name alone (a batch plans 10,000 files without opening one); null for anything else. */
 export function clipKindOfName(fileName: string): ClipKind | null {
   return clipKindOf(new Uint8Array(0), { name: fileName });
-}
-
-/**
- * The batch row of a read clip: the clip read-out as its score (mean over the frames the gate passed; refused
- * as a whole when fewer than half pass), the frame counts, and the disagreement as its reason. The model,
- * backend and crop are those of its first read frame.
- */
-export function clipBatchRow(
-  base: RowBase,
-  readout: ClipReadout,
-  first: FrameResult,
-  refusedReason: GateReasonCode | undefined,
-  ms: number,
-): BatchRow {
-  const score: BatchScore = {
-    probabilities: readout.probabilities,
-    top: readout.top,
-    lowConfidence: readout.lowConfidence,
-    backend: first.backend,
-    modelId: first.modelId,
-    modelVersion: first.modelVersion,
-    crop: first.crop,
-    frameWidth: first.frameWidth,
-    frameHeight: first.frameHeight,
-    gate: {
-      pass: readout.gate.pass,
-      message: readout.gate.message,
-      ...(refusedReason ? { reason: refusedReason } : {}),
-    },
-  };
-  return {
-    ...base,
-    ms,
-    status: 'scored',
-    score,
-    clip: {
-      framesInClip: readout.sampling.framesInClip,
-      framesSampled: readout.sampling.framesSampled,
-      framesRead: readout.framesRead,
-      framesRefused: readout.framesRefused,
-      framesUnreadable: readout.framesUnreadable,
-      disagreement: readout.disagreement?.message ?? null,
-    },
-    ...(readout.disagreement ? { reason: readout.disagreement.message } : {}),
-  };
-}
-
-/** The most common refusal among the clip's frames, for the table's short reason. */
-function refusalOf(readings: readonly ClipFrameReading[]): GateReasonCode | undefined {
-  const counts = new Map<GateReasonCode, number>();
-  for (const r of readings)
-    if (r.status === 'refused' && r.gate?.reason)
-      counts.set(r.gate.reason, (counts.get(r.gate.reason) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
 export interface ReadBatchClip {
@@ -148,7 +94,7 @@ export async function scoreBatchClip(
     const read = await readBatchClip(file, kind, client, threshold, signal);
     if (!read) return null;
     const first = read.results.find((r): r is FrameResult => r !== null)!;
-    return clipBatchRow(base, read.readout, first, refusalOf(read.readings), performance.now() - t0);
+    return clipBatchRow(base, read.readout, first, clipRefusalReason(read.readings), performance.now() - t0);
   } catch (error) {
     if (signal.aborted) return null;
     const problem = error instanceof InputProblem ? error : readProblem(error, file.path);
