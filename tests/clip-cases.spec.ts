@@ -255,3 +255,34 @@ test('a clip is saved from its read-out as one case: frames, read-out, label and
     expect(after.label).toBe(before.label);
   }
 });
+
+test('when storage is full, saving a clip says how much room it needs, and saves once there is room', async ({
+  page,
+}) => {
+  await openLibraryApp(page);
+  // As in cases.spec: Chromium's quota override is not enforced for IndexedDB, so put throws while
+  // `storageFull` is set.
+  await page.evaluate(() => {
+    const proto = IDBObjectStore.prototype;
+    const realPut = proto.put;
+    (window as unknown as { storageFull: boolean }).storageFull = true;
+    proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if ((window as unknown as { storageFull: boolean }).storageFull)
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return realPut.apply(this, args);
+    };
+  });
+  await dropFile(page, clips.mp4, 'video/mp4');
+  await expect(page.getByTestId('save-case')).toHaveAttribute('data-kind', 'clip', { timeout: 90_000 });
+  await page.locator('body').press('2');
+  await page.getByTestId('reader-initials').fill('AB');
+  await page.getByTestId('save-case-button').click();
+  await expect(page.getByTestId('save-problem')).toContainText(
+    /^Storage is full: this clip needs about \d+(\.\d)? (KB|MB)\. Export a backup and delete old cases/,
+  );
+  await expect(page.getByTestId('storage-problem')).toHaveAttribute('data-kind', 'quota');
+  await page.evaluate(() => ((window as unknown as { storageFull: boolean }).storageFull = false));
+  await page.getByTestId('save-case-button').click();
+  await expect(page.getByTestId('save-outcome')).toContainText('a clip of 30 frames');
+  await expect(page.getByTestId('storage-problem')).toHaveCount(0);
+});
