@@ -188,6 +188,13 @@ test('a clip is saved from its read-out as one case: frames, read-out, label and
     'Scanner: Phantom Medical · LUS-Synth 2 · C5-1',
   );
   await expect(page.getByTestId('case-prediction-clip')).toContainText(/clip: \d+ of 12 frames read/);
+  // Any stored frame can be shown; the clearest is shown first.
+  await expect(page.getByTestId('case-clip-frame-note')).toHaveText('The clearest frame');
+  const picture = page.getByTestId('case-detail').locator('.case-image-frame img');
+  const clearest = await picture.getAttribute('src');
+  await page.getByTestId('case-clip-frame').fill('11');
+  await expect(page.getByTestId('case-clip-frame-note')).toHaveText('Frame 12 at 0.44 s');
+  await expect(picture).not.toHaveAttribute('src', clearest!);
   await page.screenshot({ path: info.outputPath('clip-case-detail-1440x900.png') });
   await page.getByTestId('case-close').click();
 
