@@ -10,7 +10,9 @@ import {
   batchCsv,
   batchMetrics,
   batchStatus,
+  clipBatchRow,
   clipReadout,
+  clipRefusalReason,
   reasonBesidePath,
   comparePaths,
   metadataFromModelJson,
@@ -285,35 +287,9 @@ async function score(argv: string[]): Promise<number> {
         reason: `${read.path}: none of the clip's ${clip.frames.length} sampled frames could be read (${why})`,
       });
     } else {
+      // The one clip row (core/batch), as the app's batch screen writes it.
       const r = clipReadout(readings, clip.sampling, threshold);
-      const refusedReason = outcomes.find((o) => o.ok && o.result.gate && !o.result.gate.pass);
-      rows.push({
-        ...base,
-        ms,
-        status: 'scored',
-        score: {
-          ...batchScore(first.result),
-          probabilities: r.probabilities,
-          top: r.top,
-          lowConfidence: r.lowConfidence,
-          gate: {
-            pass: r.gate.pass,
-            message: r.gate.message,
-            ...(refusedReason?.ok && refusedReason.result.gate
-              ? { reason: refusedReason.result.gate.reason }
-              : {}),
-          },
-        },
-        clip: {
-          framesInClip: r.sampling.framesInClip,
-          framesSampled: r.sampling.framesSampled,
-          framesRead: r.framesRead,
-          framesRefused: r.framesRefused,
-          framesUnreadable: r.framesUnreadable,
-          disagreement: r.disagreement?.message ?? null,
-        },
-        ...(r.disagreement ? { reason: r.disagreement.message } : {}),
-      });
+      rows.push(clipBatchRow(base, r, batchScore(first.result), clipRefusalReason(readings), ms));
     }
     if (values.frames)
       clip.frames.forEach((f, k) => {

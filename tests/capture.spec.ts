@@ -148,6 +148,71 @@ test.describe('capture from a fake scanner (A-lines clip)', () => {
     await expect(card).toContainText('EX-2024-17');
   });
 
+  test('Record clip: 2 s of the live region get the clip read-out and are saved as one clip case', async ({
+    page,
+  }, info) => {
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await openCapture(page, { backend: 'wasm' });
+    await page.getByTestId('capture-resolution').selectOption('640x480');
+    await startCapture(page);
+    const roi = await liveRoi(page);
+    await page.getByTestId('clip-length-2').click();
+    await expect(page.getByTestId('clip-length-2')).toHaveAttribute('aria-checked', 'true');
+    await expect(page.getByTestId('record-clip')).toHaveText('Record 2 s clip');
+    await page.screenshot({ path: info.outputPath('capture-record-820x1180.png') });
+    await page.getByTestId('record-clip').click();
+    // 2 s at 15 frames/s: 30 frames of the live region, every one read, with the same read-out as a dropped clip.
+    const counts = page.getByTestId('clip-frames');
+    await expect(counts).toBeVisible({ timeout: 90_000 });
+    await expect(counts).toHaveAttribute('data-in-clip', '30');
+    await expect(counts).toHaveAttribute('data-sampled', '30');
+    const read = Number(await counts.getAttribute('data-read'));
+    const refused = Number(await counts.getAttribute('data-refused'));
+    expect(read + refused + Number(await counts.getAttribute('data-unreadable'))).toBe(30);
+    await expect(counts).toContainText('Recorded from the capture card');
+    await expect(page.getByTestId('clip-read-by')).toContainText('read by model fixture-tiny v');
+    await expect(page.getByTestId('clip-backend')).toHaveText('WASM');
+    await expect(page.getByTestId('capture-clip')).toBeVisible();
+    await expect(page.getByTestId('capture-live')).toBeHidden();
+    await expect(page.getByTestId('clip-timeline-strip').locator('polyline')).toHaveCount(4);
+    if (read >= 15) await expect(page.getByTestId('clip-sign')).toHaveAttribute('data-top', /^[a-z_]+$/);
+    // Saved as a frame would be: a label key, initials, exam.
+    await expect(page.getByTestId('save-case')).toHaveAttribute('data-kind', 'clip');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('1');
+    await page.getByTestId('reader-initials').fill('AB');
+    await page.getByTestId('exam-id').fill('EX-REC-1');
+    await page.screenshot({ path: info.outputPath('capture-clip-820x1180.png'), fullPage: true });
+    await page.getByTestId('save-case-button').click();
+    await expect(page.getByTestId('save-outcome')).toContainText(
+      'a clip of 30 frames, the scan region only',
+      {
+        timeout: 60_000,
+      },
+    );
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: info.outputPath('capture-clip-1440x900.png') });
+    // Space goes back to live, as after a freeze.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('capture-live')).toBeVisible();
+    await expect(page.getByTestId('capture-clip')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Cases', exact: true }).click();
+    const card = page.getByTestId('case-card');
+    await expect(card).toHaveCount(1);
+    await expect(card).toHaveAttribute('data-kind', 'clip');
+    await expect(card).toHaveAttribute('data-source', /^Clip from /);
+    await expect(card.getByTestId('case-clip-badge')).toContainText('Clip · 30 frames');
+    await card.locator('.case-open').click();
+    // Only the image region is kept: the stored frames are the live region, at most 512 px a side.
+    await expect(page.getByTestId('case-clip-note')).toContainText('30 stored frames of 30');
+    const side = Math.min(1, 512 / Math.max(roi.width, roi.height));
+    await expect(page.getByTestId('case-detail').locator('figcaption')).toContainText(
+      `Scan region only, ${Math.round(roi.width * side)}×${Math.round(roi.height * side)} px`,
+    );
+  });
+
   test('unplugging the card (track ended) and a stopped track both say what to do', async ({ page }) => {
     await openCapture(page);
     await startCapture(page);

@@ -217,14 +217,14 @@ test('cases, batch progress in the old batch database and an imported model all 
     );
   expect(await databases()).toEqual(['lus-signs-batch@1', 'lus-signs@2']);
 
-  // The new version loads: one database at v3, the old batch database gone.
+  // The new version loads: one database at today's version (v4), the old batch database gone.
   await openLibraryApp(page);
   // The interrupted batch is offered where the user lands.
   const banner = page.getByTestId('batch-resume-banner');
   await expect(banner).toBeVisible();
   await expect(banner).toContainText('ward-audit');
   await expect(banner).toHaveAttribute('data-done', String(SCORED_BEFORE));
-  await expect.poll(databases).toEqual(['lus-signs@3']);
+  await expect.poll(databases).toEqual(['lus-signs@4']);
   await expect(page.getByTestId('storage-problem')).toHaveCount(0);
 
   // Every case is in the library with its label, source, history and predictions; settings kept.

@@ -1,7 +1,13 @@
 // Turns a dropped video (the browser's own decoder, by seeking a video element) or DICOM file into a clip of sampled RGBA frames, naming every failure.
 
 import { MAX_CLIP_FRAMES, sampleFrameIndices, samplingFor, type Clip } from '../core/clip';
-import { DicomProblem, dicomClip, readDicom, type EncodedImageDecoder } from '../core/dicom';
+import {
+  DicomProblem,
+  dicomClip,
+  readDicom,
+  type DicomTechnicalTags,
+  type EncodedImageDecoder,
+} from '../core/dicom';
 import type { Rect, RgbaImage } from '../core';
 import { CLIP_SNIFF_BYTES, clipKindOf, type ClipKind } from './clipKind';
 import { InputProblem } from './inputProblem';
@@ -20,6 +26,8 @@ export interface ReadClip {
   scanRegion: Rect | null;
   /** For DICOM: the technical tags the parser let out, as short words for the read-out. */
   technicalNote: string | null;
+  /** For DICOM: the parser's technical allow-list itself (what a clip case may keep); null for a video. */
+  technical: DicomTechnicalTags | null;
 }
 
 /** Whether a file is a clip, from its first bytes, type and name; null for a still frame. */
@@ -57,7 +65,7 @@ async function readDicomFile(file: Blob, name: string, limit = MAX_CLIP_FRAMES):
     const clip = await dicomClip(cine, name, limit);
     const t = cine.technical;
     const technicalNote = [t.manufacturer, t.model, t.transducer].filter(Boolean).join(' · ') || null;
-    return { kind: 'dicom', clip, scanRegion: cine.scanRegion, technicalNote };
+    return { kind: 'dicom', clip, scanRegion: cine.scanRegion, technicalNote, technical: t };
   } catch (error) {
     if (error instanceof DicomProblem)
       throw new InputProblem(
@@ -218,6 +226,7 @@ async function readVideoFile(
       },
       scanRegion: null,
       technicalNote: null,
+      technical: null,
     };
   } finally {
     video.removeAttribute('src');

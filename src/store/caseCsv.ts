@@ -21,6 +21,9 @@ export function casesCsv(cases: readonly CaseRecord[]): string {
     'label_history',
     'notes',
     'image_kind',
+    // A clip case is one row: its kind and how many frames it keeps; its model columns are the clip read-out.
+    'case_kind',
+    'clip_frames',
     'crop_x',
     'crop_y',
     'crop_width',
@@ -56,6 +59,8 @@ export function casesCsv(cases: readonly CaseRecord[]): string {
         history,
         c.notes,
         c.imageKind,
+        c.kind,
+        c.clip?.frames.length ?? '',
         Math.round(c.crop.x),
         Math.round(c.crop.y),
         Math.round(c.crop.width),

@@ -1,6 +1,14 @@
 // The stored case: image, crop, the clinician's label with its history, exam, zone, notes and per-model predictions.
 
-import type { BackendName, CaseLabel, ClassId, ClinicianLabel, Rect } from '../core';
+import type {
+  BackendName,
+  CaseLabel,
+  ClassId,
+  ClinicianLabel,
+  ClipSampling,
+  DicomTechnicalTags,
+  Rect,
+} from '../core';
 
 /**
  * Where a label came from when it was not a reader's reading: the name of a sign folder a batch found the
@@ -26,11 +34,24 @@ export interface LabelChange {
   source?: FolderLabelSource;
 }
 
+/** A clip's frame counts behind its read-out: the sign is the mean over `framesRead` (core/clip's rule). */
+export interface ClipFrameCounts {
+  framesSampled: number;
+  /** Passed the input gate and count towards the sign. */
+  framesRead: number;
+  /** Refused by the input gate: left out of the sign. */
+  framesRefused: number;
+  /** Could not be decoded or read at all. */
+  framesUnreadable: number;
+}
+
 interface PredictionBase {
   modelId: string;
   modelVersion: string;
   /** When the model produced it, ms since the epoch. */
   at: number;
+  /** Present on a clip case's read-out: the probabilities are the mean over the frames read. */
+  clip?: ClipFrameCounts;
 }
 
 /** What one model version said about the case; refused frames are kept so coverage can count them. */
@@ -61,6 +82,8 @@ export type StoredPrediction =
        */
       probabilities?: Record<ClassId, number>;
       top?: ClassId;
+      /** Where the model ran; present on a refused clip (its frames were read), absent on older records. */
+      backend?: BackendName;
     });
 
 /** "fixture-tiny@1.0.0": predictions are keyed by model id and version so versions can be compared. */
@@ -77,14 +100,52 @@ export function splitModelKey(key: string): { modelId: string; modelVersion: str
 
 export type ImageKind = 'cropped' | 'full-frame';
 
+/** A case is one frame, or one clip (its sampled frames and one read-out): either counts as one sample. */
+export type CaseKind = 'frame' | 'clip';
+
+/** One stored frame of a clip case: the scan region as JPEG, and where it sat in the original clip. */
+export interface StoredClipFrame {
+  image: Blob;
+  /** Index in the original clip (0-based). */
+  index: number;
+  /** Milliseconds from the clip's first frame. */
+  timeMs: number;
+}
+
+/**
+ * What a clip case keeps of its clip. Frames are the sampled ones (at most MAX_CLIP_FRAMES), cropped to the
+ * scan region and JPEG-encoded at a bounded size, so a re-scoring reads the same frames the read-out did
+ * and a 64-frame clip stays near a megabyte. Never the original file: a DICOM header holds patient data.
+ */
+export interface StoredClip {
+  /** Where the clip came from: a video file, a DICOM file, or recorded on the capture screen. */
+  origin: 'video' | 'dicom' | 'capture';
+  /** The container or DICOM kind, as the read-out states it ("MP4 video"). */
+  format: string;
+  frameRate: number | null;
+  durationMs: number;
+  sampling: ClipSampling;
+  frames: StoredClipFrame[];
+  /** DICOM only: the parser's technical allow-list (scanner, transducer, regions); nothing else of the header. */
+  technical: DicomTechnicalTags | null;
+}
+
 export interface CaseRecord {
-  /** SHA-256 (hex) of the stored image's bytes: the same frame saved twice is one case. */
+  /**
+   * SHA-256 (hex) of the stored image's bytes: the same frame saved twice is one case. For a clip, of its
+   * stored frames' bytes in order (clipContentBytes), so the same clip saved twice is one case.
+   */
   id: string;
+  /** Frame or clip (v4; every older case is a frame). */
+  kind: CaseKind;
   created: number;
   updated: number;
   /** File name or device the frame came from. */
   source: string;
-  /** The stored image: by default only the ultrasound region, so scanner banners (names) are not kept. */
+  /**
+   * The stored image: by default only the ultrasound region, so scanner banners (names) are not kept. For a
+   * clip, the frame that shows its sign most clearly, so every view of a case has one picture to show.
+   */
   image: Blob;
   imageKind: ImageKind;
   imageWidth: number;
@@ -109,15 +170,37 @@ export interface CaseRecord {
   zone: string;
   notes: string;
   predictions: Record<string, StoredPrediction>;
+  /** Present exactly when `kind` is 'clip'. */
+  clip?: StoredClip;
 }
 
 /**
- * What a screen hands over to save a case: the record without what the store derives (id, timestamps,
+ * What a screen hands over to save a case: the record without what the store derives (id, kind, timestamps,
  * label history, predictions keyed by model), plus at most one prediction.
  */
-export type NewCase = Omit<CaseRecord, 'id' | 'created' | 'updated' | 'labelHistory' | 'predictions'> & {
+export type NewCase = Omit<
+  CaseRecord,
+  'id' | 'kind' | 'created' | 'updated' | 'labelHistory' | 'predictions'
+> & {
   prediction?: StoredPrediction;
 };
+
+/** The bytes a clip case's id fingerprints: its stored frames, in order, end to end. */
+export async function clipContentBytes(clip: Pick<StoredClip, 'frames'>): Promise<Uint8Array> {
+  const parts = await Promise.all(clip.frames.map(async (f) => new Uint8Array(await f.image.arrayBuffer())));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Bytes a new case asks the browser to keep: its images, thumbnail and clip frames (for a quota message). */
+export function caseBytes(c: Pick<CaseRecord, 'image' | 'thumbnail' | 'clip'>): number {
+  return c.image.size + c.thumbnail.size + (c.clip?.frames.reduce((n, f) => n + f.image.size, 0) ?? 0);
+}
 
 /** Whether a case's label is a reader's reading (not a folder's, and not absent). */
 export function isReaderLabel(c: Pick<CaseRecord, 'label' | 'labelSource'>): boolean {

@@ -3,6 +3,8 @@
 import type { CaseLabel, ClinicianLabel } from '../core';
 import {
   DEFAULT_SETTINGS,
+  caseBytes,
+  clipContentBytes,
   modelKey,
   type CaseRecord,
   type FolderLabelSource,
@@ -14,7 +16,13 @@ import {
 } from './caseRecord';
 import { caseDb, closeCaseDb } from './db';
 import { sha256Hex } from './hash';
-import { currentStorageProblem, reportStorageProblem, toStorageError } from './storageProblem';
+import {
+  StorageError,
+  clipQuotaMessage,
+  currentStorageProblem,
+  reportStorageProblem,
+  toStorageError,
+} from './storageProblem';
 
 const changeListeners = new Set<() => void>();
 
@@ -28,7 +36,7 @@ export function onCasesChanged(listener: () => void): () => void {
  * Runs a write and turns any failure into a StorageError the UI can show. After a failure the
  * connection is reopened; a success clears an earlier quota or failure message.
  */
-async function write<T>(doing: string, work: () => Promise<T>): Promise<T> {
+async function write<T>(doing: string, work: () => Promise<T>, quotaMessage?: string): Promise<T> {
   try {
     const out = await work();
     const kind = currentStorageProblem()?.kind;
@@ -36,7 +44,8 @@ async function write<T>(doing: string, work: () => Promise<T>): Promise<T> {
     for (const l of changeListeners) l();
     return out;
   } catch (error) {
-    const problem = toStorageError(error, doing);
+    let problem = toStorageError(error, doing);
+    if (problem.kind === 'quota' && quotaMessage) problem = new StorageError('quota', quotaMessage, error);
     reportStorageProblem({ kind: problem.kind, message: problem.message });
     await closeCaseDb();
     throw problem;
@@ -91,57 +100,76 @@ export interface SaveOutcome {
   created: boolean;
 }
 
+/** A case's id: the SHA-256 of its image, or of a clip's stored frames (the same clip twice is one case). */
+export async function caseIdOf(input: Pick<NewCase, 'image' | 'clip'>): Promise<string> {
+  return sha256Hex(input.clip ? await clipContentBytes(input.clip) : input.image);
+}
+
 /**
- * Stores a case. The id is the SHA-256 of the image bytes, computed before the transaction opens
- * (a transaction closes itself while it waits on anything that is not IndexedDB). Saving the same
- * image again updates that case: its label (with history), details and predictions.
+ * Stores a case. The id is the SHA-256 of the image bytes (of a clip's frames), computed before the
+ * transaction opens (a transaction closes itself while it waits on anything that is not IndexedDB). Saving
+ * the same image or clip again updates that case: its label (with history), details and predictions.
  */
 export async function saveCase(input: NewCase, now = Date.now()): Promise<SaveOutcome> {
-  const id = await sha256Hex(input.image);
-  return write('save the case', async () => {
-    const db = await caseDb();
-    const tx = db.transaction('cases', 'readwrite');
-    const done = tx.done;
-    done.catch(() => undefined); // observed below; keeps an abort from surfacing as unhandled first
-    try {
-      const existing = await tx.store.get(id);
-      const predictions = { ...existing?.predictions };
-      if (input.prediction) {
-        predictions[modelKey(input.prediction.modelId, input.prediction.modelVersion)] = input.prediction;
-      }
-      let record: CaseRecord;
-      if (existing) {
-        record = relabelled(existing, input.label, input.reader, now, input.labelSource);
-        record = {
-          ...record,
-          examId: input.examId || record.examId,
-          zone: input.zone || record.zone,
-          notes: input.notes || record.notes,
-          predictions,
-          updated: now,
-        };
-      } else {
-        const { prediction: _prediction, labelSource, ...fields } = input;
-        record = relabelled(
-          { ...fields, id, created: now, updated: now, labelHistory: [], predictions },
-          input.label,
-          input.reader,
-          now,
-          labelSource,
-        );
-      }
-      await tx.store.put(record);
-      await done;
-      return { record, created: !existing };
-    } catch (error) {
+  const id = await caseIdOf(input);
+  // A clip is many images: when it does not fit, the message says how much room it needs.
+  const quotaMessage = input.clip ? clipQuotaMessage(caseBytes(input)) : undefined;
+  return write(
+    'save the case',
+    async () => {
+      const db = await caseDb();
+      const tx = db.transaction('cases', 'readwrite');
+      const done = tx.done;
+      done.catch(() => undefined); // observed below; keeps an abort from surfacing as unhandled first
       try {
-        tx.abort();
-      } catch {
-        // Already finished or aborted.
+        const existing = await tx.store.get(id);
+        const predictions = { ...existing?.predictions };
+        if (input.prediction) {
+          predictions[modelKey(input.prediction.modelId, input.prediction.modelVersion)] = input.prediction;
+        }
+        let record: CaseRecord;
+        if (existing) {
+          record = relabelled(existing, input.label, input.reader, now, input.labelSource);
+          record = {
+            ...record,
+            examId: input.examId || record.examId,
+            zone: input.zone || record.zone,
+            notes: input.notes || record.notes,
+            predictions,
+            updated: now,
+          };
+        } else {
+          const { prediction: _prediction, labelSource, ...fields } = input;
+          record = relabelled(
+            {
+              ...fields,
+              id,
+              kind: fields.clip ? 'clip' : 'frame',
+              created: now,
+              updated: now,
+              labelHistory: [],
+              predictions,
+            },
+            input.label,
+            input.reader,
+            now,
+            labelSource,
+          );
+        }
+        await tx.store.put(record);
+        await done;
+        return { record, created: !existing };
+      } catch (error) {
+        try {
+          tx.abort();
+        } catch {
+          // Already finished or aborted.
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+    quotaMessage,
+  );
 }
 
 export function getCase(id: string): Promise<CaseRecord | undefined> {

@@ -17,13 +17,13 @@ import {
 
 export const DB_NAME = 'lus-signs';
 /** Bump with a new entry in MIGRATIONS; never edit a migration that has shipped. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export interface CaseDb extends DBSchema {
   cases: {
     key: string;
     value: CaseRecord;
-    indexes: { 'by-created': number; 'by-exam': string; 'by-updated': number };
+    indexes: { 'by-created': number; 'by-exam': string; 'by-updated': number; 'by-kind': string };
   };
   settings: { key: string; value: LibrarySettings[keyof LibrarySettings] };
   jobs: { key: string; value: RescoreJob };
@@ -44,6 +44,8 @@ type Migration = (db: IDBPDatabase<CaseDb>, tx: UpgradeTx) => Promise<void> | vo
  * v3: the batch-scoring stores (runs by update time, rows by run), until then a database of their own;
  *     what that database holds is moved in after the upgrade (legacyBatchDb.ts), not in it: a
  *     versionchange transaction cannot read another database.
+ * v4: clip cases: `kind` on every case (each older case is a frame, backfilled) and an index on it, so the
+ *     library can list clips without reading every frame case.
  */
 export const MIGRATIONS: readonly Migration[] = [
   (db) => {
@@ -73,6 +75,17 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.createObjectStore('batchJobs', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
     db.createObjectStore('batchRows', { keyPath: ['jobId', 'path'] }).createIndex('by-job', 'jobId');
+  },
+  async (_db, tx) => {
+    const cases = tx.objectStore('cases');
+    // Every case before v4 is a frame. Backfilled before the index exists, so every case is in it;
+    // nothing else of a record changes.
+    let cursor = await cases.openCursor();
+    while (cursor) {
+      await cursor.update({ ...cursor.value, kind: 'frame' });
+      cursor = await cursor.continue();
+    }
+    cases.createIndex('by-kind', 'kind');
   },
 ];
 

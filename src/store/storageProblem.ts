@@ -9,6 +9,17 @@ export interface StorageProblem {
 
 export const QUOTA_MESSAGE =
   'Storage is full: export a backup and delete old cases. This case was not saved; the cases already stored are safe.';
+/** Bytes in words a nurse reads: "820 KB", "3.4 MB". */
+export function formatStorageSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A clip that did not fit: how much room it needs, so the reader knows how much to free. */
+export function clipQuotaMessage(bytes: number): string {
+  return `Storage is full: this clip needs about ${formatStorageSize(bytes)}. Export a backup and delete old cases to make room. This clip was not saved; the cases already stored are safe.`;
+}
+
 export const BLOCKED_MESSAGE =
   'Close the other LUS Signs tabs or windows: the case library is being updated and they are holding it open.';
 export const NEWER_VERSION_MESSAGE =

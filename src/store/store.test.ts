@@ -254,6 +254,7 @@ describe('migrations', () => {
     const [migrated] = await listCases();
     expect(migrated!.updated).toBe(1234);
     expect(migrated!.labelHistory).toEqual([{ at: 1234, by: 'AB', from: null, to: 'b_lines' }]);
+    expect(migrated!.kind).toBe('frame');
     expect((await readSettings()).keepFullFrame).toBe(true);
     // v2 added the jobs store and the by-updated index.
     await saveRescoreJob({
@@ -271,12 +272,13 @@ describe('migrations', () => {
       workMs: 0,
     });
     const raw = await openDB(name);
-    // Every later migration ran too (v3: the batch stores).
+    // Every later migration ran too (v3: the batch stores; v4: the kind of each case).
     expect(raw.version).toBe(DB_VERSION);
     expect([...raw.objectStoreNames].sort()).toEqual(['batchJobs', 'batchRows', 'cases', 'jobs', 'settings']);
     expect([...raw.transaction('cases').store.indexNames].sort()).toEqual([
       'by-created',
       'by-exam',
+      'by-kind',
       'by-updated',
     ]);
     raw.close();
@@ -407,5 +409,169 @@ describe('backup', () => {
       expect((error as Error).message).toMatch(message);
     }
     expect(await countCases()).toBe(1);
+  });
+});
+
+// ---- Clip cases -------------------------------------------------------------------------------------------
+
+const jpeg = (seed: number, n: number) =>
+  new Blob([new Uint8Array([0xff, 0xd8, 0xff, seed, n, (seed * 31 + n) % 256])], { type: 'image/jpeg' });
+
+/** The allow-listed technical tags core/dicom lets out of a header. */
+const TECHNICAL = {
+  modality: 'US',
+  manufacturer: 'Phantom Medical',
+  model: 'LUS-Synth 2',
+  transducer: 'C5-1',
+  frameRate: 25,
+  regions: [],
+};
+
+function clipPrediction(version: string): StoredPrediction {
+  const scored = prediction(version, 'b_lines') as Extract<StoredPrediction, { status: 'scored' }>;
+  return {
+    ...scored,
+    gate: 'passed' as const,
+    clip: { framesSampled: 3, framesRead: 2, framesRefused: 1, framesUnreadable: 0 },
+  };
+}
+
+function newClipCase(seed: number, extra: Partial<NewCase> = {}): NewCase {
+  const frames = [0, 1, 2].map((n) => ({ image: jpeg(seed, n), index: n * 4, timeMs: n * 160 }));
+  return {
+    ...newCase(seed, { source: `cine-${seed}.dcm`, prediction: clipPrediction('1.0.0') }),
+    image: frames[1]!.image,
+    clip: {
+      origin: 'dicom',
+      format: 'DICOM Ultrasound Multi-frame Image Storage (RLE lossless, MONOCHROME2)',
+      frameRate: 25,
+      durationMs: 480,
+      sampling: { framesInClip: 12, framesSampled: 3, everyFrame: false, limit: 64 },
+      frames,
+      technical: TECHNICAL,
+    },
+    ...extra,
+  };
+}
+
+const bytesOf = async (b: Blob) => Array.from(new Uint8Array(await b.arrayBuffer()));
+
+describe('clip cases', () => {
+  it('a clip is one case: its id fingerprints its frames, saving it again only updates it', async () => {
+    const input = newClipCase(5);
+    const { record, created } = await saveCase(input, 100);
+    expect(created).toBe(true);
+    expect(record.kind).toBe('clip');
+    const joined = new Uint8Array(
+      (await Promise.all(input.clip!.frames.map((f) => bytesOf(f.image)))).flat(),
+    );
+    expect(record.id).toBe(await sha256Hex(joined));
+    expect(record.id).not.toBe(await sha256Hex(input.image));
+    const again = await saveCase(newClipCase(5, { label: 'consolidation', reader: 'CD' }), 200);
+    expect(again.created).toBe(false);
+    expect(await countCases()).toBe(1);
+    expect(again.record.labelHistory.map((h) => h.to)).toEqual(['b_lines', 'consolidation']);
+    // A frame case beside it stays a frame.
+    expect((await saveCase(newCase(6))).record.kind).toBe('frame');
+    const back = (await getCase(record.id))!;
+    expect(back.clip!.frames.map((f) => [f.index, f.timeMs])).toEqual([
+      [0, 0],
+      [4, 160],
+      [8, 320],
+    ]);
+    expect(await bytesOf(back.clip!.frames[2]!.image)).toEqual(await bytesOf(input.clip!.frames[2]!.image));
+    expect(back.predictions['fixture-tiny@1.0.0']).toMatchObject({
+      clip: { framesRead: 2, framesRefused: 1 },
+      backend: 'wasm',
+      modelVersion: '1.0.0',
+    });
+  });
+
+  it('a clip that does not fit says how much room it needs, and the library is untouched', async () => {
+    const first = (await saveCase(newCase(1))).record;
+    const proto = IDBObjectStore.prototype;
+    const realPut = proto.put;
+    proto.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    const big = newClipCase(7);
+    big.clip!.frames = big.clip!.frames.map((f) => ({
+      ...f,
+      image: new Blob([new Uint8Array(600 * 1024).fill(f.index + 1)], { type: 'image/jpeg' }),
+    }));
+    try {
+      const failure = await saveCase(big).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(StorageError);
+      expect((failure as StorageError).kind).toBe('quota');
+      // Three frames of 600 KB, the chosen frame and its thumbnail: about 1.8 MB.
+      expect((failure as Error).message).toMatch(/^Storage is full: this clip needs about 1\.8 MB\./);
+      expect(currentStorageProblem()?.message).toBe((failure as Error).message);
+    } finally {
+      proto.put = realPut;
+    }
+    expect((await listCases()).map((c) => c.id)).toEqual([first.id]);
+  });
+
+  it('backup → delete all → restore gives the clip back: frames, times, read-out, technical tags', async () => {
+    await saveCase(newCase(1), 10);
+    const { record } = await saveCase(newClipCase(2), 20);
+    const before = await listCases();
+    const file = await encodeBackup(before);
+    await deleteAllCases();
+    const decoded = await decodeBackup(file, 'backup.zip');
+    expect(await restoreCases(decoded)).toEqual({ added: 2, merged: 0 });
+    const back = (await getCase(record.id))!;
+    const { image: _i, thumbnail: _t, clip, ...fields } = back;
+    const { image: _i0, thumbnail: _t0, clip: clip0, ...fields0 } = record;
+    expect(fields).toEqual(fields0);
+    expect({ ...clip, frames: undefined }).toEqual({ ...clip0, frames: undefined });
+    expect(clip!.technical).toEqual(TECHNICAL);
+    for (const [n, f] of clip!.frames.entries()) {
+      expect([f.index, f.timeMs]).toEqual([clip0!.frames[n]!.index, clip0!.frames[n]!.timeMs]);
+      expect(f.image.type).toBe('image/jpeg');
+      expect(await bytesOf(f.image)).toEqual(await bytesOf(clip0!.frames[n]!.image));
+    }
+    expect((await listCases()).map((c) => c.kind).sort()).toEqual(['clip', 'frame']);
+    // The cases CSV: one row per case, a clip's kind and frame count in it.
+    const [header, ...rows] = casesCsv(await listCases())
+      .trim()
+      .split('\n');
+    const cols = header!.split(',');
+    const clipRow = rows.find((r) => r.startsWith(record.id))!.split(',');
+    expect([clipRow[cols.indexOf('case_kind')], clipRow[cols.indexOf('clip_frames')]]).toEqual(['clip', '3']);
+    expect(rows).toHaveLength(2);
+  });
+
+  it("a backup's clip frames are checked against the fingerprint; only technical tags come back from it", async () => {
+    const { record } = await saveCase(newClipCase(3));
+    const swapped = await encodeBackup([
+      { ...record, clip: { ...record.clip!, frames: [...record.clip!.frames].reverse() } },
+    ]);
+    await expect(decodeBackup(swapped, 'x.zip')).rejects.toThrow(
+      /frames of case .* do not match its fingerprint/,
+    );
+    // A hand-edited manifest that adds a patient field to the technical tags: only the allow-list is kept.
+    const withPatient = await encodeBackup([
+      {
+        ...record,
+        clip: {
+          ...record.clip!,
+          technical: { ...TECHNICAL, PatientName: 'Doe^Jane', PatientID: 'MRN-123' } as typeof TECHNICAL,
+        },
+      },
+    ]);
+    const [restored] = await decodeBackup(withPatient, 'x.zip');
+    expect(restored!.clip!.technical).toEqual(TECHNICAL);
+    expect(JSON.stringify(restored)).not.toMatch(/Doe|MRN-123/);
+  });
+
+  it('a backup without clips stays version 1, so an app from before clip cases still restores it', async () => {
+    await saveCase(newCase(1));
+    const { unzipSync, strFromU8 } = await import('fflate');
+    const manifestOf = (zip: Uint8Array) =>
+      JSON.parse(strFromU8(unzipSync(zip)['manifest.json']!)) as { version: number };
+    expect(manifestOf(await encodeBackup(await listCases())).version).toBe(1);
+    await saveCase(newClipCase(2));
+    expect(manifestOf(await encodeBackup(await listCases())).version).toBe(2);
   });
 });

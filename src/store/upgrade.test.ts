@@ -1,4 +1,4 @@
-// The upgrade from today's two databases (lus-signs v2 + lus-signs-batch v1) to the one database v3, on fake-indexeddb.
+// Upgrades on fake-indexeddb: two databases (lus-signs v2 + lus-signs-batch v1) to one, and v3's frame cases to v4 (clip cases).
 
 import 'fake-indexeddb/auto';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
@@ -51,7 +51,10 @@ const probabilities = (top: number) => {
   return { a_lines: p[0]!, b_lines: p[1]!, pleural_effusion: p[2]!, consolidation: p[3]! };
 };
 
-const CASES: CaseRecord[] = [
+/** A case as the code before v4 wrote it: no `kind` (every case was a frame). */
+type ShippedCase = Omit<CaseRecord, 'kind'>;
+
+const CASES: ShippedCase[] = [
   {
     // A reader's case relabelled once, scored by two versions of a model.
     id: 'a1'.repeat(32),
@@ -293,7 +296,7 @@ function legacyRows(): BatchJobRow[] {
 async function writeTodaysLayout(): Promise<void> {
   const v2 = await openCaseDbAt(name, 2);
   expect([...v2.objectStoreNames].sort()).toEqual(['cases', 'jobs', 'settings']);
-  for (const c of CASES) await v2.put('cases', c);
+  for (const c of CASES) await v2.put('cases', c as CaseRecord);
   for (const [key, value] of Object.entries(SETTINGS)) await v2.put('settings', value, key);
   await v2.put('jobs', RESCORE);
   v2.close();
@@ -306,7 +309,7 @@ async function writeTodaysLayout(): Promise<void> {
 // ---- Comparing what came back ----------------------------------------------------------------------------
 
 /** Blobs compare equal to any other Blob under toEqual: compare their type and bytes instead. */
-async function comparable(c: CaseRecord) {
+async function comparable(c: ShippedCase) {
   const bytes = async (b: Blob) => ({
     type: b.type,
     bytes: Array.from(new Uint8Array(await b.arrayBuffer())),
@@ -319,7 +322,10 @@ async function expectCasesIntact(): Promise<void> {
   expect(back).toHaveLength(CASES.length);
   for (const [i, original] of CASES.entries()) {
     expect(back[i]!.image).toBeInstanceOf(Blob);
-    expect(await comparable(back[i]!)).toEqual(await comparable(original));
+    // Every shipped case is a frame: v4 adds that and changes nothing else.
+    expect(await comparable(back[i]!)).toEqual(
+      await comparable({ ...original, kind: 'frame' } as CaseRecord),
+    );
   }
   expect(await readSettings()).toEqual(SETTINGS);
   expect(await readRescoreJob()).toEqual(RESCORE);
@@ -363,7 +369,7 @@ describe('upgrade from two databases (v2 + lus-signs-batch) to one (v3)', () => 
     await expectBatchIntact();
     const db = await caseDb();
     expect(db.version).toBe(DB_VERSION);
-    expect(DB_VERSION).toBe(3);
+    expect(DB_VERSION).toBe(4);
     expect([...db.objectStoreNames].sort()).toEqual(['batchJobs', 'batchRows', 'cases', 'jobs', 'settings']);
     expect(await databaseNames()).toEqual([name]);
     expect(currentStorageProblem()).toBeNull();
@@ -494,5 +500,26 @@ describe('upgrade from two databases (v2 + lus-signs-batch) to one (v3)', () => 
     const newer = await openDB(name, DB_VERSION + 1);
     expect(currentStorageProblem()?.kind).toBe('newer-version');
     newer.close();
+  });
+});
+
+describe('v3 frame cases to v4 (clip cases)', () => {
+  it('every frame case survives unchanged but for its kind, and the kind index lists each of them', async () => {
+    const v3 = await openCaseDbAt(name, 3);
+    for (const c of CASES) await v3.put('cases', c as CaseRecord);
+    for (const [key, value] of Object.entries(SETTINGS)) await v3.put('settings', value, key);
+    await v3.put('jobs', RESCORE);
+    v3.close();
+
+    await expectCasesIntact();
+    const db = await caseDb();
+    expect(db.version).toBe(4);
+    const frames = await db.getAllKeysFromIndex('cases', 'by-kind', 'frame');
+    expect(frames.sort()).toEqual(CASES.map((c) => c.id).sort());
+    expect(await db.countFromIndex('cases', 'by-kind', 'clip')).toBe(0);
+
+    // A second open changes nothing.
+    await closeCaseDb();
+    await expectCasesIntact();
   });
 });

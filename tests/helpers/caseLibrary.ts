@@ -73,6 +73,7 @@ export async function writeGeneratedLibrary(
     }
     records.push({
       id,
+      kind: 'frame',
       created,
       updated: created,
       source: `generated-${i + 1}.png`,

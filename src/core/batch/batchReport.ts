@@ -139,6 +139,79 @@ export interface BatchClip {
 }
 
 /**
+ * What a clip row needs of core/clip's read-out (structurally: this stage does not import a later one).
+ * `ClipReadout` from core/clip is one.
+ */
+export interface ClipRowReadout {
+  probabilities: BatchScore['probabilities'];
+  top: BatchScore['top'];
+  lowConfidence: boolean;
+  sampling: { framesInClip: number; framesSampled: number };
+  framesRead: number;
+  framesRefused: number;
+  framesUnreadable: number;
+  gate: { pass: boolean; message: string };
+  disagreement: { message: string } | null;
+}
+
+/** The refusal most of a clip's refused frames share, for the table's short reason (the first on a tie). */
+export function clipRefusalReason(
+  readings: ReadonlyArray<{ status: string; gate?: { reason?: GateReasonCode } }>,
+): GateReasonCode | undefined {
+  const counts = new Map<GateReasonCode, number>();
+  for (const r of readings)
+    if (r.status === 'refused' && r.gate?.reason)
+      counts.set(r.gate.reason, (counts.get(r.gate.reason) ?? 0) + 1);
+  let best: GateReasonCode | undefined;
+  for (const [reason, n] of counts) if (best === undefined || n > counts.get(best)!) best = reason;
+  return best;
+}
+
+/**
+ * A clip's one row, the same in the app and on the command line: the clip read-out as its score (the mean
+ * over the frames the gate passed; refused as a whole when fewer than half pass), its frame counts, and its
+ * disagreement as the reason. Model, backend and crop are those of its first read frame.
+ */
+export function clipBatchRow(
+  base: Pick<BatchRow, 'path' | 'size' | 'lastModified' | 'label' | 'labelWarning'>,
+  readout: ClipRowReadout,
+  first: Pick<BatchScore, 'backend' | 'modelId' | 'modelVersion' | 'crop' | 'frameWidth' | 'frameHeight'>,
+  refusedReason: GateReasonCode | undefined,
+  ms: number,
+): BatchRow {
+  return {
+    ...base,
+    ms,
+    status: 'scored',
+    score: {
+      probabilities: readout.probabilities,
+      top: readout.top,
+      lowConfidence: readout.lowConfidence,
+      backend: first.backend,
+      modelId: first.modelId,
+      modelVersion: first.modelVersion,
+      crop: first.crop,
+      frameWidth: first.frameWidth,
+      frameHeight: first.frameHeight,
+      gate: {
+        pass: readout.gate.pass,
+        message: readout.gate.message,
+        ...(refusedReason ? { reason: refusedReason } : {}),
+      },
+    },
+    clip: {
+      framesInClip: readout.sampling.framesInClip,
+      framesSampled: readout.sampling.framesSampled,
+      framesRead: readout.framesRead,
+      framesRefused: readout.framesRefused,
+      framesUnreadable: readout.framesUnreadable,
+      disagreement: readout.disagreement?.message ?? null,
+    },
+    ...(readout.disagreement ? { reason: readout.disagreement.message } : {}),
+  };
+}
+
+/**
  * Whether the model agreed with the folder's label; null when there is no label, no score, or the gate
  * refused the frame (the metrics count a refused frame in coverage, not as right or wrong; stored cases
  * do the same).

@@ -175,21 +175,43 @@ function ResultRow({
       data-path={r.path}
       data-predicted={score.top}
       data-gate={score.gate ? (score.gate.pass ? 'passed' : 'refused') : ''}
+      data-kind={r.clip ? 'clip' : 'frame'}
     >
       <td>
-        <button
-          type="button"
-          className="button view-button"
-          data-testid="batch-view"
-          aria-label={`View ${r.path}`}
-          aria-pressed={viewing}
-          onClick={onView}
-        >
-          View
-        </button>
+        {r.clip ? (
+          // A clip's frames are not kept while a batch runs: open it on the Classify screen to watch it.
+          <span
+            className="muted small"
+            title="Drop the clip on the Classify screen to watch it frame by frame"
+          >
+            Clip
+          </span>
+        ) : (
+          <button
+            type="button"
+            className="button view-button"
+            data-testid="batch-view"
+            aria-label={`View ${r.path}`}
+            aria-pressed={viewing}
+            onClick={onView}
+          >
+            View
+          </button>
+        )}
       </td>
       <td>
         <FilePath path={r.path} />
+        {r.clip?.framesSampled !== undefined && (
+          <span
+            className="muted small batch-clip-counts"
+            data-testid="batch-clip-counts"
+            data-read={r.clip.framesRead}
+          >
+            {' '}
+            clip: {r.clip.framesRead} of {r.clip.framesSampled} frames read
+            {r.clip.framesRefused ? `, ${r.clip.framesRefused} refused` : ''}
+          </span>
+        )}
       </td>
       {refused && score.gate ? (
         <td data-testid="batch-predicted" title={`Refused by the input gate: ${score.gate.message}`}>

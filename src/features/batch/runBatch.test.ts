@@ -79,6 +79,7 @@ describe('runBatch', () => {
       folderName: 'audit',
       todo: files,
       chunkSize: 4,
+      threshold: 0.5,
       signal: new AbortController().signal,
       onRows: (r) => void rows.push(...r),
       onProgress: () => undefined,
@@ -96,6 +97,7 @@ describe('runBatch', () => {
       folderName: 'audit',
       todo: [file('A/1.png'), file('B/2.png', { vanish: true }), file('B/3.png')],
       chunkSize: 4,
+      threshold: 0.5,
       signal: new AbortController().signal,
       onRows: (r) => void rows.push(...r),
       onProgress: () => undefined,
@@ -157,6 +159,7 @@ describe('runBatch', () => {
       folderName: 'audit',
       todo: [file('A/photo.png'), file('B/1.png')],
       chunkSize: 4,
+      threshold: 0.5,
       signal: new AbortController().signal,
       onRows: (r) => void rows.push(...r),
       onProgress: () => undefined,
@@ -182,6 +185,7 @@ describe('runBatch', () => {
       folderName: 'audit',
       todo: Array.from({ length: 200 }, (_, i) => file(`A/f${i}.png`)),
       chunkSize: 4,
+      threshold: 0.5,
       signal: controller.signal,
       onRows: (r) => {
         rows.push(...r);
@@ -206,6 +210,25 @@ describe('planBatch', () => {
     expect(plan.alreadyDone).toBe(1);
     expect(plan.skipped.map((r) => [r.path, r.reason])).toEqual([
       ['notes.txt', expect.stringMatching(/Not an image file/)],
+    ]);
+  });
+});
+
+describe('planBatch with clips', () => {
+  it('keeps videos and DICOM files to score as clips; a clip too large to open is skipped with its size', () => {
+    const huge = { ...file('B/long.mov'), size: 600 * 1024 * 1024 };
+    const folder = folderOf([
+      file('B/cine.mp4'),
+      file('B/loop.webm'),
+      file('C/study.dcm'),
+      huge,
+      file('.hidden.mp4'),
+    ]);
+    const plan = planBatch(folder, new Set());
+    expect(plan.todo.map((f) => f.path).sort()).toEqual(['B/cine.mp4', 'B/loop.webm', 'C/study.dcm']);
+    expect(plan.skipped.map((r) => [r.path, r.reason])).toEqual([
+      ['B/long.mov', 'Too large a clip (600 MB; the limit is 512 MB): export a shorter clip.'],
+      ['.hidden.mp4', 'Hidden or system file.'],
     ]);
   });
 });

@@ -1,6 +1,7 @@
 // The batch pipeline in the browser: read files, score them in the worker in chunks, stream rows, store progress, cancel.
 
 import type { BackendName, BatchRow } from '../../core';
+import { clipKindOfName, scoreBatchClip } from './batchClip';
 import type { FrameOutcome, InferenceClient } from '../../inference';
 import {
   frameFileKey,
@@ -18,6 +19,8 @@ import {
  */
 const ENGINE_BATCH: Record<BackendName, number> = { webgpu: 8, webgl: 8, wasm: 4, cpu: 2 };
 const CHUNKS_IN_FLIGHT = 2;
+/** A clip file is read whole into memory (a DICOM file) or into a video element: bounded on a tablet. */
+export const MAX_CLIP_FILE_BYTES = 512 * 1024 * 1024;
 
 export function chunkSizeFor(backend: BackendName): number {
   return ENGINE_BATCH[backend];
@@ -35,7 +38,7 @@ export interface BatchProgress {
 export interface BatchPlan {
   /** Files not opened (not images, hidden, too large) and parts of the folder that could not be listed. */
   skipped: BatchRow[];
-  /** Images to score in this run (already-scored files removed). */
+  /** Images and clips to score in this run (already-scored files removed). */
   todo: FolderFile[];
   /** Images that an earlier, interrupted run already scored (same path, size and modification time). */
   alreadyDone: number;
@@ -60,7 +63,14 @@ export function planBatch(folder: ChosenFolder, doneKeys: ReadonlySet<string>): 
   const todo: FolderFile[] = [];
   let alreadyDone = 0;
   for (const f of folder.files) {
-    const why = skipReason(splitFolderPath(f.path).fileName, f.size);
+    const fileName = splitFolderPath(f.path).fileName;
+    // A video or DICOM file is not an image by name, but it is scored: as one clip (see batchClip.ts).
+    const why =
+      clipKindOfName(fileName) && !fileName.startsWith('.')
+        ? f.size > MAX_CLIP_FILE_BYTES
+          ? `Too large a clip (${Math.round(f.size / 1024 / 1024)} MB; the limit is ${MAX_CLIP_FILE_BYTES / 1024 / 1024} MB): export a shorter clip.`
+          : null
+        : skipReason(fileName, f.size);
     if (why) {
       skipped.push({
         path: f.path,
@@ -87,6 +97,8 @@ export interface RunBatchOptions {
   /** Frames an interrupted run already finished: progress counts them, so it agrees with the summary. */
   alreadyDone?: number;
   chunkSize: number;
+  /** The model's low-confidence threshold: a clip's read-out is made here, not in the worker. */
+  threshold: number;
   signal: AbortSignal;
   /** Called once per chunk with its finished rows, in order of completion; awaited (progress is stored there). */
   onRows: (rows: BatchRow[]) => Promise<void> | void;
@@ -99,7 +111,7 @@ export interface RunBatchOptions {
  * whatever the folder's size. Cancelled frames produce no rows: a resumed run scores them.
  */
 export async function runBatch(options: RunBatchOptions): Promise<'finished' | 'cancelled'> {
-  const { client, folderName, todo, chunkSize, signal, onRows, onProgress } = options;
+  const { client, folderName, todo, chunkSize, threshold, signal, onRows, onProgress } = options;
   const earlier = options.alreadyDone ?? 0;
   const started = performance.now();
   let done = 0;
@@ -200,10 +212,29 @@ export async function runBatch(options: RunBatchOptions): Promise<'finished' | '
     report();
   };
 
+  /** A clip is a chunk of its own: its sampled frames fill the worker's batches (readClipFrames). */
+  const scoreClip = async (f: FolderFile): Promise<void> => {
+    const kind = clipKindOfName(splitFolderPath(f.path).fileName)!;
+    const base = { path: f.path, size: f.size, lastModified: f.lastModified, ...labelOf(folderName, f.path) };
+    const row = await scoreBatchClip(base, f, kind, client, threshold, signal);
+    if (!row) return;
+    await onRows([row]);
+    done++;
+    report();
+  };
+
+  const stills = todo.filter((f) => !clipKindOfName(splitFolderPath(f.path).fileName));
+  const chunks: Array<() => Promise<void>> = [];
+  for (let start = 0; start < stills.length; start += chunkSize) {
+    const files = stills.slice(start, start + chunkSize);
+    chunks.push(() => scoreChunk(files));
+  }
+  for (const f of todo) if (clipKindOfName(splitFolderPath(f.path).fileName)) chunks.push(() => scoreClip(f));
+
   const inFlight = new Set<Promise<void>>();
-  for (let start = 0; start < todo.length; start += chunkSize) {
+  for (const chunk of chunks) {
     if (signal.aborted) break;
-    const p = scoreChunk(todo.slice(start, start + chunkSize)).finally(() => inFlight.delete(p));
+    const p = chunk().finally(() => inFlight.delete(p));
     inFlight.add(p);
     if (inFlight.size >= CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
   }

@@ -1,9 +1,11 @@
-// "Save all as cases": every scored frame of a batch into the case library; the content hash keeps a second run from duplicating.
+// "Save all as cases": every scored frame and clip of a batch into the case library; the content hash keeps a second run from duplicating.
 
 import { classFromAlias, type BatchRow } from '../../core';
+import type { InferenceClient } from '../../inference';
 import { splitFolderPath, type FolderFile } from '../../sources';
 import {
   addPredictions,
+  caseIdOf,
   getCase,
   readSettings,
   type FolderLabelSource,
@@ -11,7 +13,14 @@ import {
   sha256Hex,
   type StoredPrediction,
 } from '../../store';
-import { prepareCaseImages } from '../shared';
+import { prepareCaseImages, prepareClipCase, type ClipCaseParts } from '../shared';
+import { batchClipDraft, clipKindOfName, readBatchClip } from './batchClip';
+
+/** The model that reads a clip's frames again when it is saved (its frames are not kept while scoring). */
+export interface ClipReader {
+  client: Pick<InferenceClient, 'classify'>;
+  threshold: number;
+}
 
 export interface SaveAsCasesOutcome {
   created: number;
@@ -44,6 +53,7 @@ export async function saveBatchAsCases(
   files: ReadonlyMap<string, FolderFile>,
   onProgress: (done: number, total: number) => void,
   signal?: AbortSignal,
+  clipReader: ClipReader | null = null,
 ): Promise<SaveAsCasesOutcome> {
   const settings = await readSettings();
   const savedAt = Date.now();
@@ -56,6 +66,11 @@ export async function saveBatchAsCases(
     const file = files.get(row.path);
     try {
       if (!file) throw new Error('the file is not in the chosen folder any more');
+      if (row.clip) {
+        await saveClipRow(folderName, row, file, clipReader, savedAt, out, signal);
+        onProgress(++done, scored.length);
+        continue;
+      }
       const blob = await file.read();
       const images = await prepareCaseImages(
         blob,
@@ -116,4 +131,46 @@ export async function saveBatchAsCases(
     onProgress(++done, scored.length);
   }
   return out;
+}
+
+/**
+ * A clip row: the clip is opened and its sampled frames read again (a batch keeps only each clip's read-out
+ * while scoring, not 64 frames of every clip), then saved as a clip case with the folder's label, exactly
+ * as the Classify screen saves one. A clip already in the library only gains this model's read-out.
+ */
+async function saveClipRow(
+  folderName: string,
+  row: BatchRow,
+  file: FolderFile,
+  reader: ClipReader | null,
+  savedAt: number,
+  out: SaveAsCasesOutcome,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!reader)
+    throw new Error('the model is not loaded, so the clip cannot be read again to keep its frames');
+  const kind = clipKindOfName(splitFolderPath(row.path).fileName);
+  if (!kind) throw new Error('the file is no longer a clip by its name');
+  const read = await readBatchClip(file, kind, reader.client, reader.threshold, signal);
+  if (!read) return;
+  const draft = batchClipDraft(`${folderName}/${row.path}`, read);
+  if (!draft) throw new Error('none of its frames could be read');
+  const parts: ClipCaseParts = await prepareClipCase(draft);
+  const id = await caseIdOf(parts);
+  if (await getCase(id)) {
+    if (parts.prediction) await addPredictions([{ caseId: id, prediction: parts.prediction }]);
+    out.existing++;
+    return;
+  }
+  const saved = await saveCase({
+    ...parts,
+    label: row.label ?? 'unlabelled',
+    reader: '',
+    ...(row.label ? { labelSource: folderSource(folderName, row.path, savedAt) } : {}),
+    examId: '',
+    zone: '',
+    notes: `Batch import from folder "${folderName}".`,
+  });
+  if (saved.created) out.created++;
+  else out.existing++;
 }

@@ -19,7 +19,7 @@ import { publishBatchSource } from '../shared';
 import { batchMetricsSource } from './batchMetricsSource';
 import { NO_BATCH, batchReducer, type BatchAction, type BatchState } from './batchState';
 import { chunkSizeFor, planBatch, runBatch } from './runBatch';
-import { saveBatchAsCases } from './saveAsCases';
+import { saveBatchAsCases, type ClipReader } from './saveAsCases';
 
 let state: BatchState = NO_BATCH;
 /** The folder behind `waitingForModel`. */
@@ -104,6 +104,7 @@ async function startBatch(
       todo: plan.todo,
       alreadyDone: earlier.length,
       chunkSize: chunkSizeFor(info.backend),
+      threshold: info.metadata.lowConfidenceThreshold,
       signal: controller.signal,
       onRows: async (rows) => {
         dispatch({ type: 'rows-scored', rows });
@@ -134,15 +135,21 @@ async function startBatch(
   }
 }
 
-async function saveAll(): Promise<void> {
+/** `reader`: the model that reads a clip's frames again for its clip case (null: clips are not saved). */
+async function saveAll(reader: ClipReader | null): Promise<void> {
   const folder = state.folder;
   if (!folder || state.saving) return;
   const files = new Map<string, FolderFile>(folder.files.map((f) => [f.path, f]));
   const release = holdUpdates('Saving the batch as cases');
   try {
     dispatch({ type: 'saving', done: 0, total: 0 });
-    const saved = await saveBatchAsCases(folder.name, state.rows, files, (done, total) =>
-      dispatch({ type: 'saving', done, total }),
+    const saved = await saveBatchAsCases(
+      folder.name,
+      state.rows,
+      files,
+      (done, total) => dispatch({ type: 'saving', done, total }),
+      undefined,
+      reader,
     );
     dispatch({ type: 'saved', saved });
   } catch (error) {
@@ -205,6 +212,7 @@ export function useBatchJob() {
     start,
     cancel,
     discardOffer: () => void discardOffer(),
-    saveAsCases: () => void saveAll(),
+    saveAsCases: () =>
+      void saveAll(client && info ? { client, threshold: info.metadata.lowConfidenceThreshold } : null),
   };
 }

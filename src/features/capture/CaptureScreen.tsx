@@ -1,10 +1,14 @@
 // The capture screen: choose the capture card and resolution, watch the scanner live with a steady read-out,
-// adjust the image region, and Freeze a frame to read it at full quality and keep it as a case.
+// adjust the image region, Freeze a frame to read it at full quality, or Record a clip of 2–6 s to read it as
+// a clip; either is kept as a case.
 
-import { useRef } from 'react';
+import { useState, useRef } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { CropEditor, ExplainedFrame, useHeatMapView } from '../shared';
 import { CaptureControls } from './CaptureControls';
+import { ClipRecorder } from './ClipRecorder';
+import { RecordedClipReadout, RecordedClipView } from './RecordedClip';
+import { useClipRecording, type ClipSeconds } from './useClipRecording';
 import { FrozenReadout } from './FrozenReadout';
 import { LiveReadoutPanel } from './LiveReadoutPanel';
 import { RoiStatus } from './RoiStatus';
@@ -27,10 +31,20 @@ export function CaptureScreen() {
   });
   // Kept across freezes: a sonographer who turned the map off or chose a sign keeps that for the next frame.
   const heat = useHeatMapView();
-  useSpaceToFreeze(!!capture, !!frozen, freeze, backToLive);
+  const roi = live.roi;
+  const threshold = info?.metadata.lowConfidenceThreshold ?? 0.5;
+  const [clipSeconds, setClipSeconds] = useState<ClipSeconds>(4);
+  const { recording, record, discard } = useClipRecording({
+    client,
+    capture,
+    region: roi?.state === 'found' ? roi.rect : null,
+    currentLoop: live.currentLoop,
+    threshold,
+  });
+  // A recorded clip holds the screen as a frozen frame does: Space goes back to live from either.
+  useSpaceToFreeze(!!capture, !!frozen || !!recording, freeze, recording ? discard : backToLive);
 
   const ready = status.state !== 'loading' && !!info && !!client;
-  const roi = live.roi;
   const frameW = capture?.width || videoRef.current?.videoWidth || 640;
   const frameH = capture?.height || videoRef.current?.videoHeight || 480;
   const region = roi?.state === 'found' ? roi.rect : { x: 0, y: 0, width: frameW, height: frameH };
@@ -50,8 +64,9 @@ export function CaptureScreen() {
         starting={session.starting}
         ready={ready}
         onStart={() => {
-          // A new session starts live: a frame frozen in the last one is let go.
+          // A new session starts live: a frame frozen or a clip recorded in the last one is let go.
           backToLive();
+          discard();
           void session.start();
         }}
         onStop={session.stop}
@@ -84,7 +99,7 @@ export function CaptureScreen() {
         <div className="workspace">
           <div
             className={roi?.state === 'found' ? 'frame-view' : 'frame-view searching'}
-            hidden={!!frozen}
+            hidden={!!frozen || recording?.state === 'done'}
             data-testid="capture-live"
           >
             <CropEditor
@@ -98,6 +113,7 @@ export function CaptureScreen() {
             />
             <RoiStatus search={roi} onFindAgain={() => live.currentLoop()?.findRegion()} />
           </div>
+          {recording?.state === 'done' && <RecordedClipView done={recording} />}
           {frozen && (
             <div className="frame-view" data-testid="capture-frozen">
               {frozen.result ? (
@@ -114,7 +130,9 @@ export function CaptureScreen() {
             </div>
           )}
           <div className="readout">
-            {frozen ? (
+            {recording ? (
+              <RecordedClipReadout recording={recording} threshold={threshold} onBackToLive={discard} />
+            ) : frozen ? (
               <FrozenReadout
                 frozen={frozen}
                 threshold={info ? info.metadata.lowConfidenceThreshold : null}
@@ -132,13 +150,20 @@ export function CaptureScreen() {
                 >
                   Freeze <kbd>Space</kbd>
                 </button>
+                <ClipRecorder
+                  seconds={clipSeconds}
+                  onSeconds={setClipSeconds}
+                  onRecord={() => void record(clipSeconds)}
+                  recording={recording}
+                  disabled={roi?.state !== 'found' || !ready}
+                />
                 <LiveReadoutPanel
                   readout={live.readout.now}
                   trend={live.readout.trend}
                   activity={live.activity}
                   searching={roi?.state !== 'found'}
                   stats={live.stats}
-                  threshold={info?.metadata.lowConfidenceThreshold ?? 0.5}
+                  threshold={threshold}
                 />
                 <label className="continuous-toggle">
                   <input

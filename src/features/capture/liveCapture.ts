@@ -15,6 +15,7 @@ import {
   type GreyImage,
   type ImageActivity,
   type Rect,
+  type RgbaImage,
   type SectorShape,
   type SmoothedReadout,
   type TrendPoint,
@@ -194,6 +195,24 @@ export class LiveCapture {
       ),
     );
     return new File([blob], name, { type: 'image/png' });
+  }
+
+  /**
+   * The image region of the current frame, scaled to at most `maxSide`, as RGBA: what Record clip keeps of
+   * each frame. Only the region is read back: a scanner's banner (names) is never kept, and 64 full HD
+   * frames would need half a gigabyte.
+   */
+  grabRegion(region: Rect, maxSide: number): RgbaImage {
+    const s = Math.min(1, maxSide / Math.max(region.width, region.height));
+    const width = Math.max(1, Math.round(region.width * s));
+    const height = Math.max(1, Math.round(region.height * s));
+    const canvas = this.full;
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = context2d(canvas);
+    ctx.drawImage(this.video, region.x, region.y, region.width, region.height, 0, 0, width, height);
+    const { data } = ctx.getImageData(0, 0, width, height);
+    return { width, height, data };
   }
 
   private schedule(): void {

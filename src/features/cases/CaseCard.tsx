@@ -29,6 +29,7 @@ export function CaseCard({
       data-label={record.label}
       data-label-source={record.labelSource ? 'folder' : record.label === 'unlabelled' ? 'none' : 'reader'}
       data-source={record.source}
+      data-kind={record.kind}
     >
       <button
         type="button"
@@ -37,6 +38,11 @@ export function CaseCard({
         aria-label={`Open case ${record.id.slice(0, 8)}`}
       >
         {thumb ? <img src={thumb} alt="" /> : <span className="thumb-placeholder" />}
+        {record.clip && (
+          <span className="case-clip-badge" data-testid="case-clip-badge">
+            Clip · {record.clip.frames.length} frames · {(record.clip.durationMs / 1000).toFixed(1)} s
+          </span>
+        )}
         <span className={`chip label-${record.label}${record.labelSource ? ' folder-label' : ''}`}>
           {caseLabelText(record)}
         </span>

@@ -64,7 +64,7 @@ export function RescorePanel({ cases }: { cases: readonly CaseRecord[] }) {
   const pct = shown && shown.total ? (100 * done) / shown.total : 0;
 
   const start = (job: RescoreJob) => {
-    if (client) void startRescoring(job, client);
+    if (client) void startRescoring(job, client, info.metadata.lowConfidenceThreshold);
   };
 
   return (

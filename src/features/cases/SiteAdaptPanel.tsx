@@ -21,9 +21,13 @@ const FEATURE_BATCH = 8;
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
 
-/** A reader's label, not one a batch took from a folder name (unless the reader chose to include those). */
+/**
+ * A reader's label, not one a batch took from a folder name (unless the reader chose to include those), on
+ * a frame case. Clip cases are left out: the head is fitted on one frame's pooled features, and a clip's
+ * read-out has none (its frames are many views of one case; mixing them in would weigh a clip many times).
+ */
 function usableLabel(c: CaseRecord, folderLabels: boolean): ClassId | null {
-  if (!isClassId(c.label)) return null;
+  if (c.clip || !isClassId(c.label)) return null;
   const last = c.labelHistory.at(-1);
   if (last?.source?.kind === 'folder' && !folderLabels) return null;
   return c.label;
@@ -100,6 +104,7 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
   const siteHead = meta.siteHead as
     { base?: { id: string; version: string }; headNumber?: number } | undefined;
   const key = modelKey(meta.id, meta.version);
+  const clipCases = cases.filter((c) => c.clip).length;
   const usable = cases.flatMap((c) => {
     const label = usableLabel(c, folderLabels);
     return label ? [{ c, label }] : [];
@@ -298,6 +303,12 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
             >
               Measure a site head on {usable.length} labelled {usable.length === 1 ? 'case' : 'cases'}
             </button>
+            {clipCases > 0 && (
+              <span className="muted small" data-testid="adapt-clips-left-out">
+                {clipCases} clip {clipCases === 1 ? 'case is' : 'cases are'} left out: a site head learns from
+                frames.
+              </span>
+            )}
             <label className="button">
               Import a site head…
               <input

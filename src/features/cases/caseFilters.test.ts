@@ -21,6 +21,7 @@ const scored = (version: string, top: ClassId, at: number): StoredPrediction => 
 function record(id: string, extra: Partial<CaseRecord>): CaseRecord {
   return {
     id,
+    kind: 'frame',
     created: new Date('2026-11-10T10:00:00').getTime(),
     updated: 0,
     source: `${id}.png`,

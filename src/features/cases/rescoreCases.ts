@@ -1,5 +1,6 @@
-// rescoreCases: runs the current model over stored cases in the inference worker, in batches, resumable and cancellable.
+// rescoreCases: runs the current model over stored cases in the inference worker, in batches, resumable and cancellable; a clip case's stored frames are read again into a clip read-out.
 
+import { clipReadout } from '../../core/clip';
 import type { FrameInput, FrameOutcome, InferenceClient } from '../../inference';
 import {
   addPredictions,
@@ -10,7 +11,7 @@ import {
   type RescoreJob,
   type StoredPrediction,
 } from '../../store';
-import { predictionFromResult } from '../shared';
+import { clipReadBy, predictionFromClipReadout, predictionFromResult, readClipFrames } from '../shared';
 
 /** Frames per worker call: big enough to amortise the call, small enough that Cancel answers quickly. */
 export const DEFAULT_BATCH = 8;
@@ -48,6 +49,50 @@ export function frameFor(record: CaseRecord): FrameInput {
     name: record.source,
     crop: { x: c.x * sx, y: c.y * sy, width: c.width * sx, height: c.height * sy },
   };
+}
+
+/**
+ * A clip case's frames as the worker reads them: each stored frame is the clip's region already, so it is
+ * read whole, as a cropped frame case is.
+ */
+export function clipFramesFor(record: CaseRecord) {
+  const crop = { x: 0, y: 0, width: record.imageWidth, height: record.imageHeight };
+  return (record.clip?.frames ?? []).map((f) => ({
+    index: f.index,
+    timeMs: f.timeMs,
+    input: { file: f.image, name: `${record.source} at ${(f.timeMs / 1000).toFixed(2)} s`, crop },
+  }));
+}
+
+/**
+ * Reads a clip case again: its stored frames, the clip read-out over them (core/clip's rule), stored with
+ * the frame counts like the first reading. Null when the run was cancelled or the model failed part way:
+ * a read-out over part of a clip would not say so.
+ */
+export async function rescoreClipCase(
+  record: CaseRecord,
+  client: Pick<InferenceClient, 'classify'>,
+  threshold: number,
+  signal?: AbortSignal,
+): Promise<{ prediction: StoredPrediction } | { incomplete: FrameOutcome }> {
+  const read = await readClipFrames(client, clipFramesFor(record), { signal });
+  if (read.incomplete) return { incomplete: read.incomplete };
+  const by = clipReadBy(read.results);
+  if (!by) {
+    // Not one frame could be read: kept as refused, so coverage counts it.
+    const first = read.readings[0];
+    const detail = first?.status === 'unreadable' ? ` (${first.message})` : '';
+    return {
+      incomplete: {
+        ok: false,
+        name: record.source,
+        code: 'corrupt-image',
+        message: `None of the clip's stored frames could be read${detail}.`,
+      },
+    };
+  }
+  const readout = clipReadout(read.readings, record.clip!.sampling, threshold);
+  return { prediction: predictionFromClipReadout(readout, by) };
 }
 
 function toPrediction(outcome: FrameOutcome, modelId: string, modelVersion: string): StoredPrediction | null {
@@ -91,7 +136,13 @@ const isAbort = (e: unknown) => (e as { name?: string } | null)?.name === 'Abort
 export async function rescoreCases(
   start: RescoreJob,
   client: Pick<InferenceClient, 'classify'>,
-  options: { batchSize: number; signal: AbortSignal; onProgress: (p: RescoreProgress) => void },
+  options: {
+    batchSize: number;
+    signal: AbortSignal;
+    onProgress: (p: RescoreProgress) => void;
+    /** The model's low-confidence threshold: a clip's read-out is made here, not in the worker. */
+    threshold: number;
+  },
 ): Promise<RescoreJob> {
   let job: RescoreJob = { ...start, state: 'running', updatedAt: Date.now() };
   await saveRescoreJob(job);
@@ -113,23 +164,29 @@ export async function rescoreCases(
     const ids = job.remaining.slice(0, options.batchSize);
     const records = (await Promise.all(ids.map((id) => getCase(id)))).filter((r): r is CaseRecord => !!r);
     const tb = performance.now();
+    const frames = records.filter((r) => !r.clip);
     let outcomes: FrameOutcome[] = [];
-    if (records.length) {
-      try {
-        outcomes = await client.classify(records.map(frameFor), options.signal);
-      } catch (error) {
-        if (isAbort(error)) break;
-        throw error;
+    // A clip case is its frames, read in the worker's batches; its one outcome is its clip read-out.
+    const clipOutcomes = new Map<string, FrameOutcome | StoredPrediction>();
+    try {
+      if (frames.length) outcomes = await client.classify(frames.map(frameFor), options.signal);
+      for (const r of records.filter((c) => c.clip)) {
+        if (options.signal.aborted) break;
+        const read = await rescoreClipCase(r, client, options.threshold, options.signal);
+        clipOutcomes.set(r.id, 'prediction' in read ? read.prediction : read.incomplete);
       }
+    } catch (error) {
+      if (isAbort(error)) break;
+      throw error;
     }
     const handled = new Set(ids.filter((id) => !records.some((r) => r.id === id))); // deleted meanwhile
     const entries: Array<{ caseId: string; prediction: StoredPrediction }> = [];
     let { scored, refused, failed } = job;
-    records.forEach((r, i) => {
-      const o = outcomes[i];
-      if (!o || (!o.ok && o.code === 'cancelled')) return; // stays in `remaining` for a resume
+    records.forEach((r) => {
+      const o = r.clip ? clipOutcomes.get(r.id) : outcomes[frames.indexOf(r)];
+      if (!o || ('ok' in o && !o.ok && o.code === 'cancelled')) return; // stays in `remaining` for a resume
       handled.add(r.id);
-      const p = toPrediction(o, job.modelId, job.modelVersion);
+      const p = 'ok' in o ? toPrediction(o, job.modelId, job.modelVersion) : o;
       if (!p) failed++;
       else {
         entries.push({ caseId: r.id, prediction: p });
@@ -182,6 +239,7 @@ export function isRescoring(): boolean {
 export async function startRescoring(
   job: RescoreJob,
   client: Pick<InferenceClient, 'classify'>,
+  threshold: number,
 ): Promise<void> {
   if (running) return;
   const controller = new AbortController();
@@ -191,6 +249,7 @@ export async function startRescoring(
       batchSize: rescoreBatchSize(),
       signal: controller.signal,
       onProgress: publish,
+      threshold,
     });
     publish({
       job: final,

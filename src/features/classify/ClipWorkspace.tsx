@@ -1,23 +1,24 @@
-// A dropped clip on the Classify screen: decode and sample it, read its frames in the worker (batched), show the clip read-out, the timeline and the chosen moment with its heat map.
+// A dropped clip on the Classify screen: decode and sample it, read its frames in the worker (batched), show the clip read-out, the timeline and the chosen moment with its heat map; save it as a clip case.
 
 import { useEffect, useMemo, useState } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
-import { clipReadout, type ClipFrameReading, type ClipReadout } from '../../core/clip';
+import { clipReadout, type ClipReadout } from '../../core/clip';
 import { CLASS_NAMES, type FrameResult, type RgbaImage } from '../../core';
 import { InputProblem, readClipFile, type ClipKind, type ReadClip } from '../../sources';
 import {
+  ClipReadoutPanel,
+  ClipTimeline,
   SaveCasePanel,
   HeatMapControls,
+  clearestFrame,
+  clipReadBy,
   explainable,
+  readClipFrames,
   useHeatMapView,
   ExplainedFrame,
   ResultPanel,
+  type ClipCaseDraft,
 } from '../shared';
-import { ClipReadoutPanel } from './ClipReadoutPanel';
-import { ClipTimeline } from './ClipTimeline';
-
-/** Frames sent to the worker per call: small enough to report progress, large enough to batch. */
-const FRAMES_PER_CALL = 8;
 
 interface Props {
   file: File;
@@ -78,18 +79,17 @@ export function ClipWorkspace({ file, kind, onProblem }: Props) {
   useEffect(() => {
     if (!decoded || !ready || !client) return;
     let live = true;
+    const abort = new AbortController();
     const { clip } = decoded;
-    const frames = clip.frames;
     void (async () => {
-      const results: Array<FrameResult | null> = frames.map(() => null);
-      const readings: ClipFrameReading[] = [];
       try {
-        for (let start = 0; start < frames.length; start += FRAMES_PER_CALL) {
-          setReading({ state: 'reading', done: start, of: frames.length });
-          const part = frames.slice(start, start + FRAMES_PER_CALL);
+        const read = await readClipFrames(
+          client,
           // The worker takes ownership of the pixels it is sent; the clip keeps its own for display.
-          const outcomes = await client.classify(
-            part.map((f) => ({
+          clip.frames.map((f) => ({
+            index: f.index,
+            timeMs: f.timeMs,
+            input: {
               pixels: {
                 width: f.pixels.width,
                 height: f.pixels.height,
@@ -97,29 +97,19 @@ export function ClipWorkspace({ file, kind, onProblem }: Props) {
               },
               name: `${clip.source.name} at ${(f.timeMs / 1000).toFixed(2)} s`,
               crop: decoded.scanRegion ?? undefined,
-            })),
-          );
-          if (!live) return;
-          outcomes.forEach((o, k) => {
-            const f = part[k]!;
-            if (o.ok) {
-              results[start + k] = o.result;
-              const refusedByGate = o.result.gate !== undefined && !o.result.gate.pass;
-              readings.push({
-                status: refusedByGate ? 'refused' : 'read',
-                index: f.index,
-                timeMs: f.timeMs,
-                probabilities: o.result.probabilities,
-                gate: o.result.gate,
-              });
-            } else {
-              readings.push({ status: 'unreadable', index: f.index, timeMs: f.timeMs, message: o.message });
-            }
-          });
-        }
-        if (frames.length === 1) {
+            },
+          })),
+          {
+            signal: abort.signal,
+            onProgress: (done, of) => live && setReading({ state: 'reading', done, of }),
+          },
+        );
+        if (!live) return;
+        if (read.incomplete) throw new Error(read.incomplete.message);
+        const { readings, results } = read;
+        if (clip.frames.length === 1) {
           // A single-frame file reads as a frame: its own read-out, and a case saved from its pixels only.
-          const png = await pngOf(frames[0]!.pixels);
+          const png = await pngOf(clip.frames[0]!.pixels);
           if (!live) return;
           setStillFile(new File([png], `${clip.source.name}.png`, { type: 'image/png' }));
           const only = readings[0]!;
@@ -129,17 +119,7 @@ export function ClipWorkspace({ file, kind, onProblem }: Props) {
         }
         const readout = clipReadout(readings, clip.sampling, threshold);
         // Start at the frame that shows the clip's sign most clearly.
-        let best = 0;
-        results.forEach((r, i) => {
-          const b = results[best];
-          if (
-            r &&
-            r.gate?.pass !== false &&
-            (!b || r.probabilities[readout.top] > b.probabilities[readout.top])
-          )
-            best = i;
-        });
-        setChosen(best);
+        setChosen(clearestFrame(results, readout.top));
         setReading({ state: 'done', readout, results });
         onProblem(null);
       } catch (error) {
@@ -150,6 +130,7 @@ export function ClipWorkspace({ file, kind, onProblem }: Props) {
     })();
     return () => {
       live = false;
+      abort.abort();
     };
   }, [decoded, ready, client, threshold, onProblem]);
 
@@ -173,6 +154,26 @@ export function ClipWorkspace({ file, kind, onProblem }: Props) {
   }, [decoded, chosen]);
 
   const done = reading.state === 'done' ? reading : null;
+  const by = useMemo(() => (done ? clipReadBy(done.results) : null), [done]);
+  // What "Save as case" keeps: the sampled frames, the read-out and who read it; DICOM's technical tags only.
+  const draft = useMemo<ClipCaseDraft | null>(() => {
+    if (!decoded || !done?.readout || !by) return null;
+    const { clip } = decoded;
+    return {
+      source: clip.source.name,
+      origin: decoded.kind,
+      format: clip.source.format,
+      frameRate: clip.frameRate,
+      durationMs: clip.durationMs,
+      sampling: clip.sampling,
+      frames: clip.frames,
+      scanRegion: decoded.scanRegion,
+      technical: decoded.technical,
+      readout: done.readout,
+      results: done.results,
+      by,
+    };
+  }, [decoded, done, by]);
   const chosenResult = done?.results[chosen] ?? null;
   const explained = explainable(chosenResult);
   const chosenFrame = decoded?.clip.frames[chosen];
@@ -239,11 +240,13 @@ export function ClipWorkspace({ file, kind, onProblem }: Props) {
             clip={decoded.clip}
             threshold={threshold}
             technicalNote={decoded.technicalNote}
+            by={by}
           />
         )}
         {single && chosenResult && <ResultPanel result={chosenResult} threshold={threshold} />}
         {explained && <HeatMapControls result={explained} view={heat} />}
         {single && chosenResult && stillFile && <SaveCasePanel file={stillFile} result={chosenResult} />}
+        {!single && draft && <SaveCasePanel clip={draft} />}
       </div>
     </div>
   );

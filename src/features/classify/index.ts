@@ -1,3 +1,2 @@
 // Public surface of the classify screen.
-import './clip.css';
 export { ClassifyScreen } from './ClassifyScreen';

@@ -27,7 +27,10 @@ export function CaseDetail({
   onDelete?: (record: CaseRecord) => void;
   onDeleteExam?: (examId: string) => void;
 }) {
-  const image = useObjectUrl(record.image);
+  // A clip case opens on its clearest frame (its image); the slider shows any stored frame instead.
+  const [clipFrame, setClipFrame] = useState<number | null>(null);
+  const shownFrame = record.clip && clipFrame !== null ? record.clip.frames[clipFrame] : undefined;
+  const image = useObjectUrl(shownFrame?.image ?? record.image);
   const [reader, setReader] = useState(record.reader);
   const [examId, setExamId] = useState(record.examId);
   const [zone, setZone] = useState(record.zone);
@@ -93,7 +96,8 @@ export function CaseDetail({
           <figure className="case-image">
             <div className="case-image-frame">
               {image && <img src={image} alt={`Stored image of case ${record.id.slice(0, 8)}`} />}
-              {explained?.heatMap && explained.gate?.pass !== false && heat.shown && (
+              {/* The heat map is the clearest frame's: not drawn over another frame of the clip. */}
+              {!shownFrame && explained?.heatMap && explained.gate?.pass !== false && heat.shown && (
                 <HeatMapOverlay
                   heatMap={explained.heatMap}
                   crop={explained.crop}
@@ -115,6 +119,41 @@ export function CaseDetail({
                 />
               )}
             </div>
+            {record.clip && (
+              <p className="muted small" data-testid="case-clip-note" data-frames={record.clip.frames.length}>
+                A clip: {record.clip.frames.length} stored frames of {record.clip.sampling.framesInClip} (
+                {record.clip.format}, {(record.clip.durationMs / 1000).toFixed(1)} s
+                {record.clip.frameRate ? `, ${Math.round(record.clip.frameRate * 10) / 10} frames/s` : ''});
+                it opens on the frame that shows its sign most clearly.
+                {record.clip.technical &&
+                  ` Scanner: ${[record.clip.technical.manufacturer, record.clip.technical.model, record.clip.technical.transducer].filter(Boolean).join(' · ') || 'not named'}.`}
+              </p>
+            )}
+            {record.clip && (
+              <div className="case-clip-frames">
+                <label className="field">
+                  <span data-testid="case-clip-frame-note">
+                    {shownFrame
+                      ? `Frame ${shownFrame.index + 1} at ${(shownFrame.timeMs / 1000).toFixed(2)} s`
+                      : 'The clearest frame'}
+                  </span>
+                  <input
+                    type="range"
+                    min={0}
+                    max={record.clip.frames.length - 1}
+                    value={clipFrame ?? 0}
+                    data-testid="case-clip-frame"
+                    aria-label="Stored frame of the clip to show"
+                    onChange={(e) => setClipFrame(Number(e.target.value))}
+                  />
+                </label>
+                {shownFrame && (
+                  <button type="button" className="button" onClick={() => setClipFrame(null)}>
+                    Back to the clearest frame
+                  </button>
+                )}
+              </div>
+            )}
             <figcaption className="muted small">
               {record.imageKind === 'cropped'
                 ? `Scan region only, ${Math.round(crop.width)}×${Math.round(crop.height)} px at (${Math.round(crop.x)}, ${Math.round(crop.y)}) of a ${record.frameWidth}×${record.frameHeight} frame.`
@@ -127,14 +166,16 @@ export function CaseDetail({
                 className="button"
                 disabled={explanation.state === 'busy'}
                 data-testid="case-explain"
-                onClick={() =>
+                onClick={() => {
+                  // The explanation is the clearest frame's (the case's image): show that frame under it.
+                  setClipFrame(null);
                   void explain(
                     record.image,
                     record.source,
                     // A cropped image is the region itself; a full frame is read through its stored crop.
                     record.imageKind === 'full-frame' ? record.crop : undefined,
-                  )
-                }
+                  );
+                }}
               >
                 {explanation.state === 'busy' ? 'Reading…' : 'Show where the current model looks'}
               </button>
@@ -211,6 +252,13 @@ export function CaseDetail({
                         <span className="muted small">
                           {p.status === 'scored' ? p.backend.toUpperCase() : 'refused'} ·{' '}
                           {new Date(p.at).toLocaleDateString()}
+                          {p.clip && (
+                            <span data-testid="case-prediction-clip">
+                              {' '}
+                              · clip: {p.clip.framesRead} of {p.clip.framesSampled} frames read
+                              {p.clip.framesRefused ? `, ${p.clip.framesRefused} refused` : ''}
+                            </span>
+                          )}
                         </span>
                       </td>
                       {p.status === 'scored' ? (

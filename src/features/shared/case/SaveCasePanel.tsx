@@ -1,10 +1,11 @@
-// "Save as case" under a read-out: the reader's label (1–4, U), initials, exam code, zone, notes; saves to the library.
+// "Save as case" under a frame's or a clip's read-out: the reader's label (1–4, U), initials, exam code, zone, notes; saves to the library.
 
 import { useEffect, useRef, useState } from 'react';
 import type { ClinicianLabel, FrameResult } from '../../../core';
 import { readSettings, saveCase, saveSettings } from '../../../store';
 import { predictionFromResult } from './predictions';
 import { prepareCaseImages } from './caseImage';
+import { prepareClipCase, type ClipCaseDraft } from './clipCase';
 import { LabelButtons } from './LabelButtons';
 import { labelForKey, labelName } from './labelChoices';
 import { ZoneSelect } from './ZoneSelect';
@@ -17,7 +18,12 @@ export function looksLikeName(examId: string): boolean {
 
 type Outcome = { kind: 'saved'; text: string } | { kind: 'problem'; text: string };
 
-export function SaveCasePanel({ file, result }: { file: File; result: FrameResult }) {
+/** A frame (the file and its result), or a read clip. */
+type Props =
+  | { file: File; result: FrameResult; clip?: undefined }
+  | { clip: ClipCaseDraft; file?: undefined; result?: undefined };
+
+export function SaveCasePanel(props: Props) {
   const [label, setLabel] = useState<ClinicianLabel | null>(null);
   const [reader, setReader] = useState('');
   // The exam is explicit: the one in use is shown as a fixed code (never a pre-filled box a reader could type
@@ -76,32 +82,40 @@ export function SaveCasePanel({ file, result }: { file: File; result: FrameResul
     try {
       const { keepFullFrame } = await readSettings();
       // Decode, crop and encode before the store opens its transaction.
-      const images = await prepareCaseImages(
-        file,
-        result.crop,
-        result.frameWidth,
-        result.frameHeight,
-        keepFullFrame,
-      );
+      const parts = props.clip
+        ? await prepareClipCase(props.clip)
+        : {
+            ...(await prepareCaseImages(
+              props.file,
+              props.result.crop,
+              props.result.frameWidth,
+              props.result.frameHeight,
+              keepFullFrame,
+            )),
+            source: props.file.name || 'Pasted image',
+            crop: props.result.crop,
+            frameWidth: props.result.frameWidth,
+            frameHeight: props.result.frameHeight,
+            prediction: predictionFromResult(props.result),
+          };
       const { record, created } = await saveCase({
-        ...images,
-        source: file.name || 'Pasted image',
-        crop: result.crop,
-        frameWidth: result.frameWidth,
-        frameHeight: result.frameHeight,
+        ...parts,
         label,
         reader: initials,
         examId: examId.trim(),
         zone,
         notes: notes.trim(),
-        prediction: predictionFromResult(result),
       });
       // The exam code is kept in memory only (see currentExam); the stored one is cleared for old installs.
       await saveSettings({ lastReader: initials, lastExamId: '', lastZone: zone });
       recordExamUse(examId.trim());
       setExamFixed(examId.trim() !== '');
       const last = record.labelHistory.at(-1);
-      const what = keepFullFrame ? 'the whole frame' : 'the scan region only';
+      const what = props.clip
+        ? `a clip of ${props.clip.frames.length} frames, the scan region only`
+        : keepFullFrame
+          ? 'the whole frame'
+          : 'the scan region only';
       setOutcome({
         kind: 'saved',
         text: created
@@ -118,8 +132,13 @@ export function SaveCasePanel({ file, result }: { file: File; result: FrameResul
   };
 
   return (
-    <section className="save-case" aria-labelledby="save-case-title" data-testid="save-case">
-      <h3 id="save-case-title">Save as case</h3>
+    <section
+      className="save-case"
+      aria-labelledby="save-case-title"
+      data-testid="save-case"
+      data-kind={props.clip ? 'clip' : 'frame'}
+    >
+      <h3 id="save-case-title">{props.clip ? 'Save clip as case' : 'Save as case'}</h3>
       <p className="muted small">Your reading, not the model&apos;s: press 1–4 or U, or tap a sign.</p>
       <LabelButtons
         value={label}

@@ -17,7 +17,7 @@ export interface CaseImages {
   thumbnail: Blob;
 }
 
-function canvasOf(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
+export function canvasOf(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
   if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
   const c = document.createElement('canvas');
   c.width = width;
@@ -25,7 +25,11 @@ function canvasOf(width: number, height: number): OffscreenCanvas | HTMLCanvasEl
   return c;
 }
 
-function encode(canvas: OffscreenCanvas | HTMLCanvasElement, type: string, quality?: number): Promise<Blob> {
+export function encode(
+  canvas: OffscreenCanvas | HTMLCanvasElement,
+  type: string,
+  quality?: number,
+): Promise<Blob> {
   if ('convertToBlob' in canvas) return canvas.convertToBlob({ type, quality });
   return new Promise((resolve, reject) =>
     canvas.toBlob(
@@ -36,7 +40,7 @@ function encode(canvas: OffscreenCanvas | HTMLCanvasElement, type: string, quali
   );
 }
 
-function draw(
+export function draw(
   source: CanvasImageSource,
   region: Rect,
   width: number,
@@ -50,7 +54,7 @@ function draw(
   return canvas;
 }
 
-const fit = (w: number, h: number, side: number) => {
+export const fit = (w: number, h: number, side: number) => {
   const s = Math.min(1, side / Math.max(w, h));
   return { width: Math.max(1, Math.round(w * s)), height: Math.max(1, Math.round(h * s)) };
 };

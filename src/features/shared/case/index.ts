@@ -3,7 +3,15 @@ import './case.css';
 export { SaveCasePanel } from './SaveCasePanel';
 export { CaseDetail } from './CaseDetail';
 export { LABEL_CHOICES, caseLabelText } from './labelChoices';
-export { predictionFromResult, modelKeyName } from './predictions';
+export { predictionFromResult, predictionFromClipReadout, modelKeyName } from './predictions';
 export { prepareCaseImages } from './caseImage';
+export {
+  CLIP_FRAME_QUALITY,
+  CLIP_FRAME_SIDE,
+  clipRegion,
+  prepareClipCase,
+  type ClipCaseDraft,
+  type ClipCaseParts,
+} from './clipCase';
 export { useCases } from './useCases';
 export { thumbnailUrl } from './thumbnails';

@@ -1,6 +1,8 @@
-// What a stored case keeps of one result: scored (the gate passed it), or refused with the gate's reason and the unreliable probabilities.
+// What a stored case keeps of one result: scored (the gate passed it), or refused with the gate's reason and the unreliable probabilities; a clip's read-out with its frame counts.
 import type { FrameResult } from '../../../core';
+import type { ClipReadout } from '../../../core/clip';
 import { splitModelKey, type StoredPrediction } from '../../../store';
+import type { ClipReadBy } from '../clip';
 
 export function predictionFromResult(result: FrameResult, at = Date.now()): StoredPrediction {
   if (result.gate && !result.gate.pass) {
@@ -28,6 +30,45 @@ export function predictionFromResult(result: FrameResult, at = Date.now()): Stor
     backend: result.backend,
     inferenceMs: result.inferenceMs,
     ...(result.pooledFeatures ? { features: Float32Array.from(result.pooledFeatures) } : {}),
+  };
+}
+
+/**
+ * A clip case's prediction: the clip read-out (mean over the frames the gate passed), with its frame counts,
+ * the model version and the backend. A clip the clip-level gate refused is stored as refused, like a frame.
+ */
+export function predictionFromClipReadout(
+  readout: ClipReadout,
+  by: ClipReadBy,
+  at = Date.now(),
+): StoredPrediction {
+  const clip = {
+    framesSampled: readout.sampling.framesSampled,
+    framesRead: readout.framesRead,
+    framesRefused: readout.framesRefused,
+    framesUnreadable: readout.framesUnreadable,
+  };
+  const base = { modelId: by.modelId, modelVersion: by.modelVersion, at, clip };
+  if (!readout.gate.pass) {
+    return {
+      ...base,
+      status: 'refused',
+      code: 'clip-refused',
+      message: readout.gate.message,
+      probabilities: readout.probabilities,
+      top: readout.top,
+      backend: by.backend,
+    };
+  }
+  return {
+    ...base,
+    status: 'scored',
+    gate: 'passed',
+    probabilities: readout.probabilities,
+    top: readout.top,
+    lowConfidence: readout.lowConfidence,
+    backend: by.backend,
+    inferenceMs: by.inferenceMs,
   };
 }
 

@@ -1,19 +1,22 @@
-// The clip's read-out: its sign (mean over the read frames), four probabilities, how many frames were read and refused, disagreement and low confidence; the clip gate's refusal first.
+// The clip's read-out: its sign (mean over the read frames), four probabilities, how many frames were read and refused, who read it (model version, backend), disagreement and low confidence; the clip gate's refusal first.
 
 import { useState } from 'react';
-import { describeSampling, type Clip, type ClipReadout } from '../../core/clip';
-import { ProbabilityBars, ReadOutText } from '../shared';
+import { describeSampling, type Clip, type ClipReadout } from '../../../core/clip';
+import { ProbabilityBars, ReadOutText } from '../readout';
+import type { ClipReadBy } from './readClip';
 
 interface Props {
   readout: ClipReadout;
   clip: Pick<Clip<unknown>, 'source' | 'frameRate' | 'durationMs'>;
   threshold: number;
   technicalNote: string | null;
+  /** The model version and backend that read the frames (null when no frame could be read). */
+  by: ClipReadBy | null;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function ClipReadoutPanel({ readout, clip, threshold, technicalNote }: Props) {
+export function ClipReadoutPanel({ readout, clip, threshold, technicalNote, by }: Props) {
   const [revealedFor, setRevealedFor] = useState<ClipReadout | null>(null);
   const refused = !readout.gate.pass;
   const revealed = revealedFor === readout;
@@ -37,6 +40,14 @@ export function ClipReadoutPanel({ readout, clip, threshold, technicalNote }: Pr
         {clip.source.format} · {(clip.durationMs / 1000).toFixed(1)} s ·{' '}
         {clip.frameRate ? `${Math.round(clip.frameRate * 10) / 10} frames/s` : 'frame rate not given'}
         {technicalNote ? ` · ${technicalNote}` : ''}
+        {by && (
+          <span data-testid="clip-read-by" data-model={`${by.modelId}@${by.modelVersion}`}>
+            {' '}
+            · read by model {by.modelId} v{by.modelVersion} on{' '}
+            <span data-testid="clip-backend">{by.backend.toUpperCase()}</span> in {by.inferenceMs.toFixed(0)}{' '}
+            ms
+          </span>
+        )}
       </span>
     </p>
   );

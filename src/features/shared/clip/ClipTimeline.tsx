@@ -1,7 +1,7 @@
 // The clip's timeline strip: the four signs' probabilities over time, refused frames shaded, and the chosen moment; click or slide to choose another.
 
-import { CLASS_IDS, CLASS_NAMES } from '../../core';
-import { timelineSeries, type ClipTimelinePoint } from '../../core/clip';
+import { CLASS_IDS, CLASS_NAMES } from '../../../core';
+import { timelineSeries, type ClipTimelinePoint } from '../../../core/clip';
 
 const WIDTH = 1000;
 const HEIGHT = 100;
