@@ -38,6 +38,8 @@ export interface CrossValidationSummary {
   siteClips: number | null;
   /** Clip recall per sign, mean over the folds. */
   perSign: Array<{ classId: ClassId; name: string; recall: number }>;
+  /** The sign with the lowest fold recall: the one a reader should check most on unseen clips. */
+  weakest: { classId: ClassId; name: string; recall: number } | null;
 }
 
 export interface ModelSummary {
@@ -136,6 +138,10 @@ function crossValidationSummary(raw: unknown): CrossValidationSummary | null {
   const folds = num(row.folds);
   if (clipAccuracy === null || folds === null || folds < 1) return null;
   const recall = isRecord(row.clipRecallMean) ? row.clipRecallMean : {};
+  const perSign = CLASS_IDS.flatMap((id) => {
+    const r = num(recall[id]);
+    return r === null ? [] : [{ classId: id, name: CLASS_NAMES[id], recall: r }];
+  });
   return {
     recipe: raw.recipe,
     architecture,
@@ -144,10 +150,8 @@ function crossValidationSummary(raw: unknown): CrossValidationSummary | null {
     clipAccuracySd: num(row.clipAccuracySd),
     siteClipAccuracy: num(row.heldOutSiteClipAccuracy),
     siteClips: num(row.heldOutSiteClips),
-    perSign: CLASS_IDS.flatMap((id) => {
-      const r = num(recall[id]);
-      return r === null ? [] : [{ classId: id, name: CLASS_NAMES[id], recall: r }];
-    }),
+    perSign,
+    weakest: perSign.length ? perSign.reduce((a, b) => (b.recall < a.recall ? b : a)) : null,
   };
 }
 

@@ -101,6 +101,13 @@ export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
               ))}
             </ul>
           )}
+          {!s.weakest && s.crossValidation?.weakest && (
+            <p data-testid="summary-weakest">
+              Its weakest sign on clips it never saw is <strong>{s.crossValidation.weakest.name}</strong>{' '}
+              (named {plainPercent(s.crossValidation.weakest.recall)} of the time): check those read-outs, and
+              the clips it reads as something else, yourself.
+            </p>
+          )}
           {s.weakest && (
             <p data-testid="summary-weakest">
               Its weakest sign on {s.unseenScans.length > 0 ? 'its validation set' : 'real scans'} is{' '}
