@@ -57,6 +57,7 @@ const draws = Number(values.draws);
 const perSignCounts = values.per.split(',').map(Number);
 
 interface Split {
+  folds: Array<{ clips: string[] }>;
   heldOutSite: { name: string; clips: string[] };
 }
 const split = JSON.parse(readFileSync(join(repo, 'training', 'splits', 'cv-folds.json'), 'utf8')) as Split;
@@ -165,7 +166,14 @@ async function main() {
   console.log(
     `Base model ${meta.id} ${meta.version} (${trained}); pull towards the shipped head ${strength}; ${draws} draws per row.`,
   );
-  if (!/site held out|without the held-out site|split site/i.test(trained))
+  // The exporter names the clips a model learned from ("from 48 public clips"): all the development clips but
+  // the site's means the site was held out.
+  const developmentClips = split.folds.reduce((n, f) => n + f.clips.length, 0);
+  const learnedFrom = /from (\d+) public clips/i.exec(trained);
+  const siteHeldOut =
+    /site held out|without the held-out site|split site/i.test(trained) ||
+    (learnedFrom !== null && Number(learnedFrom[1]) === developmentClips - split.heldOutSite.clips.length);
+  if (!siteHeldOut)
     console.log(
       '\n**Warning**: this base model may have been trained on the site\u2019s own clips, so its "before" is optimistic and the gain understated. Pass --model with the held-out-site model.',
     );
