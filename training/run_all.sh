@@ -151,7 +151,7 @@ main() {
   # The exporter writes fresh gate statistics; the thresholds and the non-lung view checks (cardiac, chest X-ray)
   # come from calibration.
   step "calibrate the input gate"
-  npx tsx scripts/gate/gate-calibrate.ts --model public/models/lus-resnet152 --write
+  npx tsx scripts/gate/gate-calibrate.ts --model public/models/lus-resnet152 --reference 400 --write
   step "all done"
 }
 

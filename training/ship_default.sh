@@ -27,7 +27,7 @@ step "export lus-resnet152 $VERSION"
   --phantom-test "$DATA/phantoms-test-128" --real "$DATA/real-128" --train-phantoms "$DATA/phantoms-train-128" \
   --out public/models/lus-resnet152 --reports training/reports
 step "calibrate the input gate"
-npx tsx scripts/gate/gate-calibrate.ts --model public/models/lus-resnet152 --write
+npx tsx scripts/gate/gate-calibrate.ts --model public/models/lus-resnet152 --reference 400 --write
 step "smoke reference"
 rm -rf "$ROOT/smoke-frames"
 npx tsx scripts/fixtures/smoke-frames.ts --out "$ROOT/smoke-frames"

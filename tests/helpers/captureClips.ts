@@ -1,8 +1,9 @@
-// Fake capture-card clips for the capture specs: generator phantoms inside a fake scanner screen, as .y4m
-// files Chromium plays as a camera. Written once into tests/.generated/capture (never committed).
+// Fake capture-card clips for the capture specs: generator phantoms inside a fake scanner screen, and real
+// development clips, as .y4m files Chromium plays as a camera. Written once into tests/.generated/capture.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CLASS_IDS, type ClassId, type GreyImage, type Rect } from '../../src/core/frame';
 import { GENERATOR_VERSION, encodeY4m, generateCine } from '../../src/synth';
 import { GENERATED } from './fixtures';
@@ -83,4 +84,51 @@ export function scannerStatesClip(): CaptureClip {
     const blank = Array.from({ length: 2 * FPS }, () => blankFrame);
     return { frames: [...live.frames, ...frozen, ...blank], imageRect: r };
   });
+}
+
+/** The real development clips (../shared/data/pocus-lus/clips/<sign>/<clip>.mp4), beside the checkout. */
+const REAL_CLIPS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'pocus-lus', 'clips');
+const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
+
+/**
+ * One real clip per sign for the live smoke test of the default model. The default model was trained on
+ * every development clip, so these say nothing about unseen scans (cross-validation does); they are clips
+ * the app's file path reads as their sign with that model (`lus-signs score` of the same first 4 s,
+ * lus-resnet152 2.0.0; the clip read-out's top probability in the comments), so a live read-out that
+ * settles elsewhere means the capture path changed what the model sees. Choose again when the default
+ * model changes.
+ */
+export const REAL_SIGN_CLIPS: Record<ClassId, string> = {
+  // 0.53 (consolidation 0.25): 2.0.0 reads 10 of the 16 A-lines video clips as A-lines, none above 0.56.
+  a_lines: 'Reg_Avi_Image004',
+  b_lines: 'Cov_combatting_Image1', // 0.97
+  pleural_effusion: 'Cov-Atlas-Day_3', // 0.98
+  consolidation: 'Cov-Atlas__44_', // 0.78
+};
+
+/** The first 4 s of a real clip, scaled into a 640×480 capture frame (letterboxed, as a capture card shows it). */
+export function realSignClip(classId: ClassId): CaptureClip & { clip: string } {
+  const clip = REAL_SIGN_CLIPS[classId];
+  const source = join(REAL_CLIPS, classId, `${clip}.mp4`);
+  if (!existsSync(source)) throw new Error(`${source} is missing: the shared development clips are needed`);
+  mkdirSync(CAPTURE_DIR, { recursive: true });
+  const path = join(CAPTURE_DIR, `real-${clip}.y4m`);
+  if (!existsSync(path)) {
+    execFileSync(FFMPEG, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      source,
+      '-t',
+      '4',
+      '-vf',
+      `scale=${WIDTH}:${HEIGHT}:force_original_aspect_ratio=decrease,pad=${WIDTH}:${HEIGHT}:(ow-iw)/2:(oh-ih)/2,fps=${FPS}`,
+      '-pix_fmt',
+      'yuv420p',
+      path,
+    ]);
+  }
+  return { path, classId, clip, imageRect: { x: 0, y: 0, width: WIDTH, height: HEIGHT } };
 }
