@@ -1,11 +1,11 @@
 // Fake capture-card clips for the capture specs: generator phantoms inside a fake scanner screen, and real
 // development clips, as .y4m files Chromium plays as a camera. Written once into tests/.generated/capture.
 
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLASS_IDS, type ClassId, type GreyImage, type Rect } from '../../src/core/frame';
 import { GENERATOR_VERSION, encodeY4m, generateCine } from '../../src/synth';
+import { ffmpeg } from './clipFiles';
 import { GENERATED } from './fixtures';
 
 export const CAPTURE_DIR = join(GENERATED, 'capture');
@@ -88,7 +88,6 @@ export function scannerStatesClip(): CaptureClip {
 
 /** The real development clips (../shared/data/pocus-lus/clips/<sign>/<clip>.mp4), beside the checkout. */
 const REAL_CLIPS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'pocus-lus', 'clips');
-const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
 
 /**
  * One real clip per sign for the live smoke test of the default model. The default model was trained on
@@ -114,11 +113,7 @@ export function realSignClip(classId: ClassId): CaptureClip & { clip: string } {
   mkdirSync(CAPTURE_DIR, { recursive: true });
   const path = join(CAPTURE_DIR, `real-${clip}.y4m`);
   if (!existsSync(path)) {
-    execFileSync(FFMPEG, [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
+    ffmpeg([
       '-i',
       source,
       '-t',

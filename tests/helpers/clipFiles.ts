@@ -38,7 +38,8 @@ function rgba(grey: { width: number; height: number; data: Uint8ClampedArray }):
   return { width: grey.width, height: grey.height, data };
 }
 
-const ffmpeg = (args: string[]) =>
+/** Runs Debian's ffmpeg quietly, overwriting its output (the clip fixtures of every spec use it). */
+export const ffmpeg = (args: string[]) =>
   execFileSync(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
 
 /** Writes the clip fixtures once per generator version (they take a few seconds to make). */
