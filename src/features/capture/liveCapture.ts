@@ -459,11 +459,11 @@ export class LiveCapture {
     const since = now - 3000;
     while (this.classifiedAt.length && this.classifiedAt[0]! < since) this.classifiedAt.shift();
     while (this.videoAt.length && this.videoAt[0]! < since) this.videoAt.shift();
-    const span = (list: number[]) => (list.length > 1 ? (now - list[0]!) / 1000 : 0);
-    this.stats.classifiedPerSecond = span(this.classifiedAt)
-      ? this.classifiedAt.length / span(this.classifiedAt)
-      : 0;
-    this.stats.videoPerSecond = span(this.videoAt) ? this.videoAt.length / span(this.videoAt) : 0;
+    // Both rates over one window (from the oldest video frame kept, at most 3 s back): each list measured
+    // from its own first entry made the read-outs look faster than the video when the model started late.
+    const seconds = this.videoAt.length > 1 ? (now - this.videoAt[0]!) / 1000 : 0;
+    this.stats.classifiedPerSecond = seconds ? this.classifiedAt.length / seconds : 0;
+    this.stats.videoPerSecond = seconds ? this.videoAt.length / seconds : 0;
     this.handlers.onStats({ ...this.stats });
   }
 }
