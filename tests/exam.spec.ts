@@ -39,6 +39,8 @@ test('the exam in use is shown, "New exam" starts the next one, and a restart st
   await expect(page.getByTestId('save-outcome')).toContainText('Saved as B-lines');
 
   await openTab(page, 'Cases');
+  // The library reads its cases after the tab opens: wait for both before reading what they say.
+  await expect(page.getByTestId('case-card')).toHaveCount(2);
   const exams = await page
     .getByTestId('case-card')
     .evaluateAll((cards) => cards.map((c) => c.textContent ?? ''));
