@@ -111,7 +111,10 @@ type FrameCallbackVideo = HTMLVideoElement & {
 /**
  * The frame rate, measured: the video element does not say it, but while it plays each presented frame
  * reports its media time. The smallest steps between presented frames are one frame each (a busy device
- * drops frames, which only makes some steps longer). Null when the browser cannot report frames.
+ * drops frames, which only makes some steps longer). It plays at quarter speed, so that even a busy device
+ * presents consecutive frames: a clip measured at half its rate would be sampled at other frames on each
+ * read, and saving it again would make a second case of the same clip. Null when the browser cannot report
+ * frames.
  */
 async function measureFrameRate(video: FrameCallbackVideo): Promise<number | null> {
   if (typeof video.requestVideoFrameCallback !== 'function') return null;
@@ -123,9 +126,10 @@ async function measureFrameRate(video: FrameCallbackVideo): Promise<number | nul
       else video.requestVideoFrameCallback!(step);
     };
     video.requestVideoFrameCallback!(step);
-    setTimeout(resolve, 2000);
+    setTimeout(resolve, 8000);
   });
   video.currentTime = 0;
+  video.playbackRate = 0.25;
   try {
     await video.play();
   } catch {
@@ -133,6 +137,7 @@ async function measureFrameRate(video: FrameCallbackVideo): Promise<number | nul
   }
   await measured;
   video.pause();
+  video.playbackRate = 1;
   const steps = times
     .slice(1)
     .map((t, i) => t - times[i]!)
