@@ -14,16 +14,21 @@ ROOT="${LUS_TRAIN_ROOT:-/work/lus-train}"
 DATA="$ROOT/data"
 RUNS="$ROOT/cv"
 PY="${PYTHON:-/usr/bin/python3}"
-STAGES="${STAGES:-pretrain18 r18 pretrain152 r152 r152long final152}"
+STAGES="${STAGES:-pretrain18 r18 pretrain152 r152 r152long final152}"  # ssl18 runs only when named
 export OMP_WAIT_POLICY=PASSIVE
 cd "$REPO"
 
 common=(--real-video "$DATA/clipframes-128" --real-stills "$DATA/real-128" --phantoms "$DATA/phantoms-train-128" --resume)
 SPLITS=(fold:0 fold:1 fold:2 fold:3 fold:4 site)
+# THREADS=1 on a machine shared with other work: two OpenMP threads waiting on each other for a descheduled
+# partner ran ResNet18 steps several times slower than one thread there.
+if [ -n "${THREADS:-}" ]; then common+=(--threads "$THREADS"); fi
 
 # name → options. Every recipe sees the same number of training samples; only what it names differs.
-recipe() {
-  local arch="$1" name="$2" pre="$RUNS/$1/pretrain/model.pt"
+recipe() { # arch name [split]
+  local arch="$1" name="$2" split="${3:-}" pre="$RUNS/$1/pretrain/model.pt" ssl="$RUNS/$1/ssl/all/model.pt"
+  # The held-out site must stay unseen, pixels included: its init is the pretraining without its clips.
+  if [ "$split" = site ]; then ssl="$RUNS/$1/ssl/no-site/model.pt"; fi
   case "$name" in
     real) echo "--lr 1e-3 --warmup 50" ;;
     pre) echo "--init $pre" ;;
@@ -44,6 +49,8 @@ recipe() {
     # A-lines 7 of 15): the phantoms, which carried 1.2.0 across a change of scanner, kept in 30 % of every batch.
     pre-mix-scan-8k) echo "--init $pre --phantom-share 0.3 --aug scanner --samples 8192" ;;
     pre-mix-scan-soft) echo "--init $pre --phantom-share 0.3 --aug scanner --labels soft" ;;
+    # Issue #20's last ablation: self-supervised (SimCLR) pretraining on every unlabelled frame instead of phantom labels.
+    ssl-scan) echo "--init $ssl --aug scanner" ;;
     *) echo "unknown recipe $name" >&2; return 1 ;;
   esac
 }
@@ -56,7 +63,7 @@ run_recipe() { # arch samples extra-flags recipe splits...
     echo "=== $(date -u +%H:%M:%S) $arch $name $split" >&2
     # shellcheck disable=SC2046
     "$PY" training/cv.py --arch "$arch" --split "$split" --out "$RUNS/$arch/$name/$tag" --samples "$samples" \
-      $extra $(recipe "$arch" "$name") "${common[@]}"
+      $extra $(recipe "$arch" "$name" "$split") "${common[@]}"
   done
 }
 
@@ -65,9 +72,23 @@ for stage in $STAGES; do
     pretrain18)
       "$PY" training/cv.py --arch resnet18 --split pretrain --out "$RUNS/resnet18/pretrain" --samples 16384 --lr 1e-3 \
         --warmup 100 --phantom-val "$DATA/phantoms-test-128" "${common[@]}" ;;
+    ssl18)
+      # Self-supervised pretraining (training/ssl_pretrain.py): every real frame and the phantoms, no label read.
+      # `all` initialises the folds; `no-site` leaves out the Northumbria clips and initialises the site split.
+      # SSL_MINUTES sizes the schedule from the speed of its first minute; SSL_STEPS fixes it instead.
+      for variant in ${SSL_VARIANTS:-all no-site}; do
+        echo "=== $(date -u +%H:%M:%S) resnet18 ssl $variant" >&2
+        # shellcheck disable=SC2046
+        "$PY" training/ssl_pretrain.py --arch resnet18 --out "$RUNS/resnet18/ssl/$variant" \
+          $([ "$variant" = no-site ] && echo --exclude-site) \
+          $([ -n "${SSL_STEPS:-}" ] && echo "--steps $SSL_STEPS" || echo "--minutes ${SSL_MINUTES:-20}") \
+          "${common[@]}"
+      done ;;
     r18)
+      # R18_SPLITS narrows the splits (e.g. the folds before the site, whose ssl init is made after them).
       for name in ${R18_RECIPES:-real pre pre-scan pre-mix pre-mix-scan}; do
-        run_recipe resnet18 4096 "" "$name" "${SPLITS[@]}"
+        # shellcheck disable=SC2086
+        run_recipe resnet18 4096 "" "$name" ${R18_SPLITS:-${SPLITS[@]}}
       done ;;
     pretrain152)
       "$PY" training/cv.py --arch resnet152 --split pretrain --out "$RUNS/resnet152/pretrain" --samples 12288 --lr 1e-3 \
