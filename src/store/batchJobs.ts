@@ -3,41 +3,12 @@
 // Rows are many, disposable and never backed up; before v3 they had a database of their own (legacyBatchDb.ts).
 
 import type { IDBPDatabase } from 'idb';
-import type { BatchScore, ClassId } from '../core';
-import { caseDb, closeCaseDb, type CaseDb } from './db';
+import type { BatchJob, BatchJobRow } from './batchJobRecord';
+import { caseDb, closeCaseDb } from './db';
+import type { CaseDb } from './schema';
 import { reportStorageProblem, toStorageError } from './storageProblem';
 
-// One definition of a scored frame, in the core beside the batch report (src/core/batch); stored here as it is.
-export type { BatchScore };
-
-/** One batch run over a chosen folder with one model version. */
-export interface BatchJob {
-  id: string;
-  /** The chosen folder's name: a resumed run must be given the same folder again. */
-  folderName: string;
-  modelKey: string;
-  startedAt: number;
-  updatedAt: number;
-  /** Frames to score when the run started (images not yet scored). */
-  total: number;
-  done: number;
-  state: 'running' | 'cancelled' | 'finished';
-}
-
-/** A scored or unreadable file of a batch, as stored. Skipped files are not stored: they are found again. */
-export interface BatchJobRow {
-  jobId: string;
-  path: string;
-  size: number;
-  lastModified: number;
-  label: ClassId | null;
-  labelWarning?: string;
-  status: 'scored' | 'failed';
-  score?: BatchScore;
-  code?: string;
-  reason?: string;
-  ms: number;
-}
+export type { BatchJob, BatchJobRow, BatchScore } from './batchJobRecord';
 
 async function guarded<T>(doing: string, work: (db: IDBPDatabase<CaseDb>) => Promise<T>): Promise<T> {
   try {

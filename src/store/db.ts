@@ -1,10 +1,10 @@
 // The one IndexedDB database (`lus-signs`): its schema, versioned migrations, and the one shared connection
 // every store module uses; `blocked` and `blocking` (versionchange) are handled here and nowhere else.
 
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { BatchJob, BatchJobRow } from './batchJobs';
-import type { CaseRecord, LibrarySettings, RescoreJob } from './caseRecord';
+import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { CaseRecord } from './caseRecord';
 import { legacyBatchDbName, moveLegacyBatchProgress } from './legacyBatchDb';
+import type { CaseDb } from './schema';
 import {
   BLOCKED_MESSAGE,
   NEWER_VERSION_MESSAGE,
@@ -19,19 +19,7 @@ export const DB_NAME = 'lus-signs';
 /** Bump with a new entry in MIGRATIONS; never edit a migration that has shipped. */
 export const DB_VERSION = 4;
 
-export interface CaseDb extends DBSchema {
-  cases: {
-    key: string;
-    value: CaseRecord;
-    indexes: { 'by-created': number; 'by-exam': string; 'by-updated': number; 'by-kind': string };
-  };
-  settings: { key: string; value: LibrarySettings[keyof LibrarySettings] };
-  jobs: { key: string; value: RescoreJob };
-  /** Batch-scoring runs over a chosen folder (v3; before, in the database `lus-signs-batch`). */
-  batchJobs: { key: string; value: BatchJob; indexes: { 'by-updated': number } };
-  /** Their scored and unreadable files, keyed by run and path. */
-  batchRows: { key: [string, string]; value: BatchJobRow; indexes: { 'by-job': string } };
-}
+export type { CaseDb };
 
 type UpgradeTx = IDBPTransaction<CaseDb, StoreNames<CaseDb>[], 'versionchange'>;
 type Migration = (db: IDBPDatabase<CaseDb>, tx: UpgradeTx) => Promise<void> | void;

@@ -4,8 +4,8 @@
 // a device that skipped versions still carries its batch progress forward.
 
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BatchJob, BatchJobRow } from './batchJobs';
-import type { CaseDb } from './db';
+import type { BatchJob, BatchJobRow } from './batchJobRecord';
+import type { CaseDb } from './schema';
 import { reportStorageProblem } from './storageProblem';
 
 /** The old database's only schema (v1), as it shipped. */
