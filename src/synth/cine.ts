@@ -2,7 +2,8 @@
 import type { GreyImage, Rect } from '../core/frame/index.ts';
 import { createBeamGrid } from './geometry.ts';
 import { drawScatterers } from './formation.ts';
-import { phantomParamsFor, renderPhantom, type Phantom, type PhantomOptions } from './index.ts';
+import { phantomParamsFor, renderPhantom } from './phantom.ts';
+import type { Phantom, PhantomOptions } from './phantomTypes.ts';
 import type { PhantomParams } from './params.ts';
 import { Random } from './random.ts';
 

@@ -1,7 +1,7 @@
 // Fake scanner screen: menus, patient banner, measurement text and thumbnails around the ultrasound image.
 import type { Rect } from '../core/frame/index.ts';
 import { drawText, fillRect, GLYPH_HEIGHT } from './font.ts';
-import type { Phantom, PhantomMasks } from './index.ts';
+import type { Phantom, PhantomMasks } from './phantomTypes.ts';
 import type { PhantomParams } from './params.ts';
 
 function paste(
