@@ -9,7 +9,8 @@ from .errors import (
     UnsupportedArchitectureError,
     UnsupportedLayerError,
 )
-from .resnet import ARCHITECTURES, build_resnet, fold_resnet, folded_forward
+from .graph import folded_forward
+from .resnet import ARCHITECTURES, build_resnet, fold_resnet
 from .tfjs import SIGN_CLASSES, ExportResult, ModelDescription, export_tfjs, parse_input_size
 from .weights import QUANTIZATIONS, round_trip
 

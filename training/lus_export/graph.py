@@ -1,4 +1,4 @@
-"""Turns a folded ResNet into TF.js graph-model nodes (NodeDef JSON) and the weights they name."""
+"""Turns a folded ResNet into TF.js graph-model nodes (NodeDef JSON) and the weights they name, and runs those weights in PyTorch as the reference."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections import OrderedDict
 from typing import Dict, List, Tuple
 
 import numpy as np
+import torch
 
 from .resnet import FoldedConv, FoldedResNet
 
@@ -172,3 +173,43 @@ def build_graph(folded: FoldedResNet, height: int, width: int, features: bool) -
     logits = g.op("logits", "BiasAdd", [mm, bias], {"T": DT_FLOAT, "data_format": _s("NHWC")})
     g.op(PROBS_NAME, "Softmax", [logits], {"T": DT_FLOAT})
     return g.nodes, g.consts, outputs
+
+
+@torch.no_grad()
+def folded_forward(
+    folded: FoldedResNet, x_nchw: torch.Tensor, tensors: dict | None = None, features: bool = False
+) -> torch.Tensor | tuple:
+    """Runs the folded network in PyTorch (NCHW; float32, or float64 for a float64 x) with per-name weights.
+
+    tensors maps graph weight names ("<conv>/kernel" as HWIO, "<conv>/bias", "classifier/kernel" as [in, out],
+    "classifier/bias") to numpy arrays: pass the dequantised weights to see what a float16 or uint8 export
+    computes, without TF.js. Without tensors the float32 cast of the folded weights is used.
+    """
+    if tensors is None:
+        tensors = weight_tensors(folded)
+
+    dtype = x_nchw.dtype if x_nchw.dtype == torch.float64 else torch.float32
+
+    def weight(name: str, transpose=None) -> torch.Tensor:
+        array = tensors[name] if transpose is None else tensors[name].transpose(*transpose)
+        return torch.from_numpy(np.ascontiguousarray(array)).to(dtype)
+
+    def conv(x, c: FoldedConv):
+        k = weight(f"{c.name}/kernel", (3, 2, 0, 1))
+        b = weight(f"{c.name}/bias")
+        y = torch.nn.functional.conv2d(x, k, b, stride=c.stride, padding=c.padding, dilation=c.dilation)
+        return torch.relu(y) if c.relu else y
+
+    x = conv(x_nchw.to(dtype), folded.stem)
+    x = torch.nn.functional.max_pool2d(x, folded.pool_kernel, folded.pool_stride, folded.pool_padding)
+    for block in folded.blocks:
+        y = x
+        for c in block.convs:
+            y = conv(y, c)
+        shortcut = conv(x, block.downsample) if block.downsample is not None else x
+        x = torch.relu(y + shortcut)
+    pooled = x.mean(dim=(2, 3))
+    probs = torch.softmax(pooled @ weight("classifier/kernel") + weight("classifier/bias"), dim=1)
+    if features:
+        return probs, x, pooled
+    return probs

@@ -22,7 +22,8 @@ from torch import nn
 from . import graph as graph_mod
 from .errors import ExportError, ParityError
 from .graph_check import run_graph, weights_from_manifest
-from .resnet import FoldedResNet, fold_resnet, folded_forward
+from .graph import folded_forward
+from .resnet import FoldedResNet, fold_resnet
 from .weights import QUANTIZATIONS, SHARD_BYTES, encode, shard
 
 EXPORTER_NAME = "lus-signs exporter 1"
