@@ -19,7 +19,7 @@ test('a dropped PNG gets four probabilities that sum to 1, with the backend name
   await expect(page.getByTestId('safety-line')).toContainText('do not exclude pneumothorax');
 });
 
-test('with no forcing, the software GPU is skipped and WASM is chosen', async ({ page }) => {
+test('with no forcing, the software GPU is skipped and WASM is chosen', { tag: '@gpu' }, async ({ page }) => {
   await openApp(page);
   await expect(page.getByTestId('backend')).toHaveText('WASM');
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -27,21 +27,25 @@ test('with no forcing, the software GPU is skipped and WASM is chosen', async ({
   await expect(page.getByTestId('probe-webgl')).toContainText(/software only|no/);
 });
 
-test('forcing webgpu, webgl and wasm gives the same probabilities within 1e-3', async ({ page }) => {
-  const results: Record<string, Record<string, number>> = {};
-  for (const backend of ['wasm', 'webgl', 'webgpu']) {
-    await openApp(page, { backend });
-    await expect(page.getByTestId('backend')).toHaveText(backend.toUpperCase());
-    await dropFile(page, frame('scan-2.png'));
-    results[backend] = await readProbabilities(page);
-    await expect(page.getByTestId('result-backend')).toHaveText(backend.toUpperCase());
-  }
-  for (const backend of ['webgl', 'webgpu']) {
-    for (const id of Object.keys(results.wasm!)) {
-      expect(Math.abs(results[backend]![id]! - results.wasm![id]!), `${backend} ${id}`).toBeLessThan(1e-3);
+test(
+  'forcing webgpu, webgl and wasm gives the same probabilities within 1e-3',
+  { tag: '@gpu' },
+  async ({ page }) => {
+    const results: Record<string, Record<string, number>> = {};
+    for (const backend of ['wasm', 'webgl', 'webgpu']) {
+      await openApp(page, { backend });
+      await expect(page.getByTestId('backend')).toHaveText(backend.toUpperCase());
+      await dropFile(page, frame('scan-2.png'));
+      results[backend] = await readProbabilities(page);
+      await expect(page.getByTestId('result-backend')).toHaveText(backend.toUpperCase());
     }
-  }
-});
+    for (const backend of ['webgl', 'webgpu']) {
+      for (const id of Object.keys(results.wasm!)) {
+        expect(Math.abs(results[backend]![id]! - results.wasm![id]!), `${backend} ${id}`).toBeLessThan(1e-3);
+      }
+    }
+  },
+);
 
 const badInputs: Array<[string, RegExp]> = [
   ['empty.png', /empty \(0 bytes\)/],

@@ -35,7 +35,9 @@ const CASES = [
 ];
 
 for (const { file, title, backend } of CASES) {
-  test(`${title} matches PyTorch on ${backend}`, async ({ page }) => {
+  // Only the GPU backends need the software GPU (project `gpu`).
+  const tag = backend === 'wasm' ? [] : ['@gpu'];
+  test(`${title} matches PyTorch on ${backend}`, { tag }, async ({ page }) => {
     // Software GPUs (SwiftShader) compile and run a ResNet slowly; WASM takes seconds.
     test.setTimeout(backend === 'wasm' ? 120_000 : 360_000);
     const goldenPath = join(PARITY, file);
