@@ -38,6 +38,12 @@ const MEASURED_BOUNDS: Record<
     float16: { maxAbsDiff: 0.01, minTop1: 1 },
     uint8: { maxAbsDiff: 0.35, minTop1: 0.8 },
   },
+  // One bottleneck a stage, dilated: measured PyTorch-simulated 1.5e-3 (float16) and 0.14 with 30 of 32
+  // top-1 kept (uint8).
+  'resnet14-64-dilated': {
+    float16: { maxAbsDiff: 0.01, minTop1: 1 },
+    uint8: { maxAbsDiff: 0.3, minTop1: 0.85 },
+  },
   'resnet152-224': {
     float16: { maxAbsDiff: 0.015, minTop1: 1 },
     uint8: { maxAbsDiff: 0.7, minTop1: 0.93 },

@@ -19,6 +19,9 @@ ARCHITECTURES = {
     "resnet50": ("bottleneck", [3, 4, 6, 3]),
     "resnet101": ("bottleneck", [3, 4, 23, 3]),
     "resnet152": ("bottleneck", [3, 8, 36, 3]),
+    # Not one of torchvision's named nets but built from its parts: one bottleneck a stage, the smallest net
+    # with every layer kind of ResNet50-152. The parity tests run it where each layer costs (software GPUs).
+    "resnet14": ("bottleneck", [1, 1, 1, 1]),
 }
 
 SUPPORTED_TEXT = ", ".join(ARCHITECTURES)
@@ -77,10 +80,15 @@ def build_resnet(architecture: str, num_classes: int, dilate_last_stage: bool = 
     if dilate_last_stage and ARCHITECTURES[architecture][0] != "bottleneck":
         raise UnsupportedArchitectureError(
             f"{architecture} uses BasicBlock, which torchvision cannot dilate; dilate_last_stage needs a "
-            "ResNet50 or deeper"
+            "bottleneck ResNet (resnet14, ResNet50 or deeper)"
         )
+    dilation = [False, False, dilate_last_stage]
+    if not hasattr(tv_resnet, architecture):
+        kind, counts = ARCHITECTURES[architecture]
+        block = tv_resnet.Bottleneck if kind == "bottleneck" else tv_resnet.BasicBlock
+        return tv_resnet.ResNet(block, counts, num_classes=num_classes, replace_stride_with_dilation=dilation)
     return getattr(tv_resnet, architecture)(
-        weights=None, num_classes=num_classes, replace_stride_with_dilation=[False, False, dilate_last_stage]
+        weights=None, num_classes=num_classes, replace_stride_with_dilation=dilation
     )
 
 
