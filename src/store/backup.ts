@@ -208,6 +208,11 @@ function clipFault(v: unknown, short: string): string | null {
   )
     return `case ${short} does not name its clip frames`;
   if (v.technical !== null && !isObj(v.technical)) return `case ${short} has damaged technical tags`;
+  if (
+    v.sourceHash !== undefined &&
+    !(typeof v.sourceHash === 'string' && /^[0-9a-f]{64}$/.test(v.sourceHash))
+  )
+    return `case ${short} has a damaged clip file fingerprint`;
   return null;
 }
 

@@ -128,6 +128,12 @@ export interface StoredClip {
   frames: StoredClipFrame[];
   /** DICOM only: the parser's technical allow-list (scanner, transducer, regions); nothing else of the header. */
   technical: DicomTechnicalTags | null;
+  /**
+   * SHA-256 (hex) of the file the clip was read from (absent for a recorded clip and for cases saved before
+   * it was kept). A browser samples a video at the frame rate it measures while playing, and a busy device
+   * can measure another rate on the next read: the same file saved again is still the same case.
+   */
+  sourceHash?: string;
 }
 
 export interface CaseRecord {

@@ -14,7 +14,9 @@ import {
   type RescoreJob,
   type StoredPrediction,
 } from './caseRecord';
+import type { IDBPIndex } from 'idb';
 import { caseDb, closeCaseDb } from './db';
+import type { CaseDb } from './schema';
 import { sha256Hex } from './hash';
 import {
   StorageError,
@@ -105,6 +107,33 @@ export async function caseIdOf(input: Pick<NewCase, 'image' | 'clip'>): Promise<
   return sha256Hex(input.clip ? await clipContentBytes(input.clip) : input.image);
 }
 
+/** The clip case read from the file with this hash, if one is stored. */
+async function clipCaseFromFile<Mode extends IDBTransactionMode>(
+  byKind: IDBPIndex<CaseDb, ['cases'], 'cases', 'by-kind', Mode>,
+  sourceHash: string,
+): Promise<CaseRecord | undefined> {
+  let cursor = await byKind.openCursor('clip');
+  while (cursor) {
+    if (cursor.value.clip?.sourceHash === sourceHash) return cursor.value;
+    cursor = await cursor.continue();
+  }
+  return undefined;
+}
+
+/**
+ * The id under which this case is already stored, if it is: the same image or clip frames, or a clip read
+ * from the same file (whose frames a busy device may have sampled at other times).
+ */
+export async function storedCaseIdOf(input: Pick<NewCase, 'image' | 'clip'>): Promise<string | undefined> {
+  const id = await caseIdOf(input);
+  return read('look the case up', async () => {
+    const tx = (await caseDb()).transaction('cases');
+    if (await tx.store.getKey(id)) return id;
+    const hash = input.clip?.sourceHash;
+    return hash ? (await clipCaseFromFile(tx.store.index('by-kind'), hash))?.id : undefined;
+  });
+}
+
 /**
  * Stores a case. The id is the SHA-256 of the image bytes (of a clip's frames), computed before the
  * transaction opens (a transaction closes itself while it waits on anything that is not IndexedDB). Saving
@@ -122,7 +151,10 @@ export async function saveCase(input: NewCase, now = Date.now()): Promise<SaveOu
       const done = tx.done;
       done.catch(() => undefined); // observed below; keeps an abort from surfacing as unhandled first
       try {
-        const existing = await tx.store.get(id);
+        const sourceHash = input.clip?.sourceHash;
+        const existing =
+          (await tx.store.get(id)) ??
+          (sourceHash ? await clipCaseFromFile(tx.store.index('by-kind'), sourceHash) : undefined);
         const predictions = { ...existing?.predictions };
         if (input.prediction) {
           predictions[modelKey(input.prediction.modelId, input.prediction.modelVersion)] = input.prediction;

@@ -29,6 +29,8 @@ import {
   restoreCases,
   restoreDeletedCases,
   saveCase,
+  caseIdOf,
+  storedCaseIdOf,
   saveRescoreJob,
   saveSettings,
   sha256Hex,
@@ -485,6 +487,32 @@ describe('clip cases', () => {
       backend: 'wasm',
       modelVersion: '1.0.0',
     });
+  });
+
+  it('a clip read again from the same file is the same case, even when other frames were sampled', async () => {
+    const sourceHash = 'ab'.repeat(32);
+    const first = newClipCase(7);
+    first.clip!.sourceHash = sourceHash;
+    const { record } = await saveCase(first, 100);
+    // A busy device measured another frame rate on the second read: other frames, the same file.
+    const second = newClipCase(8, { label: 'consolidation', reader: 'CD' });
+    second.clip!.sourceHash = sourceHash;
+    expect(await caseIdOf(second)).not.toBe(record.id);
+    expect(await storedCaseIdOf(second)).toBe(record.id);
+    const again = await saveCase(second, 200);
+    expect(again.created).toBe(false);
+    expect(again.record.id).toBe(record.id);
+    expect(await countCases()).toBe(1);
+    expect(again.record.labelHistory.map((h) => h.to)).toEqual(['b_lines', 'consolidation']);
+    // The stored frames stay the first read's, so the id still fingerprints them.
+    const back = (await getCase(record.id))!;
+    expect(await bytesOf(back.clip!.frames[0]!.image)).toEqual(await bytesOf(first.clip!.frames[0]!.image));
+    // Another file with the same frames is still the same case (its frames say so); a third file is new.
+    const other = newClipCase(9);
+    other.clip!.sourceHash = 'cd'.repeat(32);
+    expect(await storedCaseIdOf(other)).toBeUndefined();
+    expect((await saveCase(other, 300)).created).toBe(true);
+    expect(await countCases()).toBe(2);
   });
 
   it('a clip that does not fit says how much room it needs, and the library is untouched', async () => {

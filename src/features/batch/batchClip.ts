@@ -22,6 +22,8 @@ export function clipKindOfName(fileName: string): ClipKind | null {
 }
 
 export interface ReadBatchClip {
+  /** The clip file as read (a saved case keeps its hash). */
+  file: Blob;
   decoded: ReadClip;
   readout: ClipReadout;
   results: Array<FrameResult | null>;
@@ -77,7 +79,7 @@ export async function readBatchClip(
     );
   }
   const readout = clipReadout(read.readings, clip.sampling, threshold);
-  return { decoded, readout, results: read.results, readings: read.readings };
+  return { file: blob, decoded, readout, results: read.results, readings: read.readings };
 }
 
 /** Scores one clip of the folder into its row; a clip that cannot be read is a failed row that says why. */
@@ -124,6 +126,7 @@ export function batchClipDraft(source: string, read: ReadBatchClip): ClipCaseDra
     frames: clip.frames,
     scanRegion: read.decoded.scanRegion,
     technical: read.decoded.technical,
+    sourceFile: read.file,
     readout: read.readout,
     results: read.results,
     by,

@@ -5,7 +5,7 @@ import type { InferenceClient } from '../../inference';
 import { splitFolderPath, type FolderFile } from '../../sources';
 import {
   addPredictions,
-  caseIdOf,
+  storedCaseIdOf,
   getCase,
   readSettings,
   type FolderLabelSource,
@@ -156,8 +156,9 @@ async function saveClipRow(
   const draft = batchClipDraft(`${folderName}/${row.path}`, read);
   if (!draft) throw new Error('none of its frames could be read');
   const parts: ClipCaseParts = await prepareClipCase(draft);
-  const id = await caseIdOf(parts);
-  if (await getCase(id)) {
+  // The same clip may have been sampled at other frames on an earlier read: its file says it is the same.
+  const id = await storedCaseIdOf(parts);
+  if (id) {
     if (parts.prediction) await addPredictions([{ caseId: id, prediction: parts.prediction }]);
     out.existing++;
     return;

@@ -169,11 +169,12 @@ export function ClipWorkspace({ file, kind, onProblem }: Props) {
       frames: clip.frames,
       scanRegion: decoded.scanRegion,
       technical: decoded.technical,
+      sourceFile: file,
       readout: done.readout,
       results: done.results,
       by,
     };
-  }, [decoded, done, by]);
+  }, [decoded, done, by, file]);
   const chosenResult = done?.results[chosen] ?? null;
   const explained = explainable(chosenResult);
   const chosenFrame = decoded?.clip.frames[chosen];

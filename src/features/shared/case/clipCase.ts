@@ -3,7 +3,7 @@
 import type { FrameResult, Rect, RgbaImage } from '../../../core';
 import type { ClipFrame, ClipReadout, ClipSampling } from '../../../core/clip';
 import type { DicomTechnicalTags } from '../../../core/dicom';
-import type { NewCase, StoredClip } from '../../../store';
+import { sha256Hex, type NewCase, type StoredClip } from '../../../store';
 import { clearestFrame, type ClipReadBy } from '../clip';
 import { THUMBNAIL_SIDE, canvasOf, draw, encode, fit } from './caseImage';
 import { predictionFromClipReadout } from './predictions';
@@ -30,6 +30,8 @@ export interface ClipCaseDraft {
   scanRegion: Rect | null;
   /** DICOM only: core/dicom's technical allow-list; never anything else from a header. */
   technical: DicomTechnicalTags | null;
+  /** The file the clip was read from (none for a recorded clip): only its hash is kept, never its bytes. */
+  sourceFile?: Blob;
   readout: ClipReadout;
   /** Each sampled frame's result, in the order of `frames` (null: unreadable). */
   results: ReadonlyArray<FrameResult | null>;
@@ -101,6 +103,9 @@ export async function prepareClipCase(draft: ClipCaseDraft): Promise<ClipCasePar
       sampling: draft.sampling,
       frames,
       technical: draft.technical,
+      ...(draft.sourceFile
+        ? { sourceHash: await sha256Hex(new Uint8Array(await draft.sourceFile.arrayBuffer())) }
+        : {}),
     },
   };
 }
