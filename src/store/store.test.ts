@@ -591,6 +591,14 @@ describe('clip cases', () => {
     const [restored] = await decodeBackup(withPatient, 'x.zip');
     expect(restored!.clip!.technical).toEqual(TECHNICAL);
     expect(JSON.stringify(restored)).not.toMatch(/Doe|MRN-123/);
+    // The clip file's fingerprint comes back as it was saved; a hand-edited one that is no SHA-256 is refused.
+    const hashed = { ...record, clip: { ...record.clip!, sourceHash: 'ef'.repeat(32) } };
+    const [kept] = await decodeBackup(await encodeBackup([hashed]), 'x.zip');
+    expect(kept!.clip!.sourceHash).toBe('ef'.repeat(32));
+    const forged = { ...record, clip: { ...record.clip!, sourceHash: 'Doe^Jane' } };
+    await expect(decodeBackup(await encodeBackup([forged]), 'x.zip')).rejects.toThrow(
+      /damaged clip file fingerprint/,
+    );
   });
 
   it('a backup without clips stays version 1, so an app from before clip cases still restores it', async () => {
