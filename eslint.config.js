@@ -41,7 +41,7 @@ const NODE_GLOBALS = [
  * Pure format libraries the core may use: they parse bytes into values and touch no DOM, storage or I/O
  * (DICOM with dicom-parser, its RLE codec, deflate with fflate), so the DICOM stage is not hand-written.
  */
-const PURE_PACKAGES = ['dicom-parser', 'dicom-rle', 'fflate'];
+const PURE_PACKAGES = ['dicom-parser', 'dicom-rle', 'fflate', 'mp4box'];
 const NO_PACKAGES = {
   regex: `^(?!(?:${PURE_PACKAGES.join('|')})$)[^.]`,
   message:

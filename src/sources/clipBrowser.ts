@@ -17,6 +17,8 @@ export const MAX_CLIP_SIDE = 1024;
 /** Without a way to measure it, a video's frame rate is taken as this (and the read-out says it is unknown). */
 const ASSUMED_FPS = 30;
 const METADATA_TIMEOUT_MS = 15_000;
+/** Larger videos are not read whole for their stated frame rate (it is measured instead): memory. */
+const MAX_PARSED_VIDEO_BYTES = 256 * 1024 * 1024;
 const SEEK_TIMEOUT_MS = 10_000;
 
 export interface ReadClip {
@@ -198,7 +200,14 @@ async function readVideoFile(
     if (!video.videoWidth || !video.videoHeight) throw noTrack(name, 'it holds sound only');
     const duration = await durationOf(video);
     if (!duration) throw noTrack(name, 'it has no length');
-    const measured = await measureFrameRate(video);
+    // The rate an MP4 or MOV states (mp4box, loaded only when a video is opened) is the same on every read; a rate measured while playing (WebM) can
+    // differ on a busy device, and then other frames are sampled.
+    const format = videoFormat(file, name);
+    const stated =
+      format === 'WebM video' || file.size > MAX_PARSED_VIDEO_BYTES
+        ? null
+        : (await import('../core/clip/mp4FrameRate')).mp4FrameRate(await file.arrayBuffer());
+    const measured = stated ?? (await measureFrameRate(video));
     const fps = measured ?? ASSUMED_FPS;
     const framesInClip = Math.max(1, Math.round(duration * fps));
     const limit = options.limit ?? MAX_CLIP_FRAMES;
@@ -223,7 +232,7 @@ async function readVideoFile(
     return {
       kind: 'video',
       clip: {
-        source: { kind: 'video', name, format: videoFormat(file, name) },
+        source: { kind: 'video', name, format },
         frameRate: measured,
         durationMs: duration * 1000,
         sampling: samplingFor(framesInClip, limit),
