@@ -200,8 +200,9 @@ async function readVideoFile(
     if (!video.videoWidth || !video.videoHeight) throw noTrack(name, 'it holds sound only');
     const duration = await durationOf(video);
     if (!duration) throw noTrack(name, 'it has no length');
-    // The rate an MP4 or MOV states (mp4box, loaded only when a video is opened) is the same on every read; a rate measured while playing (WebM) can
-    // differ on a busy device, and then other frames are sampled.
+    // The rate an MP4 or MOV states (mp4box, loaded only when a video is opened) is the same on every
+    // read; a rate measured while playing (WebM) can differ on a busy device, and then other frames are
+    // sampled.
     const format = videoFormat(file, name);
     const stated =
       format === 'WebM video' || file.size > MAX_PARSED_VIDEO_BYTES
