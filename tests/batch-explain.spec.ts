@@ -64,18 +64,18 @@ async function openBatchOnFolder(page: Page, name: string): Promise<void> {
   await openApp(page);
   await page.getByRole('button', { name: 'Batch', exact: true }).click();
   await expect(page.getByTestId('batch')).toBeVisible();
-  const files = FILES.map((path) => ({ path, bytes: Array.from(readFileSync(join(DIR, path))) }));
+  const files = FILES.map((path) => ({ path, base64: readFileSync(join(DIR, path)).toString('base64') }));
   await page.evaluate(
     async ({ name, files }) => {
       const root = await navigator.storage.getDirectory();
       await root.removeEntry(name, { recursive: true }).catch(() => undefined);
       const top = await root.getDirectoryHandle(name, { create: true });
-      for (const { path, bytes } of files) {
+      for (const { path, base64 } of files) {
         const parts = path.split('/');
         let dir = top;
         for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
         const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
-        await w.write(new Uint8Array(bytes));
+        await w.write(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
         await w.close();
       }
     },

@@ -189,13 +189,13 @@ test('picked folder: cancel, reload, resume skips what was done; a file deleted 
     const root = await navigator.storage.getDirectory();
     await root.removeEntry('ward-audit', { recursive: true }).catch(() => undefined);
     const top = await root.getDirectoryHandle('ward-audit', { create: true });
-    for (const { path, bytes } of files) {
+    for (const { path, base64 } of files) {
       const parts = path.split('/');
       let dir = top;
       for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
       const handle = await dir.getFileHandle(parts.at(-1)!, { create: true });
       const w = await handle.createWritable();
-      await w.write(new Uint8Array(bytes));
+      await w.write(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
       await w.close();
     }
   }, batchFolderFiles(folder));

@@ -15,11 +15,12 @@ const STORED_P_B_LINES = 0.7;
 let folder: BatchFolder;
 let cases: CaseRecord[];
 
-/** A record as the page can receive it: images as bytes. */
+/** A record as the page can receive it: images as base64 (an array of numbers is slow to pass). */
 type PageCase = Omit<CaseRecord, 'image' | 'thumbnail'> & {
-  image: { type: string; bytes: number[] };
-  thumbnail: { type: string; bytes: number[] };
+  image: { type: string; base64: string };
+  thumbnail: { type: string; base64: string };
 };
+const base64Of = async (blob: Blob) => Buffer.from(await blob.arrayBuffer()).toString('base64');
 
 test.beforeAll(async () => {
   folder = writeBatchFolder('upgrade-audit');
@@ -73,11 +74,8 @@ test('cases, batch progress in the old batch database and an imported model all 
   const pageCases: PageCase[] = await Promise.all(
     cases.map(async (c) => ({
       ...c,
-      image: { type: c.image.type, bytes: Array.from(new Uint8Array(await c.image.arrayBuffer())) },
-      thumbnail: {
-        type: c.thumbnail.type,
-        bytes: Array.from(new Uint8Array(await c.thumbnail.arrayBuffer())),
-      },
+      image: { type: c.image.type, base64: await base64Of(c.image) },
+      thumbnail: { type: c.thumbnail.type, base64: await base64Of(c.thumbnail) },
     })),
   );
   const modelJson = JSON.parse(readFileSync(join(FIXTURE, 'model.json'), 'utf8')) as {
@@ -101,6 +99,7 @@ test('cases, batch progress in the old batch database and an imported model all 
           tx.oncomplete = () => resolve();
           tx.onerror = tx.onabort = () => reject(tx.error);
         });
+      const bytes = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const root = await navigator.storage.getDirectory();
       const writeFile = async (dir: FileSystemDirectoryHandle, path: string, data: Uint8Array | string) => {
         const parts = path.split('/');
@@ -112,12 +111,12 @@ test('cases, batch progress in the old batch database and an imported model all 
 
       // The folder the interrupted batch was scoring.
       const folder = await root.getDirectoryHandle('ward-audit', { create: true });
-      for (const f of files) await writeFile(folder, f.path, new Uint8Array(f.bytes));
+      for (const f of files) await writeFile(folder, f.path, bytes(f.base64));
 
       // A hospital's model imported into the origin-private file system, as saveImportedModel leaves it.
       const models = await root.getDirectoryHandle('imported-models', { create: true });
       const modelDir = await models.getDirectoryHandle('hospital-test@2.0.0', { create: true });
-      await writeFile(modelDir, 'group1-shard1of1.bin', new Uint8Array(model.shard));
+      await writeFile(modelDir, 'group1-shard1of1.bin', bytes(model.shard));
       await writeFile(modelDir, 'model.json', model.json);
 
       // The case library at schema v2 (cases by creation, exam and update time; settings; jobs).
@@ -136,8 +135,8 @@ test('cases, batch progress in the old batch database and an imported model all 
       for (const c of cases) {
         tx.objectStore('cases').put({
           ...c,
-          image: new Blob([new Uint8Array(c.image.bytes)], { type: c.image.type }),
-          thumbnail: new Blob([new Uint8Array(c.thumbnail.bytes)], { type: c.thumbnail.type }),
+          image: new Blob([bytes(c.image.base64)], { type: c.image.type }),
+          thumbnail: new Blob([bytes(c.thumbnail.base64)], { type: c.thumbnail.type }),
         });
       }
       tx.objectStore('settings').put(true, 'keepFullFrame');
@@ -148,7 +147,7 @@ test('cases, batch progress in the old batch database and an imported model all 
       // The batch progress in its own database, as batchJobs.ts kept it before v3: a cancelled run over
       // "ward-audit" with the first frames scored (each stored with the size and time of its file).
       const frames = files
-        .filter((f) => f.path.endsWith('.png') && f.bytes.length > 0)
+        .filter((f) => f.path.endsWith('.png') && f.base64.length > 0)
         .slice(0, scoredBefore);
       const rows = [];
       for (const f of frames) {
@@ -205,7 +204,7 @@ test('cases, batch progress in the old batch database and an imported model all 
       files: batchFolderFiles(folder),
       model: {
         json: JSON.stringify(modelJson),
-        shard: Array.from(readFileSync(join(FIXTURE, 'group1-shard1of1.bin'))),
+        shard: readFileSync(join(FIXTURE, 'group1-shard1of1.bin')).toString('base64'),
       },
       scoredBefore: SCORED_BEFORE,
       pBLines: STORED_P_B_LINES,

@@ -63,12 +63,15 @@ export function writeBatchFolder(name = 'ward-audit'): BatchFolder {
   return { root, frames };
 }
 
-/** A copy of the folder's files as {path, bytes}, for filling an OPFS directory in the browser. */
-export function batchFolderFiles(folder: BatchFolder): Array<{ path: string; bytes: number[] }> {
+/**
+ * A copy of the folder's files as {path, base64}, for filling an OPFS directory in the browser (base64: an
+ * array of numbers costs Playwright a validation step per byte).
+ */
+export function batchFolderFiles(folder: BatchFolder): Array<{ path: string; base64: string }> {
   const paths = [
     ...folder.frames.map((f) => f.path),
     ...Object.keys(BAD_FILES),
     ...Object.keys(SKIPPED_FILES),
   ];
-  return paths.map((path) => ({ path, bytes: Array.from(readFileSync(join(folder.root, path))) }));
+  return paths.map((path) => ({ path, base64: readFileSync(join(folder.root, path)).toString('base64') }));
 }
