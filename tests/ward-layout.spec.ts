@@ -1,5 +1,5 @@
 // On a ward tablet (portrait and landscape) and a phone, the answer is on screen as soon as a frame is read,
-// without scrolling, and the header stays one compact row.
+// without scrolling, and the header stays one compact row with every tab in sight on a tablet.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import { FRAMES } from './helpers/fixtures';
@@ -7,8 +7,9 @@ import { dropFile, expectOnScreen, expectOneRowHeader, openApp } from './helpers
 import { fakeCamera, liveRoi, openCapture, baseLaunch, startCapture } from './helpers/capture';
 import { signClip } from './helpers/captureClips';
 
+// 768×1024 is the narrowest and shortest common tablet in portrait.
 const SIZES = [
-  { width: 820, height: 1180, name: 'portrait tablet' },
+  { width: 768, height: 1024, name: 'portrait tablet' },
   { width: 1180, height: 820, name: 'landscape tablet' },
   { width: 390, height: 844, name: 'phone' },
 ];

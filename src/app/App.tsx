@@ -47,7 +47,8 @@ function ModelBadge() {
           data-testid="test-model-flag"
           title="Test model: its answers mean nothing"
         >
-          TEST MODEL<span className="flag-detail">: answers mean nothing</span>
+          TEST<span className="flag-model"> MODEL</span>
+          <span className="flag-detail">: answers mean nothing</span>
         </span>
       )}
     </div>

@@ -60,16 +60,33 @@ export async function expectOnScreen(page: Page, testId: string): Promise<void> 
   );
 }
 
-/** The header is one row: every tab and the model badge sit side by side, no taller than one tab and a margin. */
+/**
+ * The header is one row: every tab and the model badge sit side by side, no taller than one tab and a margin.
+ * From a tablet in portrait (768 px) up, every tab is wholly in sight too (none hidden in the sideways strip).
+ */
 export async function expectOneRowHeader(page: Page): Promise<void> {
+  const viewport = page.viewportSize()!;
   const header = (await page.locator('.app-header').boundingBox())!;
   const tabs = page.locator('.app-header .tab');
+  await expect(tabs).toHaveCount(6);
   const first = (await tabs.first().boundingBox())!;
   for (const tab of await tabs.all()) {
-    const box = await tab.boundingBox();
-    if (box) expect(Math.abs(box.y - first.y), 'tabs on one row').toBeLessThan(2);
+    const box = (await tab.boundingBox())!;
+    const name = await tab.textContent();
+    expect(Math.abs(box.y - first.y), 'tabs on one row').toBeLessThan(2);
+    expect(box.height, `${name} is a large target`).toBeGreaterThanOrEqual(44);
+    if (viewport.width >= 768) {
+      expect(box.x, `${name} left`).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, `${name} right`).toBeLessThanOrEqual(viewport.width);
+    }
+  }
+  if (viewport.width >= 768) {
+    const strip = page.locator('.app-header .tabs');
+    const hides = await strip.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+    expect(hides, 'the tab strip hides none of its tabs').toBe(false);
   }
   const badge = (await page.getByTestId('model-badge').boundingBox())!;
   expect(badge.y + badge.height, 'badge inside the header row').toBeLessThanOrEqual(header.y + header.height);
+  expect(badge.x + badge.width, 'badge inside the window').toBeLessThanOrEqual(viewport.width + 1);
   expect(header.height, 'header height').toBeLessThanOrEqual(first.height + 24);
 }
