@@ -38,9 +38,9 @@ const MEASURED_BOUNDS: Record<
     float16: { maxAbsDiff: 0.01, minTop1: 1 },
     uint8: { maxAbsDiff: 0.35, minTop1: 0.8 },
   },
-  // One bottleneck a stage, dilated: measured PyTorch-simulated 1.5e-3 (float16) and 0.14 with 30 of 32
-  // top-1 kept (uint8).
-  'resnet14-64-dilated': {
+  // One bottleneck a stage and two in the last, dilated: measured PyTorch-simulated 3.8e-3 (float16) and
+  // 0.22 with 30 of 32 top-1 kept (uint8).
+  'resnet17-64-dilated': {
     float16: { maxAbsDiff: 0.01, minTop1: 1 },
     uint8: { maxAbsDiff: 0.3, minTop1: 0.85 },
   },

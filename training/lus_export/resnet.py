@@ -19,9 +19,11 @@ ARCHITECTURES = {
     "resnet50": ("bottleneck", [3, 4, 6, 3]),
     "resnet101": ("bottleneck", [3, 4, 23, 3]),
     "resnet152": ("bottleneck", [3, 8, 36, 3]),
-    # Not one of torchvision's named nets but built from its parts: one bottleneck a stage, the smallest net
-    # with every layer kind of ResNet50-152. The parity tests run it where each layer costs (software GPUs).
-    "resnet14": ("bottleneck", [1, 1, 1, 1]),
+    # Not one of torchvision's named nets but built from its parts: one bottleneck a stage and two in the last,
+    # the smallest net with every layer kind of ResNet50-152 (dilated, its last stage's second block is the
+    # one with a dilated 3x3: torchvision keeps a stage's first block undilated). The parity tests run it
+    # where each layer costs (software GPUs).
+    "resnet17": ("bottleneck", [1, 1, 1, 2]),
 }
 
 SUPPORTED_TEXT = ", ".join(ARCHITECTURES)
@@ -80,7 +82,7 @@ def build_resnet(architecture: str, num_classes: int, dilate_last_stage: bool = 
     if dilate_last_stage and ARCHITECTURES[architecture][0] != "bottleneck":
         raise UnsupportedArchitectureError(
             f"{architecture} uses BasicBlock, which torchvision cannot dilate; dilate_last_stage needs a "
-            "bottleneck ResNet (resnet14, ResNet50 or deeper)"
+            "bottleneck ResNet (resnet17, ResNet50 or deeper)"
         )
     dilation = [False, False, dilate_last_stage]
     if not hasattr(tv_resnet, architecture):
