@@ -1,6 +1,6 @@
 // Adapt to this site: re-fit the head on the library's reader-labelled cases, show held-out before/after, adopt or share on consent, revert.
 
-import { useState, type SyntheticEvent } from 'react';
+import { useRef, useState, type SyntheticEvent } from 'react';
 import { activeModel, useInference } from '../../app/InferenceContext';
 import { IMPORTED_PREFIX, bundledModelUrl, rememberModelChoice } from '../../app/modelRegistry';
 import { headSummary, type AdaptationCase, type SiteAdaptation } from '../../core/adapt';
@@ -18,6 +18,9 @@ import { frameFor } from './rescoreCases';
 
 /** Frames per worker call while features are read: Cancel-free but short enough to show progress. */
 const FEATURE_BATCH = 8;
+
+/** A case's features are those of its current version under one model. */
+const readKey = (model: string, c: CaseRecord) => `${model}|${c.id}|${c.updated}`;
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
 
@@ -84,6 +87,12 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
   const [result, setResult] = useState<SiteAdaptation | null>(null);
   /** Cases whose features needed a model run in the last measurement (0 on a second fit). */
   const [featureRuns, setFeatureRuns] = useState(0);
+  /**
+   * Features this panel has read, by model, case and case version: stored with the case too, but the case
+   * list reloads after the store is written, and a second measurement pressed before it has reloaded would
+   * otherwise run the model on every case again.
+   */
+  const readHere = useRef(new Map<string, Float32Array | 'refused'>());
   const [open, setOpen] = useState(false);
   const toggle = (e: SyntheticEvent<HTMLDetailsElement>) => setOpen(e.currentTarget.open);
   const [site, setSite] = useState('');
@@ -115,18 +124,19 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
     setMessage(null);
     setResult(null);
     try {
-      const need = usable.filter(({ c }) => {
-        const p = c.predictions[key];
-        return !(p?.status === 'scored' && p.features) && p?.status !== 'refused';
-      });
-      setFeatureRuns(need.length);
       const features = new Map<string, Float32Array>();
       const refused = new Set<string>();
-      for (const { c } of usable) {
+      const need: typeof usable = [];
+      for (const u of usable) {
+        const { c } = u;
         const p = c.predictions[key];
+        const here = readHere.current.get(readKey(key, c));
         if (p?.status === 'scored' && p.features) features.set(c.id, p.features);
-        else if (p?.status === 'refused') refused.add(c.id);
+        else if (p?.status === 'refused' || here === 'refused') refused.add(c.id);
+        else if (here) features.set(c.id, here);
+        else need.push(u);
       }
+      setFeatureRuns(need.length);
       for (let i = 0; i < need.length; i += FEATURE_BATCH) {
         const chunk = need.slice(i, i + FEATURE_BATCH);
         setBusy(`Reading features: ${i} of ${need.length} cases…`);
@@ -143,6 +153,7 @@ export function SiteAdaptPanel({ cases }: { cases: readonly CaseRecord[] }) {
           stored.push({ caseId: c.id, prediction });
           if (prediction.status === 'scored' && prediction.features) features.set(c.id, prediction.features);
           else refused.add(c.id);
+          readHere.current.set(readKey(key, c), features.get(c.id) ?? 'refused');
         });
         // Kept with the case's prediction: a second fit costs no model run.
         await addPredictions(stored);
