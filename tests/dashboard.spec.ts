@@ -1,5 +1,6 @@
 // The dashboard end to end: its numbers equal the unit-tested metrics for the same cases; matrix cells open their cases.
 import { expect, test, type Page } from '@playwright/test';
+import { openApp } from './helpers/app';
 import {
   CLASS_IDS,
   coverageText,
@@ -164,4 +165,26 @@ test('filters by exam, zone and date recompute every number; print hides the con
   await expect(page.locator('.app-header')).toBeHidden();
   await expect(page.getByTestId('dash-model-a')).toBeHidden();
   await expect(page.getByTestId('a-table1')).toBeVisible();
+});
+
+test('a dashboard whose code cannot be fetched says so in its place; the other screens keep working, and "Try again" opens it', async ({
+  page,
+}) => {
+  await openApp(page);
+  // The dashboard's code is a chunk of its own, fetched when the screen is first opened.
+  let blocked = true;
+  await page.route(/\/assets\/dashboard-[^/]*\.js$/, (route) => (blocked ? route.abort() : route.continue()));
+  await openTab(page, 'Dashboard');
+  const failed = page.getByTestId('screen-error');
+  await expect(failed).toContainText('This screen could not be opened');
+  await expect(page.getByTestId('safety-line')).toBeVisible();
+  await openTab(page, 'Classify');
+  await expect(failed).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Choose a frame or clip' })).toBeVisible();
+  await openTab(page, 'Dashboard');
+  await expect(failed).toBeVisible();
+  blocked = false;
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { name: 'How well the model agrees with you' })).toBeVisible();
+  await expect(failed).toHaveCount(0);
 });

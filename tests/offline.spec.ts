@@ -18,6 +18,10 @@ test('after "Ready offline", the app reloads and classifies with the network off
   await dropFile(page, join(FRAMES, 'scan-2.png'));
   const p = await readProbabilities(page);
   expect(Object.values(p).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+  // The dashboard's code loads when it is first opened: offline it comes from the cache too.
+  await page.getByRole('button', { name: 'Dashboard', exact: true }).click();
+  await expect(page.getByTestId('dashboard')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'How well the model agrees with you' })).toBeVisible();
   await context.setOffline(false);
 });
 

@@ -1,6 +1,7 @@
 // The app shell: header with the active model and backend, screen navigation, and the fixed safety line.
 
 import { lazy, Suspense, useState } from 'react';
+import { ErrorBoundary, type FallbackProps } from 'react-error-boundary';
 import { BatchResumeBanner, BatchScreen } from '../features/batch';
 import { CaptureScreen } from '../features/capture';
 import { CasesScreen, StorageBanner } from '../features/cases';
@@ -11,9 +12,7 @@ import { InferenceProvider, activeModel, useInference } from './InferenceContext
 
 // The dashboard's charts (recharts) are a third of the start-up script: loaded when the screen is first
 // opened (precached for offline use like every other chunk), so the app starts sooner on a ward tablet.
-const DashboardScreen = lazy(() =>
-  import('../features/dashboard').then((m) => ({ default: m.DashboardScreen })),
-);
+const loadDashboard = () => import('../features/dashboard').then((m) => ({ default: m.DashboardScreen }));
 
 type Screen = 'classify' | 'capture' | 'batch' | 'cases' | 'dashboard' | 'settings';
 
@@ -60,8 +59,29 @@ function ModelBadge() {
   );
 }
 
+/**
+ * A screen that fails (a code chunk that cannot be fetched, a render error) says so in its own place: the
+ * header, the other screens and the safety line keep working, and nothing stored is touched.
+ */
+function ScreenFailed({ error, resetErrorBoundary }: FallbackProps) {
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div className="banner error" role="alert" data-testid="screen-error">
+      <p>
+        This screen could not be opened ({message}). The other screens still work; reload the app if it
+        happens again.
+      </p>
+      <button type="button" className="button" onClick={resetErrorBoundary}>
+        Try again
+      </button>
+    </div>
+  );
+}
+
 function Shell() {
   const [screen, setScreen] = useState<Screen>('classify');
+  // React keeps a lazy screen's failed load for good: "Try again" makes a new one, which fetches again.
+  const [DashboardScreen, setDashboardScreen] = useState(() => lazy(loadDashboard));
   const { status } = useInference();
   return (
     <div className="app">
@@ -91,21 +111,27 @@ function Shell() {
       {screen !== 'batch' && <BatchResumeBanner onOpenBatch={() => setScreen('batch')} />}
       <HomeScreenHint />
       <main className="app-main">
-        {screen === 'classify' ? (
-          <ClassifyScreen />
-        ) : screen === 'capture' ? (
-          <CaptureScreen />
-        ) : screen === 'batch' ? (
-          <BatchScreen />
-        ) : screen === 'cases' ? (
-          <CasesScreen />
-        ) : screen === 'dashboard' ? (
-          <Suspense fallback={<p className="muted">Loading the dashboard…</p>}>
-            <DashboardScreen />
-          </Suspense>
-        ) : (
-          <SettingsScreen />
-        )}
+        <ErrorBoundary
+          FallbackComponent={ScreenFailed}
+          resetKeys={[screen]}
+          onReset={() => setDashboardScreen(() => lazy(loadDashboard))}
+        >
+          {screen === 'classify' ? (
+            <ClassifyScreen />
+          ) : screen === 'capture' ? (
+            <CaptureScreen />
+          ) : screen === 'batch' ? (
+            <BatchScreen />
+          ) : screen === 'cases' ? (
+            <CasesScreen />
+          ) : screen === 'dashboard' ? (
+            <Suspense fallback={<p className="muted">Loading the dashboard…</p>}>
+              <DashboardScreen />
+            </Suspense>
+          ) : (
+            <SettingsScreen />
+          )}
+        </ErrorBoundary>
       </main>
       <footer className="safety-line" data-testid="safety-line">
         Decision support only, for trained users: confirm every sign yourself. A-lines alone do not exclude
