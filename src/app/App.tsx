@@ -10,8 +10,8 @@ import { SettingsScreen } from '../features/settings';
 import { HomeScreenHint, OfflineStatus } from '../pwa';
 import { InferenceProvider, activeModel, useInference } from './InferenceContext';
 
-// The dashboard and its charts (recharts) were half the start-up script (988 kB): loaded when the screen is first
-// opened (precached for offline use like every other chunk), so the app starts sooner on a ward tablet.
+// The dashboard and its charts (recharts) were half the start-up script (988 kB): loaded when the screen
+// is first opened (precached for offline use like every other chunk), so the app starts sooner on a tablet.
 const loadDashboard = () => import('../features/dashboard').then((m) => ({ default: m.DashboardScreen }));
 
 type Screen = 'classify' | 'capture' | 'batch' | 'cases' | 'dashboard' | 'settings';
