@@ -199,19 +199,27 @@ class TrainingSamples(torch.utils.data.Dataset):
         return torch.from_numpy(np.array(augment(img, rng))), torch.from_numpy(np.array(t, dtype=np.float32))
 
 
-def normalise_batch(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:
-    """uint8 (N, H, W) → float32 (N, 3, H, W) channels_last: to_input's arithmetic, done where the batch is."""
-    x = (images.float() / 255.0 - mean) / std
+def normalise_batch(images: torch.Tensor, mean: float, std: float, per_frame: bool = False) -> torch.Tensor:
+    """uint8 (N, H, W) → float32 (N, 3, H, W) channels_last: to_input's arithmetic, done where the batch is.
+    per_frame: each frame to zero mean and unit spread by its own statistics instead of the fixed mean and std,
+    so a dim, low-contrast scanner's frame reaches the network at the same level as a bright one's."""
+    x = images.float() / 255.0
+    if per_frame:
+        m = x.mean(dim=(1, 2), keepdim=True)
+        s = x.std(dim=(1, 2), keepdim=True)
+        return ((x - m) / (s + 1e-3))[:, None].expand(-1, 3, -1, -1).contiguous(memory_format=torch.channels_last)
+    x = (x - mean) / std
     return x[:, None].expand(-1, 3, -1, -1).contiguous(memory_format=torch.channels_last)
 
 
 @torch.no_grad()
-def predict(model: torch.nn.Module, images: np.ndarray, mean: float, std: float, flips: bool, batch: int = 64) -> np.ndarray:
+def predict(model: torch.nn.Module, images: np.ndarray, mean: float, std: float, flips: bool, batch: int = 64,
+            per_frame: bool = False) -> np.ndarray:
     model.eval()
     device = next(model.parameters()).device
     out = []
     for i in range(0, len(images), batch):
-        x = normalise_batch(torch.from_numpy(np.array(images[i : i + batch])).to(device), mean, std)
+        x = normalise_batch(torch.from_numpy(np.array(images[i : i + batch])).to(device), mean, std, per_frame)
         p = torch.softmax(model(x).float(), dim=1)
         if flips:  # the mirror image shows the same sign; averaging both halves a view's left-right bias
             p = 0.5 * (p + torch.softmax(model(torch.flip(x, dims=[3])).float(), dim=1))
@@ -269,6 +277,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--aug", choices=["basic", "scanner"], default="basic")
     ap.add_argument("--flips", action="store_true", help="test time: average each frame with its mirror image")
     ap.add_argument("--dilate", action="store_true", help="last stage dilated (the default model's 8x8 heat maps)")
+    ap.add_argument("--norm", choices=["global", "frame"], default="global",
+                    help="global: the fixed --mean/--std (the app's to_input); frame: each frame by its own mean and spread")
     ap.add_argument("--mean", type=float, default=0.16)
     ap.add_argument("--std", type=float, default=0.2)
     ap.add_argument("--seed", type=int, default=1)
@@ -335,6 +345,7 @@ def run(args: argparse.Namespace) -> dict:
                                                   "label_smoothing", "labels", "primary_weight", "aug", "flips",
                                                   "dilate", "seed", "phantom_share"]},
         "input": {"size": int((real or phantoms).images.shape[1]), "mean": args.mean, "std": args.std,
+                  "normalisation": "per-frame" if args.norm == "frame" else "fixed",
                   "colour": "grey-replicated", "aspect": "pad", "range": [0, 1]},
         "dilateLastStage": args.dilate,
         "data": {"realFrames": len(real) if real is not None else 0,
@@ -368,7 +379,7 @@ def run(args: argparse.Namespace) -> dict:
     last_ckpt = time.time()
     model.train()
     for images, t in loader:
-        x = normalise_batch(images.to(device, non_blocking=True), args.mean, args.std)
+        x = normalise_batch(images.to(device, non_blocking=True), args.mean, args.std, args.norm == "frame")
         t = t.to(device, non_blocking=True)
         t = t * (1 - args.label_smoothing) + args.label_smoothing / len(CLASSES)
         for g in opt.param_groups:
@@ -402,7 +413,7 @@ def run(args: argparse.Namespace) -> dict:
     if val is not None:
         # Scored both ways, so test-time flips are compared on the same trained weights.
         for flips in (False, True):
-            probs = predict(model, val.images, args.mean, args.std, flips)
+            probs = predict(model, val.images, args.mean, args.std, flips, per_frame=args.norm == "frame")
             scored = score_clips(probs, val, flags)
             if flips == args.flips:
                 result.update(scored)
@@ -412,7 +423,7 @@ def run(args: argparse.Namespace) -> dict:
                 f"clip recall {scored['clipRecall']}")
     if args.phantom_val:
         pv = first_per_class(cached_frames(args.phantom_val), 100)
-        pp = predict(model, pv.images, args.mean, args.std, False)
+        pp = predict(model, pv.images, args.mean, args.std, False, per_frame=args.norm == "frame")
         result["phantomAccuracy"] = float((pp.argmax(1) == pv.labels).mean())
         log(f"{args.arch} {args.split}: held-out phantoms {result['phantomAccuracy']:.3f}")
     config["result"] = {k: v for k, v in result.items() if k != "perClip"}

@@ -15,10 +15,17 @@ DATA="$ROOT/data"
 RUNS="$ROOT/cv"
 PY="${PYTHON:-/usr/bin/python3}"
 STAGES="${STAGES:-pretrain18 r18 pretrain152 r152 r152long final152}"  # ssl18 runs only when named
+# Input variants, each with its own phantom pretraining and its own folder (<arch><tag>, a section of cv.md):
+# LUS_SIZE=192 trains on the data prepared at that size (LUS_SIZE=192 bash training/prepare_cv_data.sh);
+# NORM=frame normalises each frame by its own mean and spread instead of the fixed mean and std.
+SIZE="${LUS_SIZE:-128}"
+NORM="${NORM:-global}"
+TAG="$([ "$SIZE" = 128 ] || echo "-${SIZE}px")$([ "$NORM" = global ] || echo "-${NORM}norm")"
 export OMP_WAIT_POLICY=PASSIVE
 cd "$REPO"
 
-common=(--real-video "$DATA/clipframes-128" --real-stills "$DATA/real-128" --phantoms "$DATA/phantoms-train-128" --resume)
+common=(--real-video "$DATA/clipframes-$SIZE" --real-stills "$DATA/real-$SIZE" --phantoms "$DATA/phantoms-train-$SIZE"
+  --norm "$NORM" --resume)
 SPLITS=(fold:0 fold:1 fold:2 fold:3 fold:4 site)
 # THREADS=1 on a machine shared with other work: two OpenMP threads waiting on each other for a descheduled
 # partner ran ResNet18 steps several times slower than one thread there.
@@ -26,9 +33,9 @@ if [ -n "${THREADS:-}" ]; then common+=(--threads "$THREADS"); fi
 
 # name → options. Every recipe sees the same number of training samples; only what it names differs.
 recipe() { # arch name [split]
-  local arch="$1" name="$2" split="${3:-}" pre="$RUNS/$1/pretrain/model.pt" ssl="$RUNS/$1/ssl/all/model.pt"
+  local arch="$1" name="$2" split="${3:-}" pre="$RUNS/$1$TAG/pretrain/model.pt" ssl="$RUNS/$1$TAG/ssl/all/model.pt"
   # The held-out site must stay unseen, pixels included: its init is the pretraining without its clips.
-  if [ "$split" = site ]; then ssl="$RUNS/$1/ssl/no-site/model.pt"; fi
+  if [ "$split" = site ]; then ssl="$RUNS/$1$TAG/ssl/no-site/model.pt"; fi
   case "$name" in
     real) echo "--lr 1e-3 --warmup 50" ;;
     pre) echo "--init $pre" ;;
@@ -64,7 +71,7 @@ run_recipe() { # arch samples extra-flags recipe splits...
     local tag="${split/:/}"
     echo "=== $(date -u +%H:%M:%S) $arch $name $split" >&2
     # shellcheck disable=SC2046
-    "$PY" training/cv.py --arch "$arch" --split "$split" --out "$RUNS/$arch/$name/$tag" --samples "$samples" \
+    "$PY" training/cv.py --arch "$arch" --split "$split" --out "$RUNS/$arch$TAG/$name/$tag" --samples "$samples" \
       $extra $(recipe "$arch" "$name" "$split") "${common[@]}"
   done
 }
@@ -72,8 +79,8 @@ run_recipe() { # arch samples extra-flags recipe splits...
 for stage in $STAGES; do
   case "$stage" in
     pretrain18)
-      "$PY" training/cv.py --arch resnet18 --split pretrain --out "$RUNS/resnet18/pretrain" --samples 16384 --lr 1e-3 \
-        --warmup 100 --phantom-val "$DATA/phantoms-test-128" "${common[@]}" ;;
+      "$PY" training/cv.py --arch resnet18 --split pretrain --out "$RUNS/resnet18$TAG/pretrain" --samples 16384 --lr 1e-3 \
+        --warmup 100 --phantom-val "$DATA/phantoms-test-$SIZE" "${common[@]}" ;;
     ssl18)
       # Self-supervised pretraining (training/ssl_pretrain.py): every real frame and the phantoms, no label read.
       # `all` initialises the folds; `no-site` leaves out the Northumbria clips and initialises the site split.
@@ -81,7 +88,7 @@ for stage in $STAGES; do
       for variant in ${SSL_VARIANTS:-all no-site}; do
         echo "=== $(date -u +%H:%M:%S) resnet18 ssl $variant" >&2
         # shellcheck disable=SC2046
-        "$PY" training/ssl_pretrain.py --arch resnet18 --out "$RUNS/resnet18/ssl/$variant" \
+        "$PY" training/ssl_pretrain.py --arch resnet18 --out "$RUNS/resnet18$TAG/ssl/$variant" \
           $([ "$variant" = no-site ] && echo --exclude-site) \
           $([ -n "${SSL_STEPS:-}" ] && echo "--steps $SSL_STEPS" || echo "--minutes ${SSL_MINUTES:-20}") \
           "${common[@]}"
@@ -93,8 +100,8 @@ for stage in $STAGES; do
         run_recipe resnet18 4096 "" "$name" ${R18_SPLITS:-${SPLITS[@]}}
       done ;;
     pretrain152)
-      "$PY" training/cv.py --arch resnet152 --split pretrain --out "$RUNS/resnet152/pretrain" --samples 12288 --lr 1e-3 \
-        --warmup 100 --phantom-val "$DATA/phantoms-test-128" "${common[@]}" ;;
+      "$PY" training/cv.py --arch resnet152 --split pretrain --out "$RUNS/resnet152$TAG/pretrain" --samples 12288 --lr 1e-3 \
+        --warmup 100 --phantom-val "$DATA/phantoms-test-$SIZE" "${common[@]}" ;;
     r152)
       # ResNet152 (last stage dilated, as shipped): the recipe ResNet18 ranked first on two folds and the site,
       # the runner-up on the same two folds: enough to show whether ResNet18 ranks recipes as ResNet152 does.

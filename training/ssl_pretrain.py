@@ -187,6 +187,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--proj-dim", type=int, default=128)
     ap.add_argument("--crop-scale", type=float, default=0.35, help="smallest crop, as a share of the frame's area")
     ap.add_argument("--no-clip-mask", action="store_true", help="count other frames of the same clip as negatives")
+    ap.add_argument("--norm", choices=["global", "frame"], default="global", help="as training/cv.py --norm")
     ap.add_argument("--mean", type=float, default=0.16)
     ap.add_argument("--std", type=float, default=0.2)
     ap.add_argument("--seed", type=int, default=1)
@@ -247,7 +248,8 @@ def run(args: argparse.Namespace) -> dict:
         "recipe": {k: getattr(args, k) for k in ["batch", "lr", "warmup", "weight_decay", "temperature", "proj_dim",
                                                   "crop_scale", "phantom_share", "seed", "exclude_site", "no_clip_mask",
                                                   "micro"]},
-        "input": {"size": int(frames.images.shape[1]), "mean": args.mean, "std": args.std},
+        "input": {"size": int(frames.images.shape[1]), "mean": args.mean, "std": args.std,
+                  "normalisation": "per-frame" if args.norm == "frame" else "fixed"},
         "data": {"realFrames": n_real, "realClips": len(set(frames.clips[:n_real])), "phantoms": len(frames) - n_real,
                  "excludedClips": left_out},
         "precision": ("bfloat16 autocast, channels_last" if bf16 else "float32") + f" on {device.type}",
@@ -267,7 +269,8 @@ def run(args: argparse.Namespace) -> dict:
         idx = step_indices(p, args.seed, step, args.batch)
         v1 = np.stack([view(frames.images[i], view_rng(args.seed, step, k, 0), args.crop_scale) for k, i in enumerate(idx)])
         v2 = np.stack([view(frames.images[i], view_rng(args.seed, step, k, 1), args.crop_scale) for k, i in enumerate(idx)])
-        x = normalise_batch(torch.from_numpy(np.concatenate([v1, v2])).to(device), args.mean, args.std)
+        x = normalise_batch(torch.from_numpy(np.concatenate([v1, v2])).to(device), args.mean, args.std,
+                            args.norm == "frame")
         g = None if args.no_clip_mask else torch.from_numpy(groups[idx])
         # Cosine over the known length; while --minutes is still calibrating, only the warm-up applies.
         if total:

@@ -56,6 +56,20 @@ def test_normalise_batch_is_to_input_arithmetic():
     np.testing.assert_array_equal(got, to_input(imgs, 0.16, 0.2))
 
 
+def test_per_frame_normalisation_reads_a_dim_frame_as_its_bright_copy():
+    rng = np.random.default_rng(4)
+    bright = rng.integers(40, 240, size=(1, 16, 16)).astype(np.uint8)
+    # A dim, low-contrast scanner: the same picture at a third of the brightness, lifted by a grey floor.
+    dim = (bright.astype(np.float64) / 3 + 10).round().astype(np.uint8)
+    both = torch.from_numpy(np.concatenate([bright, dim]))
+    fixed = cv.normalise_batch(both, 0.16, 0.2).numpy()
+    per = cv.normalise_batch(both, 0.16, 0.2, per_frame=True).numpy()
+    assert np.abs(fixed[0] - fixed[1]).max() > 1.0  # the fixed mean and std keep the two far apart
+    np.testing.assert_allclose(per[0], per[1], atol=0.05)  # only the rounding to 8 bits parts them
+    assert per.shape == (2, 3, 16, 16) and abs(float(per[0].mean())) < 1e-5
+    np.testing.assert_allclose(per[:, 0], per[:, 2])  # grey, replicated to the three channels
+
+
 def test_eight_bit_weights_round_trip_within_half_a_step_per_output_channel():
     torch.manual_seed(0)
     model = torchvision.models.resnet18(num_classes=4)
