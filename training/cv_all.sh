@@ -21,6 +21,10 @@ STAGES="${STAGES:-pretrain18 r18 pretrain152 r152 r152long final152}"  # ssl18 r
 SIZE="${LUS_SIZE:-128}"
 NORM="${NORM:-global}"
 TAG="$([ "$SIZE" = 128 ] || echo "-${SIZE}px")$([ "$NORM" = global ] || echo "-${NORM}norm")"
+# SEED=2 runs the recipes with another seed for the fine-tuning (which samples, which augmentations, the new
+# classifier's start) into <recipe>-seed2: how far two runs of one recipe differ is the yardstick for every
+# difference between recipes. The phantom pretraining keeps its seed.
+SEED="${SEED:-}"
 export OMP_WAIT_POLICY=PASSIVE
 cd "$REPO"
 
@@ -71,8 +75,8 @@ run_recipe() { # arch samples extra-flags recipe splits...
     local tag="${split/:/}"
     echo "=== $(date -u +%H:%M:%S) $arch $name $split" >&2
     # shellcheck disable=SC2046
-    "$PY" training/cv.py --arch "$arch" --split "$split" --out "$RUNS/$arch$TAG/$name/$tag" --samples "$samples" \
-      $extra $(recipe "$arch" "$name" "$split") "${common[@]}"
+    "$PY" training/cv.py --arch "$arch" --split "$split" --out "$RUNS/$arch$TAG/$name${SEED:+-seed$SEED}/$tag" \
+      --samples "$samples" $extra $(recipe "$arch" "$name" "$split") ${SEED:+--seed "$SEED"} "${common[@]}"
   done
 }
 
