@@ -205,10 +205,9 @@ def normalise_batch(images: torch.Tensor, mean: float, std: float, per_frame: bo
     so a dim, low-contrast scanner's frame reaches the network at the same level as a bright one's."""
     x = images.float() / 255.0
     if per_frame:
-        m = x.mean(dim=(1, 2), keepdim=True)
-        s = x.std(dim=(1, 2), keepdim=True)
-        return ((x - m) / (s + 1e-3))[:, None].expand(-1, 3, -1, -1).contiguous(memory_format=torch.channels_last)
-    x = (x - mean) / std
+        x = (x - x.mean(dim=(1, 2), keepdim=True)) / (x.std(dim=(1, 2), keepdim=True) + 1e-3)
+    else:
+        x = (x - mean) / std
     return x[:, None].expand(-1, 3, -1, -1).contiguous(memory_format=torch.channels_last)
 
 

@@ -37,6 +37,10 @@ def load_trained(
     dilate_last_stage overrides the config's "dilateLastStage" (the state_dict is the same either way)."""
     device = device or pick_device()
     config = json.loads((Path(weights).parent / "config.json").read_text())
+    if config.get("input", {}).get("normalisation", "fixed") != "fixed":
+        # Export, evaluation and the app all normalise with the fixed mean and std: refuse rather than misread.
+        raise SystemExit(f"{weights}: trained with {config['input']['normalisation']} normalisation; the app and "
+                         "these tools use the fixed mean and std (cv.py --norm global)")
     if dilate_last_stage is not None:
         config["dilateLastStage"] = dilate_last_stage
     model = build_model(bool(config.get("dilateLastStage", False)))

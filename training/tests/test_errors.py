@@ -153,3 +153,18 @@ def test_input_size_limits(resnet18, tmp_path):
         export_tfjs(resnet18, tmp_path / "m", architecture="resnet18", description=description(), input_size="2x")
     with pytest.raises(ExportError, match="from 32 to 1024"):
         export_tfjs(resnet18, tmp_path / "m", architecture="resnet18", description=description(), input_size=16)
+
+
+def test_a_model_trained_with_per_frame_normalisation_is_refused_by_the_tools_that_assume_the_fixed_one(tmp_path):
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from lus_train.model import load_trained
+
+    (tmp_path / "config.json").write_text(json.dumps({"input": {"size": 128, "mean": 0.16, "std": 0.2,
+                                                                "normalisation": "per-frame"}}))
+    (tmp_path / "model.pt").write_bytes(b"")
+    with pytest.raises(SystemExit, match="per-frame normalisation"):
+        load_trained(tmp_path / "model.pt", torch.device("cpu"))
