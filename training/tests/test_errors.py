@@ -157,11 +157,8 @@ def test_input_size_limits(resnet18, tmp_path):
 
 def test_a_model_trained_with_per_frame_normalisation_is_refused_by_the_tools_that_assume_the_fixed_one(tmp_path):
     import json
-    import sys
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from lus_train.model import load_trained
+    from lus_train.model import load_trained  # conftest puts training/ on the path
 
     (tmp_path / "config.json").write_text(json.dumps({"input": {"size": 128, "mean": 0.16, "std": 0.2,
                                                                 "normalisation": "per-frame"}}))
