@@ -68,9 +68,26 @@ def cpu_has_bf16() -> bool:
 
 def build(arch: str, dilate: bool) -> torch.nn.Module:
     kwargs = {"num_classes": len(CLASSES), "zero_init_residual": True}
-    if dilate:
+    basic = arch in ("resnet18", "resnet34")
+    if dilate and not basic:
         kwargs["replace_stride_with_dilation"] = [False, False, True]
-    return getattr(torchvision.models, arch)(**kwargs)
+    model = getattr(torchvision.models, arch)(**kwargs)
+    if dilate and basic:
+        dilate_basic_last_stage(model)
+    return model
+
+
+def dilate_basic_last_stage(model: torch.nn.Module) -> None:
+    """torchvision's replace_stride_with_dilation for the last stage, done by hand for BasicBlock networks
+    (ResNet18/34), which refuse it: the cheap net then has the shipped ResNet152's geometry (an 8x8 final map at
+    128 px), so its ranking is not confounded by it. The first block loses its stride; every 3x3 convolution that
+    then reads the finer map is dilated by 2 (the first block's second one too, unlike Bottleneck, whose strided
+    convolution is its last 3x3), so the even cells are exactly the undilated map. Same weights either way."""
+    first, *rest = list(model.layer4)
+    first.conv1.stride = (1, 1)
+    first.downsample[0].stride = (1, 1)
+    for conv in [first.conv2] + [c for block in rest for c in (block.conv1, block.conv2)]:
+        conv.dilation, conv.padding = (2, 2), (2, 2)
 
 
 def lr_at(step: int, total: int, base: float, warmup: int, floor: float = 1e-6) -> float:
@@ -275,7 +292,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--primary-weight", type=float, default=0.7, help="soft labels: the clip's own sign's share")
     ap.add_argument("--aug", choices=["basic", "scanner"], default="basic")
     ap.add_argument("--flips", action="store_true", help="test time: average each frame with its mirror image")
-    ap.add_argument("--dilate", action="store_true", help="last stage dilated (the default model's 8x8 heat maps)")
+    ap.add_argument("--dilate", action=argparse.BooleanOptionalAction, default=False,
+                    help="last stage dilated (the default model's 8x8 heat maps); --no-dilate after it turns it off")
     ap.add_argument("--norm", choices=["global", "frame"], default="global",
                     help="global: the fixed --mean/--std (the app's to_input); frame: each frame by its own mean and spread")
     ap.add_argument("--mean", type=float, default=0.16)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -14,7 +15,7 @@ from lus_train.augment import BACKGROUND  # noqa: E402
 from lus_train.data import FrameSet  # noqa: E402
 from lus_train.folds import clip_flags, held_out_clips, make_folds, read_clips  # noqa: E402
 from lus_train.scanner_augment import scanner_augment  # noqa: E402
-from cv import CHUNK, chunk_order, score_clips, soft_targets  # noqa: E402
+from cv import CHUNK, build, chunk_order, score_clips, soft_targets  # noqa: E402
 
 TRAINING = Path(__file__).resolve().parents[1]
 SPLITS = TRAINING / "splits" / "cv-folds.json"
@@ -124,3 +125,21 @@ def test_phantom_share_is_the_share_of_phantoms_in_each_chunk():
     assert (chunk_order(real_w, ph_w, 0.0, 1, 0) >= 0).all()
     assert (chunk_order(None, ph_w, 1.0, 1, 0) < 0).all()
     np.testing.assert_array_equal(order, chunk_order(real_w, ph_w, 0.3, seed=1, chunk=0))
+
+
+def test_a_dilated_resnet18_has_the_shipped_geometry_and_keeps_the_undilated_map_on_its_even_cells():
+    torch.manual_seed(3)
+    plain = build("resnet18", False)
+    dilated = build("resnet18", True)
+    for m in plain.modules():  # non-trivial batch norms, or every residual branch would start as identity
+        if isinstance(m, torch.nn.BatchNorm2d):
+            torch.nn.init.uniform_(m.weight, 0.5, 1.5)
+            torch.nn.init.uniform_(m.bias, -0.2, 0.2)
+    dilated.load_state_dict(plain.state_dict())  # dilation changes no parameter
+    stem = lambda m, x: m.layer3(m.layer2(m.layer1(m.maxpool(m.relu(m.bn1(m.conv1(x)))))))  # noqa: E731
+    x = torch.rand(2, 3, 128, 128)
+    with torch.no_grad():
+        a = plain.eval().layer4(stem(plain.eval(), x))
+        b = dilated.eval().layer4(stem(dilated.eval(), x))
+    assert a.shape[-2:] == (4, 4) and b.shape[-2:] == (8, 8)
+    assert torch.allclose(b[..., ::2, ::2], a, atol=1e-5)
