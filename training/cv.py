@@ -90,6 +90,40 @@ def dilate_basic_last_stage(model: torch.nn.Module) -> None:
         conv.dilation, conv.padding = (2, 2), (2, 2)
 
 
+STAGES = ["layer1", "layer2", "layer3", "layer4"]
+
+
+def frozen_modules(model: torch.nn.Module, stages: int) -> list:
+    """The stem and the first `stages` residual stages: the low-level filters phantom pretraining learned are kept
+    as they are, so the few real clips (a handful of sites) can only retune what reads the sign, not what sees the
+    speckle, gain and geometry of the scanners they come from."""
+    if not 0 <= stages <= len(STAGES):
+        raise ValueError(f"--freeze-stages must be 0..{len(STAGES)}, not {stages}")
+    if stages == 0:
+        return []
+    return [model.conv1, model.bn1] + [getattr(model, name) for name in STAGES[:stages]]
+
+
+def freeze(modules: list) -> None:
+    """No gradient, and BatchNorm keeps its pretrained statistics (eval mode; call again after model.train())."""
+    for m in modules:
+        m.eval()
+        for p in m.parameters():
+            p.requires_grad_(False)
+
+
+def mixup(x: torch.Tensor, t: torch.Tensor, alpha: float, seed: int, step: int) -> tuple:
+    """Mixes each sample with another of its batch (weight from Beta(alpha, alpha), kept >= 0.5 so the first
+    sample leads) and their targets alike. Drawn from (seed, step), so a resumed run mixes the same pairs."""
+    if alpha <= 0:
+        return x, t
+    rng = np.random.default_rng([seed, step, 0x6D6978])
+    lam = float(rng.beta(alpha, alpha))
+    lam = max(lam, 1 - lam)
+    perm = torch.from_numpy(rng.permutation(x.shape[0])).to(x.device)
+    return lam * x + (1 - lam) * x[perm], lam * t + (1 - lam) * t[perm]
+
+
 def lr_at(step: int, total: int, base: float, warmup: int, floor: float = 1e-6) -> float:
     if step < warmup:
         return base * (step + 1) / warmup
@@ -298,6 +332,9 @@ def parser() -> argparse.ArgumentParser:
                     help="global: the fixed --mean/--std (the app's to_input); frame: each frame by its own mean and spread")
     ap.add_argument("--mean", type=float, default=0.16)
     ap.add_argument("--std", type=float, default=0.2)
+    ap.add_argument("--freeze-stages", type=int, default=0,
+                    help="keep the stem and the first N residual stages (0-4) as --init has them")
+    ap.add_argument("--mixup", type=float, default=0.0, help="mixup's Beta alpha (0: none)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--float32", action="store_true", help="no bfloat16 autocast")
@@ -348,8 +385,13 @@ def run(args: argparse.Namespace) -> dict:
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location="cpu"))  # a plain state_dict, as cv.py writes
     model = model.to(device).to(memory_format=torch.channels_last)
-    decay = [p for p in model.parameters() if p.ndim > 1]
-    no_decay = [p for p in model.parameters() if p.ndim <= 1]
+    frozen = frozen_modules(model, args.freeze_stages)
+    if frozen and not args.init:
+        raise SystemExit("--freeze-stages keeps pretrained filters: it needs --init")
+    freeze(frozen)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in trainable if p.ndim > 1]
+    no_decay = [p for p in trainable if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     total_steps = args.samples // args.batch
@@ -360,7 +402,7 @@ def run(args: argparse.Namespace) -> dict:
         "arch": args.arch, "split": args.split, "heldOutClips": sorted(held),
         "recipe": {k: getattr(args, k) for k in ["init", "samples", "batch", "lr", "warmup", "weight_decay",
                                                   "label_smoothing", "labels", "primary_weight", "aug", "flips",
-                                                  "dilate", "seed", "phantom_share"]},
+                                                  "dilate", "seed", "phantom_share", "freeze_stages", "mixup"]},
         "input": {"size": int((real or phantoms).images.shape[1]), "mean": args.mean, "std": args.std,
                   "normalisation": "per-frame" if args.norm == "frame" else "fixed",
                   "colour": "grey-replicated", "aspect": "pad", "range": [0, 1]},
@@ -395,10 +437,12 @@ def run(args: argparse.Namespace) -> dict:
     loss_ema = None  # kept on the device: reading it back every step would stall a GPU
     last_ckpt = time.time()
     model.train()
+    freeze(frozen)
     for images, t in loader:
         x = normalise_batch(images.to(device, non_blocking=True), args.mean, args.std, args.norm == "frame")
         t = t.to(device, non_blocking=True)
         t = t * (1 - args.label_smoothing) + args.label_smoothing / len(CLASSES)
+        x, t = mixup(x, t, args.mixup, args.seed, step)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, total_steps, args.lr, args.warmup)
         with torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else nullcontext():
@@ -406,7 +450,7 @@ def run(args: argparse.Namespace) -> dict:
         loss = -(t * torch.log_softmax(logits.float(), dim=1)).sum(1).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)
+        torch.nn.utils.clip_grad_norm_(trainable, 2.0)
         opt.step()
         step += 1
         steps_run += 1

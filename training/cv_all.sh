@@ -69,6 +69,12 @@ recipe() { # arch name [split]
     # The shipped network's geometry on the cheap one: the last stage dilated (8x8 heat maps at 128 px), as every
     # ResNet152 run is; the ResNet18 rows above are not. Does dilation explain ResNet152's weaker site figure?
     pre-scan-dilated) echo "--init $pre --aug scanner --dilate" ;;
+    # Every run misses the same clips, and the held-out site most: keep what the phantoms taught the early stages
+    # (speckle, gain, geometry) and let the real clips, from a handful of sites, retune only the later stages.
+    pre-scan-freeze2) echo "--init $pre --aug scanner --freeze-stages 2" ;;
+    pre-scan-freeze3) echo "--init $pre --aug scanner --freeze-stages 3" ;;
+    # Mixup between frames of a batch: the classic regulariser for a few hundred labelled samples.
+    pre-scan-mixup) echo "--init $pre --aug scanner --mixup 0.4" ;;
     # Issue #20's last ablation: self-supervised (SimCLR) pretraining on every unlabelled frame instead of phantom labels.
     ssl-scan) echo "--init $ssl --aug scanner" ;;
     *) echo "unknown recipe $name" >&2; return 1 ;;

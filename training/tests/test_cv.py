@@ -15,7 +15,7 @@ from lus_train.augment import BACKGROUND  # noqa: E402
 from lus_train.data import FrameSet  # noqa: E402
 from lus_train.folds import clip_flags, held_out_clips, make_folds, read_clips  # noqa: E402
 from lus_train.scanner_augment import scanner_augment  # noqa: E402
-from cv import CHUNK, build, chunk_order, score_clips, soft_targets  # noqa: E402
+from cv import CHUNK, build, chunk_order, freeze, frozen_modules, mixup, score_clips, soft_targets  # noqa: E402
 
 TRAINING = Path(__file__).resolve().parents[1]
 SPLITS = TRAINING / "splits" / "cv-folds.json"
@@ -143,3 +143,51 @@ def test_a_dilated_resnet18_has_the_shipped_geometry_and_keeps_the_undilated_map
         b = dilated.eval().layer4(stem(dilated.eval(), x))
     assert a.shape[-2:] == (4, 4) and b.shape[-2:] == (8, 8)
     assert torch.allclose(b[..., ::2, ::2], a, atol=1e-5)
+
+
+def test_frozen_stages_keep_their_weights_and_batch_norm_statistics_through_training_steps():
+    torch.manual_seed(5)
+    model = build("resnet18", False)
+    frozen = frozen_modules(model, 2)
+    model.train()
+    freeze(frozen)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.SGD(trainable, lr=0.1)
+    for _ in range(2):
+        loss = model(torch.rand(4, 3, 64, 64)).logsumexp(1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    after = model.state_dict()
+    kept = [k for k in before if k.split(".")[0] in ("conv1", "bn1", "layer1", "layer2")]
+    moved = [k for k in before if k.split(".")[0] in ("layer3", "layer4", "fc") and not k.endswith("num_batches_tracked")]
+    assert kept and moved
+    assert all(torch.equal(before[k], after[k]) for k in kept), "a frozen weight or running statistic changed"
+    assert any(not torch.equal(before[k], after[k]) for k in moved if "running" in k), "later stages' statistics stayed"
+    assert not torch.equal(before["layer3.0.conv1.weight"], after["layer3.0.conv1.weight"])
+    assert frozen_modules(model, 0) == []
+    with pytest.raises(ValueError):
+        frozen_modules(model, 5)
+
+
+def test_mixup_mixes_images_and_targets_alike_and_is_fixed_by_seed_and_step():
+    x = torch.rand(8, 3, 4, 4)
+    t = torch.eye(4)[torch.tensor([0, 1, 2, 3, 0, 1, 2, 3])]
+    mx, mt = mixup(x, t, 0.4, seed=1, step=7)
+    again_x, again_t = mixup(x, t, 0.4, seed=1, step=7)
+    assert torch.equal(mx, again_x) and torch.equal(mt, again_t)
+    assert not torch.equal(mixup(x, t, 0.4, seed=1, step=8)[0], mx)
+    assert torch.allclose(mt.sum(1), torch.ones(8))
+    # Each mixed target leads with the sample's own sign, and the image is mixed with the same weights.
+    lead = mt.max(1).values
+    assert (lead >= 0.5 - 1e-6).all()
+    own = t.argmax(1)
+    across = [i for i in range(8) if mt[i].max() < 1]  # mixed with another sign: its own sign's share is the weight
+    assert across
+    lam = float(mt[across[0], own[across[0]]])
+    for i in range(8):
+        partners = [j for j in range(8) if torch.allclose(mx[i], lam * x[i] + (1 - lam) * x[j], atol=1e-6)]
+        assert partners and any(torch.allclose(mt[i], lam * t[i] + (1 - lam) * t[j]) for j in partners)
+    ident = mixup(x, t, 0.0, seed=1, step=7)
+    assert ident[0] is x and ident[1] is t
