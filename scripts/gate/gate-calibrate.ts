@@ -1,7 +1,8 @@
 // Calibrates the input gate for a model: fits the non-lung view references named by --views (cardiac and chest X-ray by default), runs held-out phantoms, the real frames and every negative kind, prints the full rates, and (with --write) stores the thresholds in the model's metadata.
 //
 // Usage: npm run gate:calibrate -- [--model public/models/lus-resnet152] [--phantoms 400] [--real all]
-//        [--negatives 100] [--reference 200] [--accept 0.995] [--accept-view 0.995] [--views cardiac,chest-xray]
+//        [--negatives 100] [--reference 200] [--accept 0.995] [--accept-view 0.995] [--accept-real 1]
+//        [--views cardiac,chest-xray]
 //        [--write] [--json rates.json]
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,9 @@ const { values } = parseArgs({
     reference: { type: 'string', default: '200' },
     accept: { type: 'string', default: '0.995' },
     'accept-view': { type: 'string', default: '0.995' },
+    // The real lung frames are what the app is for: by default every one of them passes every check (issue #20);
+    // the phantoms keep the looser --accept / --accept-view.
+    'accept-real': { type: 'string', default: '1' },
     // Which non-lung view checks to fit (of NON_LUNG_VIEWS).
     views: { type: 'string', default: 'cardiac,chest-xray' },
     write: { type: 'boolean', default: false },
@@ -45,6 +49,7 @@ const { values } = parseArgs({
 const modelDir = values.model ?? defaultModelDir();
 const accept = Number(values.accept);
 const acceptView = Number(values['accept-view']);
+const acceptReal = { real: Number(values['accept-real']) };
 const referenceCount = Number(values.reference);
 const viewKinds = values.views
   .split(',')
@@ -121,11 +126,11 @@ process.stderr.write('\n');
 
 const scored = verdicts.some((v) => v.featureScore !== undefined);
 const thresholds: Thresholds = {};
-const feature = scored ? chooseThreshold(verdicts, accept) : null;
+const feature = scored ? chooseThreshold(verdicts, accept, (v) => v.featureScore, acceptReal) : null;
 if (feature !== null) thresholds.feature = feature;
 const viewThresholds: Partial<Record<NonLungKind, number>> = {};
 for (const kind of discriminants.keys()) {
-  const t = chooseThreshold(verdicts, acceptView, (v) => v.viewScores?.[kind]);
+  const t = chooseThreshold(verdicts, acceptView, (v) => v.viewScores?.[kind], acceptReal);
   if (t !== null) viewThresholds[kind] = t;
 }
 const viewsCalibrated = Object.keys(viewThresholds).length > 0;
@@ -141,13 +146,13 @@ console.log('\nImage checks only:\n');
 console.log(ratesTable(rates(verdicts, {})));
 if (feature !== null) {
   console.log(
-    `\nImage checks + feature distance (threshold ${feature}, accepting ${accept * 100}% of the must-pass frames that pass the image checks):\n`,
+    `\nImage checks + feature distance (threshold ${feature}, accepting ${accept * 100}% of the phantoms and ${acceptReal.real * 100}% of the real frames that pass the image checks):\n`,
   );
   console.log(ratesTable(rates(verdicts, { feature })));
 }
 if (viewsCalibrated) {
   console.log(
-    `\nImage checks + feature distance + non-lung view scores (thresholds ${viewText}, each accepting ${acceptView * 100}% of the must-pass frames that pass the image checks):\n`,
+    `\nImage checks + feature distance + non-lung view scores (thresholds ${viewText}, each accepting ${acceptView * 100}% of the phantoms and ${acceptReal.real * 100}% of the real frames that pass the image checks):\n`,
   );
   console.log(ratesTable(rates(verdicts, thresholds)));
   const range = (xs: number[]) =>
@@ -181,7 +186,11 @@ if (feature === null) {
 if (values.json) {
   writeFileSync(
     values.json,
-    JSON.stringify({ modelId, thresholds, accept, acceptView, verdicts }, null, 1) + '\n',
+    JSON.stringify(
+      { modelId, thresholds, accept, acceptView, acceptReal: acceptReal.real, verdicts },
+      null,
+      1,
+    ) + '\n',
   );
 }
 if (values.write) {
@@ -200,6 +209,7 @@ if (values.write) {
     at: new Date().toISOString(),
     accept,
     acceptView,
+    acceptReal: acceptReal.real,
     ...(viewsCalibrated ? { viewThresholds } : {}),
     ...(unseen ? { validationClipFrames: { frames: unseen.frames, passed: unseen.passed } } : {}),
     rates: rates(verdicts, thresholds).map((r) => ({

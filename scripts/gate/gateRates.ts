@@ -290,11 +290,13 @@ export function rates(verdicts: readonly FrameVerdict[], thresholds?: Thresholds
 /**
  * A refusal threshold on one score: the smallest that still passes `accept` of each must-pass set among the
  * frames the image checks let through (so this check costs at most 1 − accept of real frames and of phantoms).
+ * `acceptBySet` overrides `accept` for one set (1 for the real frames: every one must pass).
  */
 export function chooseThreshold(
   verdicts: readonly FrameVerdict[],
   accept = 0.99,
   score: (v: FrameVerdict) => number | undefined = (v) => v.featureScore,
+  acceptBySet: Partial<Record<SetName, number>> = {},
 ): number | null {
   let threshold: number | null = null;
   for (const set of MUST_PASS) {
@@ -303,7 +305,8 @@ export function chooseThreshold(
       .map((v) => score(v)!)
       .sort((a, b) => a - b);
     if (!scores.length) continue;
-    const t = scores[Math.min(scores.length - 1, Math.ceil(accept * scores.length) - 1)]!;
+    const share = acceptBySet[set] ?? accept;
+    const t = scores[Math.min(scores.length - 1, Math.max(0, Math.ceil(share * scores.length) - 1))]!;
     threshold = threshold === null ? t : Math.max(threshold, t);
   }
   // Rounded up to 4 significant digits, so the frame that set the threshold still passes.
