@@ -93,16 +93,16 @@ const REAL_CLIPS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'dat
  * One real clip per sign for the live smoke test of the default model. The default model was trained on
  * every development clip, so these say nothing about unseen scans (cross-validation does); they are clips
  * the app's file path reads as their sign with that model (`lus-signs score` of the same first 4 s,
- * lus-resnet152 2.0.0; the clip read-out's top probability in the comments), so a live read-out that
+ * lus-resnet152 2.1.0; the clip read-out's top probability in the comments), so a live read-out that
  * settles elsewhere means the capture path changed what the model sees. Choose again when the default
  * model changes.
  */
 export const REAL_SIGN_CLIPS: Record<ClassId, string> = {
-  // 0.53 (consolidation 0.25): 2.0.0 reads 10 of the 16 A-lines video clips as A-lines, none above 0.56.
+  // 0.52 (consolidation 0.25): even on its own training clips the model's A-lines read-outs are the least sure.
   a_lines: 'Reg_Avi_Image004',
-  b_lines: 'Cov_combatting_Image1', // 0.97
-  pleural_effusion: 'Cov-Atlas-Day_3', // 0.98
-  consolidation: 'Cov-Atlas__44_', // 0.78
+  b_lines: 'Cov_combatting_Image1', // 0.96
+  pleural_effusion: 'Cov-Atlas-Day_3', // 0.97
+  consolidation: 'Cov-Atlas__44_', // 0.81
 };
 
 /** The first 4 s of a real clip, scaled into a 640×480 capture frame (letterboxed, as a capture card shows it). */
