@@ -49,7 +49,8 @@ const { values } = parseArgs({
 const modelDir = values.model ?? defaultModelDir();
 const accept = Number(values.accept);
 const acceptView = Number(values['accept-view']);
-const acceptReal = { real: Number(values['accept-real']) };
+const acceptReal = Number(values['accept-real']);
+const realShare = { real: acceptReal };
 const referenceCount = Number(values.reference);
 const viewKinds = values.views
   .split(',')
@@ -126,11 +127,11 @@ process.stderr.write('\n');
 
 const scored = verdicts.some((v) => v.featureScore !== undefined);
 const thresholds: Thresholds = {};
-const feature = scored ? chooseThreshold(verdicts, accept, (v) => v.featureScore, acceptReal) : null;
+const feature = scored ? chooseThreshold(verdicts, accept, (v) => v.featureScore, realShare) : null;
 if (feature !== null) thresholds.feature = feature;
 const viewThresholds: Partial<Record<NonLungKind, number>> = {};
 for (const kind of discriminants.keys()) {
-  const t = chooseThreshold(verdicts, acceptView, (v) => v.viewScores?.[kind], acceptReal);
+  const t = chooseThreshold(verdicts, acceptView, (v) => v.viewScores?.[kind], realShare);
   if (t !== null) viewThresholds[kind] = t;
 }
 const viewsCalibrated = Object.keys(viewThresholds).length > 0;
@@ -146,13 +147,13 @@ console.log('\nImage checks only:\n');
 console.log(ratesTable(rates(verdicts, {})));
 if (feature !== null) {
   console.log(
-    `\nImage checks + feature distance (threshold ${feature}, accepting ${accept * 100}% of the phantoms and ${acceptReal.real * 100}% of the real frames that pass the image checks):\n`,
+    `\nImage checks + feature distance (threshold ${feature}, accepting ${accept * 100}% of the phantoms and ${acceptReal * 100}% of the real frames that pass the image checks):\n`,
   );
   console.log(ratesTable(rates(verdicts, { feature })));
 }
 if (viewsCalibrated) {
   console.log(
-    `\nImage checks + feature distance + non-lung view scores (thresholds ${viewText}, each accepting ${acceptView * 100}% of the phantoms and ${acceptReal.real * 100}% of the real frames that pass the image checks):\n`,
+    `\nImage checks + feature distance + non-lung view scores (thresholds ${viewText}, each accepting ${acceptView * 100}% of the phantoms and ${acceptReal * 100}% of the real frames that pass the image checks):\n`,
   );
   console.log(ratesTable(rates(verdicts, thresholds)));
   const range = (xs: number[]) =>
@@ -186,11 +187,7 @@ if (feature === null) {
 if (values.json) {
   writeFileSync(
     values.json,
-    JSON.stringify(
-      { modelId, thresholds, accept, acceptView, acceptReal: acceptReal.real, verdicts },
-      null,
-      1,
-    ) + '\n',
+    JSON.stringify({ modelId, thresholds, accept, acceptView, acceptReal, verdicts }, null, 1) + '\n',
   );
 }
 if (values.write) {
@@ -209,7 +206,7 @@ if (values.write) {
     at: new Date().toISOString(),
     accept,
     acceptView,
-    acceptReal: acceptReal.real,
+    acceptReal,
     ...(viewsCalibrated ? { viewThresholds } : {}),
     ...(unseen ? { validationClipFrames: { frames: unseen.frames, passed: unseen.passed } } : {}),
     rates: rates(verdicts, thresholds).map((r) => ({
