@@ -15,6 +15,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lus_train import CLASSES  # noqa: E402
+from lus_train.folds import clip_flags, held_out_clips, read_clips  # noqa: E402
 from lus_train.metrics import DISPLAY, table1, table1_markdown  # noqa: E402
 
 FOLDS = [f"fold{k}" for k in range(5)]
@@ -65,20 +66,62 @@ def archive_runs(runs: dict, archive: Path) -> None:
                 f.write_text(json.dumps(r, indent=1) + "\n")
 
 
-def pooled(results: dict, flips: bool) -> dict | None:
+# The read-outs a run is scored with: its frames' probabilities as the network gives them, with test-time flips,
+# and with the training clips' sign shares put back as the prior (cv.py prior_adjusted; runs from 7 Dec 2026 on).
+READOUTS = {"withoutFlips": "without test-time flips", "withFlips": "with test-time flips",
+            "priorAdjusted": "prior-adjusted (training clips' sign shares), without flips"}
+POOLED = {"withoutFlips": "pooledWithoutFlips", "withFlips": "pooledWithFlips", "priorAdjusted": "pooledPriorAdjusted"}
+
+
+def pooled(results: dict, key: str) -> dict | None:
     """Out-of-fold Table 1 over the clips of the five folds (each clip scored once, by the run that held it out)."""
     truth, pred = [], []
     for tag in FOLDS:
         r = results.get(tag)
         if r is None:
             return None
-        key = "withFlips" if flips else "withoutFlips"
+        if key not in r:
+            return None
         m = np.asarray(r[key]["clipConfusion"])
         for t in range(len(CLASSES)):
             for p in range(len(CLASSES)):
                 truth += [t] * int(m[t, p])
                 pred += [p] * int(m[t, p])
     return table1(truth, pred)
+
+
+def add_clip_mean_prior_readouts(runs: dict, splits: dict, rows: list) -> None:
+    """Gives every run without a frame-level prior-adjusted read-out (scored before 7 Dec 2026) the clip-mean shortcut.
+
+    Those runs kept each clip's mean probability only, so the correction (cv.py prior_adjusted: log of the training
+    clips' sign shares added to the logits) is applied to that mean instead of to each frame as the app does. The
+    read-out says which (`level`), and the report marks the shortcut; training/reports/prior-adjustment.md shows,
+    on runs that have both, how far apart the two are. Runs that have the frame-level read-out keep it."""
+    sign_of = {r["clip"]: r["sign"] for r in rows}
+    flags = clip_flags(rows)
+    for recipes in runs.values():
+        for name, res in recipes.items():
+            if name == "pretrain":
+                continue
+            for tag, r in res.items():
+                if "priorAdjusted" in r:
+                    r["priorAdjusted"].setdefault("level", "frame")
+                    continue
+                if "perClip" not in r or tag not in FOLDS + ["site"]:
+                    continue
+                held = set(held_out_clips(splits, "site" if tag == "site" else f"fold:{tag[4:]}"))
+                counts = np.bincount([CLASSES.index(s) for c, s in sign_of.items() if c not in held], minlength=len(CLASSES))
+                log_share = np.log(np.clip(counts / counts.sum(), 1e-7, 1))
+                names = sorted(r["perClip"])
+                truth = [CLASSES.index(r["perClip"][c]["sign"]) for c in names]
+                pred = [int(np.argmax(np.log(np.clip(r["perClip"][c]["probs"], 1e-7, 1)) + log_share)) for c in names]
+                t = table1(truth, pred)
+                r["priorAdjusted"] = {
+                    "level": "clip mean", "clips": len(names), "clipAccuracy": t["overall"]["accuracy"],
+                    "clipKappa": t["overall"]["kappa"], "frameAccuracy": None,
+                    "clipLenientAccuracy": float(np.mean([flags[c][p] == 1 for c, p in zip(names, pred)])),
+                    "clipRecall": {c: t["perClass"][c]["recall"] for c in CLASSES},
+                    "clipConfusion": t["confusion"]["matrix"]}
 
 
 def summarise(runs: dict) -> dict:
@@ -93,12 +136,14 @@ def summarise(runs: dict) -> dict:
                                                             "phantomAccuracy": pre["phantomAccuracy"]}
                 continue
             entry = doc.setdefault(arch, {}).setdefault(name, {})
-            for flips in (False, True):
-                key = "withFlips" if flips else "withoutFlips"
+            for key in READOUTS:
                 tags = [t for t in FOLDS if t in res and key in res[t]]
+                if not tags:
+                    continue
                 folds = [res[t][key] for t in tags]
                 entry[key] = {
                     "foldsDone": len(folds),
+                    **({"level": sorted({f.get("level", "frame") for f in folds})} if key == "priorAdjusted" else {}),
                     "folds": tags,
                     "clipAccuracy": [f["clipAccuracy"] for f in folds],
                     "frameAccuracy": [f["frameAccuracy"] for f in folds],
@@ -108,9 +153,9 @@ def summarise(runs: dict) -> dict:
                     "site": res.get("site", {}).get(key),
                     "trainSeconds": {t: r.get("trainSeconds") for t, r in res.items()},
                 }
-                t = pooled(res, flips)
+                t = pooled(res, key)
                 if t is not None:
-                    entry["pooled" + ("WithFlips" if flips else "WithoutFlips")] = t
+                    entry[POOLED[key]] = t
     return doc
 
 
@@ -138,14 +183,17 @@ def render(doc: dict) -> str:
           "mean ± sd over the folds run; *lenient* counts a read-out right when the clip's flags in clips.csv show that "
           "sign. Made by `training/cv_report.py` from the runs of `training/cv_all.sh` (their results are kept in "
           "`training/reports/runs/`). Recipes marked † come from an earlier report whose run folders were lost with "
-          "their session: their figures stand, their per-clip detail is gone.", ""]
+          "their session: their figures stand, their per-clip detail is gone. In the prior-adjusted tables, recipes marked ‡ "
+          "ran before every frame's probabilities were kept: the correction is applied to each clip's mean probability "
+          "(a shortcut; `training/reports/prior-adjustment.md` compares it with the app's frame-by-frame read-out).", ""]
     for arch, recipes in doc.items():
         names = [n for n in recipes if n != "pretrain"]
         mark = {n: " †" if recipes[n].get("fromEarlierReport") else "" for n in names}
         md += [f"## {arch}", ""]
-        for flips in (False, True):
-            key = "withFlips" if flips else "withoutFlips"
-            md += [f"### {arch}, {'with' if flips else 'without'} test-time flips", "",
+        for key, label in READOUTS.items():
+            if not any(recipes[n].get(key) for n in names):
+                continue
+            md += [f"### {arch}, {label}", "",
                    "| recipe | folds done | clips, folds | frames, folds | kappa (clips), folds | lenient, folds | "
                    "clips, site | frames, site | lenient, site | " + " | ".join(f"{DISPLAY[c]} recall (folds)" for c in CLASSES) + " |",
                    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(CLASSES)]
@@ -154,8 +202,9 @@ def render(doc: dict) -> str:
                 if row is None:
                     continue
                 site = row["site"]
+                short = " ‡" if key == "priorAdjusted" and "clip mean" in row.get("level", []) else ""
                 md.append(
-                    f"| {name}{mark[name]} | {row['foldsDone']} | {mean_sd(row['clipAccuracy'])} | {mean_sd(row['frameAccuracy'])} | "
+                    f"| {name}{mark[name]}{short} | {row['foldsDone']} | {mean_sd(row['clipAccuracy'])} | {mean_sd(row['frameAccuracy'])} | "
                     f"{mean_sd(row['clipKappa'])} | {mean_sd(row['clipLenientAccuracy'])} | "
                     f"{pct(site['clipAccuracy']) if site else '–'} | {pct(site['frameAccuracy']) if site else '–'} | "
                     f"{pct(site['clipLenientAccuracy']) if site else '–'} | "
@@ -178,11 +227,11 @@ def render(doc: dict) -> str:
         if pre:
             md += [f"Phantom pretraining of {arch}: {pre['trainSeconds']} s, held-out phantoms {pct(pre['phantomAccuracy'])} %.", ""]
         for name in names:
-            for flips in (False, True):
-                t = recipes[name].get("pooled" + ("WithFlips" if flips else "WithoutFlips"))
+            for key, label in READOUTS.items():
+                t = recipes[name].get(POOLED[key])
                 if t is not None:
-                    md.append(table1_markdown(f"{arch} {name}{mark[name]}: pooled out-of-fold clips, "
-                                              f"{'with' if flips else 'without'} flips (Table 1 layout)", t))
+                    md.append(table1_markdown(f"{arch} {name}{mark[name]}: pooled out-of-fold clips, {label} "
+                                              "(Table 1 layout)", t))
     return "\n".join(md) + "\n"
 
 
@@ -191,11 +240,15 @@ def main() -> None:
     ap.add_argument("--runs", default="/work/lus-train/cv")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "reports"))
     ap.add_argument("--archive", help="folder of kept run results (default: <out>/runs)")
+    here = Path(__file__).resolve().parent
+    ap.add_argument("--splits", default=str(here / "splits" / "cv-folds.json"))
+    ap.add_argument("--clips", default=str(here.parent.parent / "shared" / "data" / "pocus-lus" / "clips.csv"))
     args = ap.parse_args()
     out = Path(args.out)
     archive = Path(args.archive) if args.archive else out / "runs"
     runs = load_runs(Path(args.runs), archive)
     archive_runs(runs, archive)
+    add_clip_mean_prior_readouts(runs, json.loads(Path(args.splits).read_text()), read_clips(args.clips))
     earlier = json.loads((out / "cv.json").read_text()) if (out / "cv.json").exists() else {}
     doc = carry_over(summarise(runs), earlier)
     md = render(doc)

@@ -23,6 +23,7 @@ from lus_export import ModelDescription, export_tfjs, exported_precision_referen
 from lus_train import CLASSES  # noqa: E402
 from lus_train.augment import to_input  # noqa: E402
 from lus_train.data import load_frames, load_split, split_by_clip  # noqa: E402
+from lus_train.folds import read_clips  # noqa: E402
 from lus_train.model import ARCHITECTURE, load_trained, pick_device, predict  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,6 +35,70 @@ def uint8_agrees(agreement: dict) -> bool:
     """uint8 only if it keeps the top sign on each check set: the pooled rate can pass while the real
     validation frames, the ones that matter, lose several points (1.1.0: 99.55 % pooled, 97.8 % real)."""
     return min(agreement["phantomTest"], agreement["realValidation"]) >= AGREEMENT_FOR_UINT8
+def clip_shares(clips_csv: str | Path, held_out: list) -> dict:
+    """Each sign's share of the clips a model trained on (every clip of clips.csv but the held-out ones)."""
+    rows = [r for r in read_clips(clips_csv) if r["clip"] not in set(held_out)]
+    counts = {c: sum(1 for r in rows if r["sign"] == c) for c in CLASSES}
+    if not rows or min(counts.values()) == 0:
+        raise SystemExit(f"prior correction: every sign needs at least one training clip, got {counts}")
+    return {"clips": len(rows), "counts": counts, "shares": {c: counts[c] / len(rows) for c in CLASSES}}
+
+
+def prior_correction(shares: dict) -> dict:
+    """What the metadata says of the correction, and the offsets added to the classifier bias (log of each share).
+
+    Training samples are balanced by sign, so the network's probabilities assume four equally common signs; adding
+    log(share) to its logits is Bayes' rule for the clips' real mix (training/reports/prior-adjustment.md)."""
+    offsets = [float(np.log(shares["shares"][c])) for c in CLASSES]
+    return {"rule": "classifier bias + log(share of each sign among the training clips)",
+            "trainingClips": shares["clips"], "clipsPerSign": shares["counts"],
+            "shares": {c: round(v, 4) for c, v in shares["shares"].items()},
+            "addedToBias": [round(v, 6) for v in offsets], "report": "training/reports/prior-adjustment.md"}
+
+
+def apply_prior_to_export(model_dir: Path, correction: dict, version: str) -> None:
+    """Adds the offsets to classifier/bias inside an exported graph model's shards and records it, in place.
+
+    For a shipped model whose training checkpoint is gone: every other weight keeps its bytes, so the gate
+    statistics and thresholds (pooled features, before the classifier) stay valid. Refuses a second correction."""
+    model_json = model_dir / "model.json"
+    doc = json.loads(model_json.read_text())
+    meta = doc["userDefinedMetadata"]["lusSigns"]
+    if "priorCorrection" in meta.get("validation", {}):
+        raise SystemExit(f"{model_json} already carries a prior correction; export again from the weights instead")
+    if meta.get("version") == version:
+        raise SystemExit(f"new weights need a new version: {model_json} is already {version}")
+    bias_name = meta["classifier"]["bias"]
+    offset = 0
+    for group in doc["weightsManifest"]:
+        paths = [model_dir / p for p in group["paths"]]
+        blob = bytearray(b"".join(p.read_bytes() for p in paths))
+        offset = 0
+        for entry in group["weights"]:
+            size = int(np.prod(entry["shape"])) if entry["shape"] else 1
+            q = entry.get("quantization")
+            nbytes = size * ({"uint8": 1, "float16": 2}[q["dtype"]] if q else 4)
+            if entry["name"] == bias_name:
+                if q or entry["dtype"] != "float32" or size != len(CLASSES):
+                    raise SystemExit(f"{bias_name}: expected {len(CLASSES)} float32 values, got {entry}")
+                bias = np.frombuffer(bytes(blob[offset : offset + nbytes]), dtype="<f4") + np.asarray(
+                    correction["addedToBias"], dtype=np.float32)
+                blob[offset : offset + nbytes] = bias.astype("<f4").tobytes()
+                start = 0
+                for path in paths:  # write back only the shard(s) that changed
+                    n = path.stat().st_size
+                    if start < offset + nbytes and offset < start + n:
+                        path.write_bytes(bytes(blob[start : start + n]))
+                    start += n
+                meta["version"] = version
+                meta.setdefault("validation", {})["priorCorrection"] = correction
+                model_json.write_text(json.dumps(doc, separators=(",", ":")))
+                log(f"export: {bias_name} + {correction['addedToBias']} in {model_dir}; version {version}")
+                return
+            offset += nbytes
+    raise SystemExit(f"{bias_name} is not in the weights manifest of {model_json}")
+
+
 SOURCES = [
     "Phantoms from the LUS Signs generator (src/synth, pinned commit in the training config)",
     "pocus-lus: 83 public clips from the POCUS collection of Born et al., github.com/jannisborn/covid19_ultrasound "
@@ -93,7 +158,7 @@ def trained_on(cfg: dict, real_train) -> str:
             f"{len(real_train)} real frames from {len(set(real_train.clips))} public clips mixed with phantoms" + dilated)
 
 
-def cv_validation(cv: dict, recipe: str | None) -> dict:
+def cv_validation(cv: dict, recipe: str | None, readout: str = "withoutFlips") -> dict:
     """The figures a clinician needs, from the cross-validation report, for the recipe the model was trained with:
     clip accuracy on clips the model never saw (folds: mean and sd; the held-out site), per-sign recall, for each
     architecture that ran the recipe (ResNet18 on all five folds; ResNet152, the shipped one, on fewer)."""
@@ -115,12 +180,12 @@ def cv_validation(cv: dict, recipe: str | None) -> dict:
             "heldOutSiteClipRecall": site.get("clipRecall"),
         }
 
-    per_arch = {arch: summary(recipes[recipe]["withoutFlips"]) for arch, recipes in cv.items()
-                if recipe in recipes and "withoutFlips" in recipes[recipe]}
+    per_arch = {arch: summary(recipes[recipe][readout]) for arch, recipes in cv.items()
+                if recipe in recipes and readout in recipes[recipe]}
     if not per_arch:
-        raise SystemExit(f"recipe {recipe!r} is not in the CV report")
+        raise SystemExit(f"recipe {recipe!r} with the {readout} read-out is not in the CV report")
     shipped = "resnet152" if "resnet152" in per_arch else next(iter(per_arch))
-    return {"crossValidation": {"recipe": recipe, "shipped": shipped, "byArchitecture": per_arch,
+    return {"crossValidation": {"recipe": recipe, "shipped": shipped, "byArchitecture": per_arch, "readOut": readout,
                                 "report": "training/reports/cv.md"}}
 
 
@@ -165,6 +230,15 @@ def main() -> None:
                     help="Markdown model card stored in the metadata (the app shows it); skipped if missing")
     ap.add_argument("--cv-only", action="store_true",
                     help="only replace the cross-validation figures in an exported model.json (after more CV runs finished)")
+    ap.add_argument("--cv-readout", default="withoutFlips", choices=["withoutFlips", "withFlips", "priorAdjusted"],
+                    help="which read-out of the CV report the metadata quotes: priorAdjusted for a model exported with --prior clips")
+    ap.add_argument("--prior", choices=["none", "clips"], default="none",
+                    help="clips: add log(each sign's share of the training clips) to the classifier bias (Bayes' rule for "
+                         "sampling balanced by sign; training/reports/prior-adjustment.md)")
+    ap.add_argument("--clips", default=str(REPO.parent / "shared" / "data" / "pocus-lus" / "clips.csv"),
+                    help="clips.csv of the development clips (the signs the prior shares are counted from)")
+    ap.add_argument("--prior-only", action="store_true",
+                    help="apply --prior clips to an exported model in place (its checkpoint gone); needs a new --model-version")
     ap.add_argument("--card-only", action="store_true",
                     help="only replace the model card in an exported model.json (after the card is edited)")
     args = ap.parse_args()
@@ -177,13 +251,29 @@ def main() -> None:
         if not args.cv_report:
             raise SystemExit("--cv-only needs --cv-report and --cv-recipe")
         set_cross_validation(Path(args.out) / "model.json",
-                             cv_validation(json.loads(Path(args.cv_report).read_text()), args.cv_recipe))
+                             cv_validation(json.loads(Path(args.cv_report).read_text()), args.cv_recipe, args.cv_readout))
+        return
+    if args.prior_only:
+        if args.prior != "clips":
+            raise SystemExit("--prior-only needs --prior clips")
+        # In place, the shares must be those of every clip: say so only of a model that trained on all of them.
+        shares = clip_shares(args.clips, [])
+        meta = json.loads((Path(args.out) / "model.json").read_text())["userDefinedMetadata"]["lusSigns"]
+        if f"from {shares['clips']} public clips" not in meta.get("provenance", {}).get("trainedOn", ""):
+            raise SystemExit(f"--prior-only is for a model trained on all {shares['clips']} clips of {args.clips}")
+        apply_prior_to_export(Path(args.out), prior_correction(shares), args.model_version)
         return
     torch.set_num_threads(args.threads)
     device = pick_device()
 
     model, cfg = load_trained(args.weights, device)
     model = model.cpu().eval()
+    correction = None
+    if args.prior == "clips":
+        correction = prior_correction(clip_shares(args.clips, cfg.get("heldOutClips", [])))
+        with torch.no_grad():
+            model.fc.bias += torch.tensor(correction["addedToBias"], dtype=model.fc.bias.dtype)
+        log(f"export: classifier bias + {correction['addedToBias']} (sign shares of {correction['trainingClips']} clips)")
     mean, std, size = cfg["input"]["mean"], cfg["input"]["std"], cfg["input"]["size"]
     phantoms = load_frames(args.phantom_test)
     real = load_frames(args.real)
@@ -240,8 +330,10 @@ def main() -> None:
             "report": "training/reports/evaluation.md",
         }
     if args.cv_report:
-        validation = cv_validation(json.loads(Path(args.cv_report).read_text()), args.cv_recipe)
+        validation = cv_validation(json.loads(Path(args.cv_report).read_text()), args.cv_recipe, args.cv_readout)
     validation = dict(validation or {}, weightPrecision=quantize, top1AgreementWithFloat32=agreement)
+    if correction is not None:
+        validation["priorCorrection"] = correction
 
     description = ModelDescription(
         id=MODEL_ID,

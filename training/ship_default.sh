@@ -7,6 +7,9 @@
 # (cv_all.sh STAGES=final152, same samples and schedule as its CV runs), training/reports/cv.{md,json}, the export
 # to public/models/lus-resnet152 (uint8 if it keeps the top sign on 99.5 % of frames, else float16; CV figures in
 # the metadata), the input gate's calibration, the smoke reference for tests/model/smoke-default-model.spec.ts.
+# PRIOR=clips (the default since 2.2.0) adds log(each sign's share of the 83 clips) to the classifier bias, Bayes' rule
+# for training samples balanced by sign (training/reports/prior-adjustment.md), and quotes the CV's prior-adjusted
+# read-out; PRIOR=none exports the network as trained and quotes the plain read-out.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="${LUS_TRAIN_ROOT:-/work/lus-train}"
@@ -14,6 +17,8 @@ DATA="$ROOT/data"
 PY="${PYTHON:-/usr/bin/python3}"
 RECIPE="${RECIPE:?name the recipe the cross-validation chose}"
 VERSION="${VERSION:?name the model version}"
+PRIOR="${PRIOR:-clips}"
+READOUT="$([ "$PRIOR" = clips ] && echo priorAdjusted || echo withoutFlips)"
 cd "$REPO"
 step() { echo "=== $(date -u +%H:%M:%S) $*" >&2; }
 
@@ -23,7 +28,7 @@ step "cross-validation report"
 "$PY" training/cv_report.py --runs "$ROOT/cv" --out training/reports > /dev/null
 step "export lus-resnet152 $VERSION"
 "$PY" training/export_default.py --weights "$ROOT/cv/resnet152/$RECIPE/all/model.pt" --split all \
-  --cv-report training/reports/cv.json --cv-recipe "$RECIPE" --model-version "$VERSION" \
+  --cv-report training/reports/cv.json --cv-recipe "$RECIPE" --cv-readout "$READOUT" --prior "$PRIOR" --model-version "$VERSION" \
   --phantom-test "$DATA/phantoms-test-128" --real "$DATA/real-128" --train-phantoms "$DATA/phantoms-train-128" \
   --out public/models/lus-resnet152 --reports training/reports
 step "calibrate the input gate"

@@ -15,7 +15,8 @@ from lus_train.augment import BACKGROUND  # noqa: E402
 from lus_train.data import FrameSet  # noqa: E402
 from lus_train.folds import clip_flags, held_out_clips, make_folds, read_clips  # noqa: E402
 from lus_train.scanner_augment import scanner_augment  # noqa: E402
-from cv import CHUNK, build, chunk_order, freeze, frozen_modules, mixup, score_clips, soft_targets  # noqa: E402
+from cv import (CHUNK, build, chunk_order, freeze, frozen_modules, mixup, prior_adjusted, score_clips,  # noqa: E402
+                soft_targets, training_clip_share)
 
 TRAINING = Path(__file__).resolve().parents[1]
 SPLITS = TRAINING / "splits" / "cv-folds.json"
@@ -92,6 +93,31 @@ def test_clip_read_out_is_the_mean_probability_and_lenient_counts_flagged_signs(
     assert r["frameAccuracy"] == pytest.approx(1 / 3)
     assert r["perClip"]["a"]["probs"] == pytest.approx([0.6, 0.35, 0.05, 0.0])
     assert r["clipConfusion"][2][3] == 1
+
+
+def test_training_clip_share_counts_each_clip_once_whatever_its_frames():
+    # Clip "a1" has three frames, "a2" one: two A-lines clips, one B-lines, one effusion, no consolidation.
+    fs = frameset(["a1", "a1", "a1", "a2", "b", "e"], [0, 0, 0, 0, 1, 2])
+    assert training_clip_share(fs) == pytest.approx([0.5, 0.25, 0.25, 0.0])
+
+
+def test_prior_adjustment_is_bayes_rule_with_the_training_shares():
+    share = np.array([0.4, 0.1, 0.2, 0.3])
+    probs = np.array([[0.25, 0.25, 0.25, 0.25], [0.1, 0.6, 0.2, 0.1]], dtype=np.float32)
+    adj = prior_adjusted(probs, share)
+    # A frame the network finds undecided takes the prior itself; every row stays a distribution.
+    assert adj[0] == pytest.approx(share, abs=1e-6)
+    assert adj.sum(axis=1) == pytest.approx([1.0, 1.0], abs=1e-6)
+    expected = probs[1] * share / (probs[1] * share).sum()
+    assert adj[1] == pytest.approx(expected, abs=1e-6)
+    # B-lines at 0.6 stays first against its rare prior (0.06 against 0.04, 0.04, 0.03); at 0.45 it yields to
+    # the commoner A-lines (0.045 against 0.12): the point of the correction.
+    assert int(adj[1].argmax()) == 1
+    weak = prior_adjusted(np.array([[0.3, 0.45, 0.15, 0.1]], dtype=np.float32), share)
+    assert int(weak[0].argmax()) == 0
+    # A sign the training clips never showed gets (almost) no probability, not a NaN.
+    none = prior_adjusted(probs, np.array([0.5, 0.5, 0.0, 0.0]))
+    assert np.isfinite(none).all() and none[:, 2:].max() < 1e-5
 
 
 def test_scanner_augment_keeps_shape_type_and_black_surround():

@@ -7,7 +7,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lus_train import CLASSES  # noqa: E402
-from cv_report import archive_runs, carry_over, load_runs, render, summarise  # noqa: E402
+from cv_report import (add_clip_mean_prior_readouts, archive_runs, carry_over, load_runs, render,  # noqa: E402
+                       summarise)
 
 
 def fake_result(acc: float) -> dict:
@@ -42,3 +43,27 @@ def test_recipes_of_an_earlier_report_are_kept_and_marked():
     assert doc["resnet18"]["real"]["fromEarlierReport"] is True
     md = render(doc)
     assert "| real † | 2 | 70.0 ± 14.1 |" in md
+
+
+def test_runs_without_every_frame_get_the_clip_mean_prior_readout_from_their_training_shares():
+    # Fold 0 holds out a1 and b1; its training clips are 3 A-lines and 1 B-lines (shares 0.75 / 0.25).
+    rows = [{"clip": c, "sign": s, "a_lines": int(s == "a_lines"), "b_lines": int(s == "b_lines"),
+             "effusion": 0, "consolidation": 0}
+            for c, s in [("a1", "a_lines"), ("a2", "a_lines"), ("a3", "a_lines"), ("a4", "a_lines"),
+                         ("b1", "b_lines"), ("b2", "b_lines")]]
+    splits = {"folds": [{"clips": ["a1", "b1"]}], "heldOutSite": {"clips": []}}
+    per_clip = {"a1": {"sign": "a_lines", "probs": [0.4, 0.5, 0.05, 0.05]},   # B first; 0.4·0.75 > 0.5·0.25: A
+                "b1": {"sign": "b_lines", "probs": [0.1, 0.8, 0.05, 0.05]}}   # stays B-lines
+    plain = fake_result(0.5)
+    runs = {"resnet18": {"pre": {"fold0": {**plain, "perClip": per_clip},
+                                 "fold1": {**plain, "priorAdjusted": {**plain["withoutFlips"], "clipAccuracy": 0.9}}}}}
+    add_clip_mean_prior_readouts(runs, splits, rows)
+    adj = runs["resnet18"]["pre"]["fold0"]["priorAdjusted"]
+    assert adj["level"] == "clip mean" and adj["clipAccuracy"] == 1.0 and adj["frameAccuracy"] is None
+    assert adj["clipConfusion"][0][0] == 1 and adj["clipConfusion"][1][1] == 1
+    # A run scored frame by frame keeps its own read-out.
+    assert runs["resnet18"]["pre"]["fold1"]["priorAdjusted"]["clipAccuracy"] == 0.9
+    assert runs["resnet18"]["pre"]["fold1"]["priorAdjusted"]["level"] == "frame"
+    row = summarise(runs)["resnet18"]["pre"]["priorAdjusted"]
+    assert row["level"] == ["clip mean", "frame"] and row["clipAccuracy"] == [1.0, 0.9]
+    assert "| pre ‡ |" in render(summarise(runs))

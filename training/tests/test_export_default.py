@@ -39,3 +39,60 @@ def test_uint8_needs_the_agreement_bar_on_each_check_set() -> None:
     # 1.1.0's case: the pooled rate passes (99.55 %) while three real validation frames change sign.
     assert not export_default.uint8_agrees({**ok, "all": 0.9955, "phantomTest": 0.9975, "realValidation": 0.978})
     assert not export_default.uint8_agrees({**ok, "phantomTest": 0.99})
+
+
+def _graph_with_bias(tmp_path: Path, bias, version: str = "2.1.0") -> Path:
+    # A float16 kernel, then the float32 classifier bias straddling two shards, as TF.js packs them back to back.
+    import numpy as np
+
+    kernel = np.arange(6, dtype="<f2").tobytes()
+    blob = kernel + np.asarray(bias, dtype="<f4").tobytes()
+    (tmp_path / "s1.bin").write_bytes(blob[:18])
+    (tmp_path / "s2.bin").write_bytes(blob[18:])
+    doc = {"format": "graph-model", "weightsManifest": [{"paths": ["s1.bin", "s2.bin"], "weights": [
+        {"name": "classifier/kernel", "shape": [3, 2], "dtype": "float32", "quantization": {"dtype": "float16"}},
+        {"name": "classifier/bias", "shape": [4], "dtype": "float32"}]}],
+        "userDefinedMetadata": {"lusSigns": {"version": version, "classifier": {"bias": "classifier/bias"},
+                                             "validation": {"weightPrecision": "float16"}}}}
+    (tmp_path / "model.json").write_text(json.dumps(doc))
+    return tmp_path
+
+
+def test_prior_correction_adds_log_shares_to_the_bias_and_nothing_else(tmp_path: Path) -> None:
+    import numpy as np
+
+    csv = tmp_path / "clips.csv"
+    csv.write_text("clip,sign\n" + "".join(f"c{i},{s}\n" for i, s in enumerate(
+        ["a_lines"] * 4 + ["b_lines"] + ["pleural_effusion"] * 2 + ["consolidation"])))
+    shares = export_default.clip_shares(csv, [])
+    assert shares["clips"] == 8 and shares["shares"]["a_lines"] == 0.5
+    # A held-out clip leaves the count: the shares are the training clips'.
+    assert export_default.clip_shares(csv, ["c0"])["counts"]["a_lines"] == 3
+    correction = export_default.prior_correction(shares)
+    assert correction["addedToBias"] == pytest.approx(np.log([0.5, 0.125, 0.25, 0.125]), abs=1e-6)
+
+    d = _graph_with_bias(tmp_path, [0.1, -0.2, 0.3, 0.0])
+    before = (d / "s1.bin").read_bytes()[:12]
+    export_default.apply_prior_to_export(d, correction, "2.2.0")
+    blob = (d / "s1.bin").read_bytes() + (d / "s2.bin").read_bytes()
+    assert blob[:12] == before  # the kernel keeps its bytes
+    bias = np.frombuffer(blob[12:], dtype="<f4")
+    assert bias == pytest.approx(np.array([0.1, -0.2, 0.3, 0.0]) + np.log([0.5, 0.125, 0.25, 0.125]), abs=1e-6)
+    meta = json.loads((d / "model.json").read_text())["userDefinedMetadata"]["lusSigns"]
+    assert meta["version"] == "2.2.0" and meta["validation"]["priorCorrection"]["trainingClips"] == 8
+    assert meta["validation"]["weightPrecision"] == "float16"
+    # Applied twice it would count the prior twice.
+    with pytest.raises(SystemExit, match="already carries a prior correction"):
+        export_default.apply_prior_to_export(d, correction, "2.3.0")
+
+
+def test_prior_correction_needs_a_new_version_and_every_sign(tmp_path: Path) -> None:
+    d = _graph_with_bias(tmp_path, [0, 0, 0, 0], version="2.2.0")
+    shares = {"clips": 4, "counts": {}, "shares": {"a_lines": 0.25, "b_lines": 0.25, "pleural_effusion": 0.25,
+                                                   "consolidation": 0.25}}
+    with pytest.raises(SystemExit, match="new version"):
+        export_default.apply_prior_to_export(d, export_default.prior_correction(shares), "2.2.0")
+    csv = tmp_path / "clips.csv"
+    csv.write_text("clip,sign\nc0,a_lines\nc1,b_lines\n")
+    with pytest.raises(SystemExit, match="at least one training clip"):
+        export_default.clip_shares(csv, [])

@@ -42,6 +42,17 @@ export interface CrossValidationSummary {
   weakest: { classId: ClassId; name: string; recall: number } | null;
 }
 
+/**
+ * The prior the read-out carries (validation.priorCorrection, written by training/export_default.py --prior clips):
+ * each sign's share of the training clips, added to the network's logits. An unclear frame then goes to the
+ * commoner signs, and a rare sign needs clearer evidence: a reader should know which way the model leans.
+ */
+export interface SignLeaning {
+  trainingClips: number;
+  /** Commonest first. */
+  shares: Array<{ classId: ClassId; name: string; share: number }>;
+}
+
 export interface ModelSummary {
   /** Scans from outside the training collection: the figure to lead with when a model has it. */
   unseenScans: UnseenScanResult[];
@@ -54,6 +65,8 @@ export interface ModelSummary {
   perSign: SignReliability[];
   /** The weakest sign on real frames (lowest recall), when per-sign figures exist. */
   weakest: SignReliability | null;
+  /** Which signs an unclear frame leans to, when the read-out carries the training clips' prior. */
+  leaning: SignLeaning | null;
   /** The card's "Known failure modes", each in its own first (bold) sentence. */
   failures: string[];
   /** True when the metadata has nothing measured on real scans: the screen says so plainly. */
@@ -119,6 +132,7 @@ export function modelSummary(metadata: Pick<ModelMetadata, 'validation' | 'model
     realClips: num(v.realValidationClips),
     perSign,
     weakest,
+    leaning: signLeaning(v.priorCorrection),
     failures: knownFailures(metadata.modelCard),
     unmeasured:
       unseenScans.length === 0 &&
@@ -127,6 +141,19 @@ export function modelSummary(metadata: Pick<ModelMetadata, 'validation' | 'model
       realClipAccuracy === null &&
       perSign.length === 0,
   };
+}
+
+function signLeaning(raw: unknown): SignLeaning | null {
+  if (!isRecord(raw) || !isRecord(raw.shares)) return null;
+  const trainingClips = num(raw.trainingClips);
+  const given = raw.shares;
+  const shares = CLASS_IDS.flatMap((id) => {
+    const share = num(given[id]);
+    return share === null ? [] : [{ classId: id, name: CLASS_NAMES[id], share }];
+  });
+  // All four or nothing: a partial prior would say the model leans away from a sign it does not.
+  if (trainingClips === null || shares.length !== CLASS_IDS.length) return null;
+  return { trainingClips, shares: shares.sort((a, b) => b.share - a.share) };
 }
 
 function crossValidationSummary(raw: unknown): CrossValidationSummary | null {

@@ -53,6 +53,15 @@ export function ModelSummaryPanel({ metadata }: { metadata: ModelMetadata }) {
               ))}
             </ul>
           )}
+          {s.leaning && (
+            <p data-testid="summary-leaning">
+              When a frame is unclear, it leans to the signs that were commoner among its{' '}
+              {s.leaning.trainingClips} training clips (
+              {s.leaning.shares.map((x) => `${x.name} ${plainPercent(x.share)}`).join(', ')}): the rarest,{' '}
+              <strong className="nowrap">{s.leaning.shares[s.leaning.shares.length - 1]!.name}</strong>, is
+              named only on clearer evidence.
+            </p>
+          )}
           {s.unseenScans.length > 0 && (
             <ul className="summary-signs" data-testid="summary-unseen">
               {s.unseenScans.map((u) => (
