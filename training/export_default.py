@@ -178,6 +178,8 @@ def cv_validation(cv: dict, recipe: str | None, readout: str = "withoutFlips") -
             "heldOutSiteClipAccuracy": site.get("clipAccuracy"),
             "heldOutSiteClips": site.get("clips"),
             "heldOutSiteClipRecall": site.get("clipRecall"),
+            # "clip mean": the prior applied to each clip's mean probability (runs that did not keep every frame).
+            **({"readOutLevel": row["level"]} if "level" in row else {}),
         }
 
     per_arch = {arch: summary(recipes[recipe][readout]) for arch, recipes in cv.items()

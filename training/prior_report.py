@@ -84,7 +84,8 @@ def measure(archive: Path, splits: dict, sign_of: dict) -> dict:
             clip_adj = sum(t == ac for t, _, _, ac in reads.values())
             adj = sum(t == a for t, _, a, _ in reads.values()) if frame_level else clip_adj
             entry["level"].add("frame" if frame_level else "clip")
-            row = {"clips": len(reads), "raw": int(raw), "adjusted": int(adj), "adjustedOnClipMean": int(clip_adj)}
+            row = {"clips": len(reads), "raw": int(raw), "adjusted": int(adj), "adjustedOnClipMean": int(clip_adj),
+                   "shortcutDiffers": int(sum(a != ac for _, _, a, ac in reads.values())) if frame_level else None}
             if tag == "site":
                 entry["site"] = row
             else:
@@ -125,7 +126,9 @@ def render(runs: dict) -> str:
         site = f"{s['raw']} → {s['adjusted']}" if s else "–"
         short = "–"
         if e["level"] == "frame":
-            short = f"{sum(v['adjustedOnClipMean'] for v in e['folds'].values())} / {s['adjustedOnClipMean'] if s else '–'}"
+            differ = sum(v["shortcutDiffers"] for v in e["folds"].values()) + (s["shortcutDiffers"] if s else 0)
+            short = (f"{sum(v['adjustedOnClipMean'] for v in e['folds'].values())} / {s['adjustedOnClipMean'] if s else '–'}"
+                     f" ({differ} clips read otherwise)")
         md.append(f"| {name} | {e['level']} | {fr} → {fa} (of {n}) | {mean_r:.1f} → {mean_a:.1f} | {site} | {short} |")
         ups["folds"][0 if fa > fr else 1 if fa == fr else 2] += 1
         if s:

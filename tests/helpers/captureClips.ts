@@ -93,9 +93,9 @@ const REAL_CLIPS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'dat
  * One real clip per sign for the live smoke test of the default model. The default model was trained on
  * every development clip, so these say nothing about unseen scans (cross-validation does); they are clips
  * the app's file path reads as their sign with that model (`lus-signs score` of the same first 4 s,
- * lus-resnet152 2.1.0; the clip read-out's top probability in the comments), so a live read-out that
- * settles elsewhere means the capture path changed what the model sees. Choose again when the default
- * model changes.
+ * lus-resnet152 2.1.0; the clip read-out's top probability in the comments; 2.2.0, the same network with
+ * the sign prior in its bias, still settles on each sign live), so a live read-out that settles elsewhere
+ * means the capture path changed what the model sees. Choose again when the default model changes.
  */
 export const REAL_SIGN_CLIPS: Record<ClassId, string> = {
   // 0.52 (consolidation 0.25): even on its own training clips the model's A-lines read-outs are the least sure.

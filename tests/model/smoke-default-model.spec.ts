@@ -128,6 +128,14 @@ test.describe('smoke: default model lus-resnet152 forced to WASM', () => {
         `${Math.round(u.clipAccuracy * 100)}% of clips`,
       );
     await expect(page.getByTestId('summary-failures').locator('li')).toHaveCount(expected.failures.length);
+    // The default model's read-out carries the training clips' sign prior (2.2.0 on): the reader is told which
+    // way an unclear frame leans, and which sign needs the clearest evidence.
+    expect(expected.leaning, 'the default model records its sign prior').not.toBeNull();
+    const rarest = expected.leaning!.shares[expected.leaning!.shares.length - 1]!;
+    await expect(page.getByTestId('summary-leaning')).toContainText(
+      `${expected.leaning!.trainingClips} training clips`,
+    );
+    await expect(page.getByTestId('summary-leaning')).toContainText(`the rarest, ${rarest.name}`);
     // The summary comes first; the full card stays below it, closed until asked for.
     const summaryBox = (await summary.boundingBox())!;
     const cardBox = (await page.getByTestId('model-card').boundingBox())!;

@@ -61,6 +61,27 @@ describe('modelSummary', () => {
     ).toBeNull();
   });
 
+  it('says which signs an unclear frame leans to when the read-out carries the training clips’ prior', () => {
+    const priorCorrection = {
+      trainingClips: 83,
+      shares: { a_lines: 0.4217, b_lines: 0.1446, pleural_effusion: 0.1928, consolidation: 0.241 },
+    };
+    const s = modelSummary({ validation: { priorCorrection } });
+    expect(s.leaning).toEqual({
+      trainingClips: 83,
+      shares: [
+        { classId: 'a_lines', name: 'A-lines', share: 0.4217 },
+        { classId: 'consolidation', name: 'Lung consolidation', share: 0.241 },
+        { classId: 'pleural_effusion', name: 'Pleural effusion', share: 0.1928 },
+        { classId: 'b_lines', name: 'B-lines', share: 0.1446 },
+      ],
+    });
+    // A partial or missing prior says nothing rather than something wrong.
+    const partial = { ...priorCorrection, shares: { a_lines: 0.5, b_lines: 0.5 } };
+    expect(modelSummary({ validation: { priorCorrection: partial } }).leaning).toBeNull();
+    expect(modelSummary({ validation: {} }).leaning).toBeNull();
+  });
+
   it('reads real-scan accuracy, per sign, and the failure modes from a model’s metadata and card', () => {
     const s = modelSummary({
       validation: {
@@ -122,7 +143,11 @@ describe('modelSummary', () => {
     expect(s.crossValidation!.perSign).toHaveLength(4);
     expect(s.crossValidation!.weakest).not.toBeNull();
     expect(s.failures.length).toBeGreaterThan(0);
+    // 2.2.0 on: the read-out carries the sign prior of all 83 development clips, and says so.
+    expect(s.leaning?.trainingClips).toBe(83);
+    expect(s.leaning?.shares.map((x) => x.classId)[0]).toBe('a_lines');
     expect(modelSummary(shipped('fixture-tiny')).unmeasured).toBe(true);
+    expect(modelSummary(shipped('fixture-tiny')).leaning).toBeNull();
   });
 
   it('finds no failure modes in a card without that section', () => {
