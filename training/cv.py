@@ -41,6 +41,7 @@ from lus_train.augment import augment, sample_rng  # noqa: E402
 from lus_train.data import FrameSet, balanced_weights, load_frames, mixed_epoch  # noqa: E402
 from lus_train.folds import clip_flags, held_out_clips, read_clips  # noqa: E402
 from lus_train.metrics import table1  # noqa: E402
+from lus_train.prior import prior_adjusted, sign_shares  # noqa: E402,F401  (prior_adjusted: cv's read-out, tested here)
 from lus_train.scanner_augment import scanner_augment  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -278,22 +279,10 @@ def predict(model: torch.nn.Module, images: np.ndarray, mean: float, std: float,
 
 
 def training_clip_share(frames: FrameSet) -> np.ndarray:
-    """Each sign's share of the training clips (a clip counts once, whatever its frame count)."""
-    sign_of = {c: int(y) for c, y in zip(frames.clips, frames.labels)}
-    counts = np.bincount(list(sign_of.values()), minlength=len(CLASSES)).astype(np.float64)
-    return counts / counts.sum()
-
-
-def prior_adjusted(probs: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Frame probabilities with the training clips' sign shares put back as the prior: softmax(log p + log share).
-
-    Sampling is balanced by sign, so the network learns as if every sign were equally common; the clips it will
-    read are not (the collection is 42 % A-lines, 14 % B-lines). Adding log(share) to the logits is the
-    Bayes correction for that known label shift. No held-out clip enters it: the share is the training clips'."""
-    z = np.log(np.clip(probs, 1e-7, 1.0)) + np.log(np.clip(share, 1e-7, 1.0))
-    z -= z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+    """Each sign's share of the training clips (a clip counts once, whatever its frame count): the prior that
+    prior_adjusted puts back. Sampling is balanced by sign, so the network learns as if every sign were equally
+    common; the clips it will read are not (the collection is 42 % A-lines, 14 % B-lines)."""
+    return sign_shares({c: int(y) for c, y in zip(frames.clips, frames.labels)})
 
 
 def score_clips(probs: np.ndarray, frames: FrameSet, flags: dict) -> dict:

@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lus_train import CLASSES  # noqa: E402
 from lus_train.folds import clip_flags, held_out_clips, read_clips  # noqa: E402
 from lus_train.metrics import DISPLAY, table1, table1_markdown  # noqa: E402
+from lus_train.prior import prior_adjusted, sign_shares  # noqa: E402
 
 FOLDS = [f"fold{k}" for k in range(5)]
 
@@ -97,7 +98,7 @@ def add_clip_mean_prior_readouts(runs: dict, splits: dict, rows: list) -> None:
     clips' sign shares added to the logits) is applied to that mean instead of to each frame as the app does. The
     read-out says which (`level`), and the report marks the shortcut; training/reports/prior-adjustment.md shows,
     on runs that have both, how far apart the two are. Runs that have the frame-level read-out keep it."""
-    sign_of = {r["clip"]: r["sign"] for r in rows}
+    sign_of = {r["clip"]: CLASSES.index(r["sign"]) for r in rows}
     flags = clip_flags(rows)
     for recipes in runs.values():
         for name, res in recipes.items():
@@ -110,11 +111,10 @@ def add_clip_mean_prior_readouts(runs: dict, splits: dict, rows: list) -> None:
                 if "perClip" not in r or tag not in FOLDS + ["site"]:
                     continue
                 held = set(held_out_clips(splits, "site" if tag == "site" else f"fold:{tag[4:]}"))
-                counts = np.bincount([CLASSES.index(s) for c, s in sign_of.items() if c not in held], minlength=len(CLASSES))
-                log_share = np.log(np.clip(counts / counts.sum(), 1e-7, 1))
+                share = sign_shares(sign_of, held)
                 names = sorted(r["perClip"])
                 truth = [CLASSES.index(r["perClip"][c]["sign"]) for c in names]
-                pred = [int(np.argmax(np.log(np.clip(r["perClip"][c]["probs"], 1e-7, 1)) + log_share)) for c in names]
+                pred = [int(prior_adjusted(np.asarray(r["perClip"][c]["probs"]), share).argmax()) for c in names]
                 t = table1(truth, pred)
                 r["priorAdjusted"] = {
                     "level": "clip mean", "clips": len(names), "clipAccuracy": t["overall"]["accuracy"],

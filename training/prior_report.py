@@ -23,21 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lus_train import CLASSES  # noqa: E402
 from lus_train.folds import held_out_clips, read_clips  # noqa: E402
+from lus_train.prior import prior_adjusted, sign_shares  # noqa: E402
 
 TRAINING = Path(__file__).resolve().parent
 FOLDS = [f"fold{k}" for k in range(5)]
 SPLIT_NAME = {**{f"fold{k}": f"fold:{k}" for k in range(5)}, "site": "site"}
-
-
-def training_share(sign_of: dict, held: set) -> np.ndarray:
-    counts = np.bincount([CLASSES.index(s) for c, s in sign_of.items() if c not in held], minlength=len(CLASSES))
-    return counts / counts.sum()
-
-
-def adjust(p: np.ndarray, share: np.ndarray) -> np.ndarray:
-    z = np.log(np.clip(p, 1e-7, 1)) + np.log(np.clip(share, 1e-7, 1))
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def clip_reads(result: dict, share: np.ndarray) -> dict:
@@ -52,12 +42,12 @@ def clip_reads(result: dict, share: np.ndarray) -> dict:
             m = clips == c
             sign = pf["signs"][int(np.flatnonzero(m)[0])]
             mean = probs[m].mean(0)
-            out[c] = (CLASSES.index(sign), int(mean.argmax()), int(adjust(probs[m], share).mean(0).argmax()),
-                      int(adjust(mean, share).argmax()))
+            out[c] = (CLASSES.index(sign), int(mean.argmax()), int(prior_adjusted(probs[m], share).mean(0).argmax()),
+                      int(prior_adjusted(mean, share).argmax()))
     else:
         for c, v in result["perClip"].items():
             p = np.asarray(v["probs"], dtype=np.float64)
-            out[c] = (CLASSES.index(v["sign"]), int(p.argmax()), None, int(adjust(p, share).argmax()))
+            out[c] = (CLASSES.index(v["sign"]), int(p.argmax()), None, int(prior_adjusted(p, share).argmax()))
     return out
 
 
@@ -66,6 +56,9 @@ def recall(conf: np.ndarray) -> list:
 
 
 def measure(archive: Path, splits: dict, sign_of: dict) -> dict:
+    """Every run of the archive with all five folds: read-outs right both ways, per fold and at the site.
+    sign_of maps each development clip to its sign's name (clips.csv)."""
+    sign_ids = {c: CLASSES.index(s) for c, s in sign_of.items()}
     runs = {}
     for run in sorted(p for p in archive.glob("*/*") if p.is_dir()):
         if not all((run / f"{t}.json").exists() for t in FOLDS):
@@ -78,7 +71,7 @@ def measure(archive: Path, splits: dict, sign_of: dict) -> dict:
             if not f.exists():
                 continue
             held = set(held_out_clips(splits, SPLIT_NAME[tag]))
-            reads = clip_reads(json.loads(f.read_text()), training_share(sign_of, held))
+            reads = clip_reads(json.loads(f.read_text()), sign_shares(sign_ids, held))
             frame_level = all(a is not None for _, _, a, _ in reads.values())
             raw = sum(t == r for t, r, _, _ in reads.values())
             clip_adj = sum(t == ac for t, _, _, ac in reads.values())
