@@ -20,6 +20,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lus_export import ModelDescription, export_tfjs, exported_precision_reference  # noqa: E402
+from lus_export.graph_check import manifest_layout  # noqa: E402
 from lus_train import CLASSES  # noqa: E402
 from lus_train.augment import to_input  # noqa: E402
 from lus_train.data import load_frames, load_split, split_by_clip  # noqa: E402
@@ -69,33 +70,28 @@ def apply_prior_to_export(model_dir: Path, correction: dict, version: str) -> No
     if meta.get("version") == version:
         raise SystemExit(f"new weights need a new version: {model_json} is already {version}")
     bias_name = meta["classifier"]["bias"]
-    offset = 0
     for group in doc["weightsManifest"]:
-        paths = [model_dir / p for p in group["paths"]]
-        blob = bytearray(b"".join(p.read_bytes() for p in paths))
-        offset = 0
-        for entry in group["weights"]:
-            size = int(np.prod(entry["shape"])) if entry["shape"] else 1
-            q = entry.get("quantization")
-            nbytes = size * ({"uint8": 1, "float16": 2}[q["dtype"]] if q else 4)
-            if entry["name"] == bias_name:
-                if q or entry["dtype"] != "float32" or size != len(CLASSES):
-                    raise SystemExit(f"{bias_name}: expected {len(CLASSES)} float32 values, got {entry}")
-                bias = np.frombuffer(bytes(blob[offset : offset + nbytes]), dtype="<f4") + np.asarray(
-                    correction["addedToBias"], dtype=np.float32)
-                blob[offset : offset + nbytes] = bias.astype("<f4").tobytes()
-                start = 0
-                for path in paths:  # write back only the shard(s) that changed
-                    n = path.stat().st_size
-                    if start < offset + nbytes and offset < start + n:
-                        path.write_bytes(bytes(blob[start : start + n]))
-                    start += n
-                meta["version"] = version
-                meta.setdefault("validation", {})["priorCorrection"] = correction
-                model_json.write_text(json.dumps(doc, separators=(",", ":")))
-                log(f"export: {bias_name} + {correction['addedToBias']} in {model_dir}; version {version}")
-                return
-            offset += nbytes
+        for entry, offset, nbytes in manifest_layout(group["weights"]):
+            if entry["name"] != bias_name:
+                continue
+            if entry.get("quantization") or entry["dtype"] != "float32" or nbytes != 4 * len(CLASSES):
+                raise SystemExit(f"{bias_name}: expected {len(CLASSES)} float32 values, got {entry}")
+            paths = [model_dir / p for p in group["paths"]]
+            blob = bytearray(b"".join(p.read_bytes() for p in paths))
+            bias = np.frombuffer(bytes(blob[offset : offset + nbytes]), dtype="<f4") + np.asarray(
+                correction["addedToBias"], dtype=np.float32)
+            blob[offset : offset + nbytes] = bias.astype("<f4").tobytes()
+            start = 0
+            for path in paths:  # write back only the shard(s) that changed
+                n = path.stat().st_size
+                if start < offset + nbytes and offset < start + n:
+                    path.write_bytes(bytes(blob[start : start + n]))
+                start += n
+            meta["version"] = version
+            meta.setdefault("validation", {})["priorCorrection"] = correction
+            model_json.write_text(json.dumps(doc, separators=(",", ":")))
+            log(f"export: {bias_name} + {correction['addedToBias']} in {model_dir}; version {version}")
+            return
     raise SystemExit(f"{bias_name} is not in the weights manifest of {model_json}")
 
 

@@ -55,17 +55,29 @@ def _tf_pads(padding: str, explicit: List[int], size: int, kernel: int, stride: 
     raise ExportError(f"unknown padding {padding!r}")
 
 
-def weights_from_manifest(manifest: List[dict], blob: bytes) -> Dict[str, np.ndarray]:
-    """Decodes a weights manifest group the way TF.js does (values back to back, in manifest order)."""
-    out: Dict[str, np.ndarray] = {}
+def manifest_layout(manifest: List[dict]) -> List[tuple]:
+    """(entry, byte offset, byte length) of each weight in a manifest group: TF.js packs the values back to back,
+    in manifest order, across the group's shards."""
+    out = []
     offset = 0
     for entry in manifest:
         q = entry.get("quantization")
         size = int(np.prod(entry["shape"])) if entry["shape"] else 1
-        per_value = {"uint8": 1, "float16": 2}[q["dtype"]] if q else 4
-        data = blob[offset : offset + size * per_value]
-        offset += size * per_value
-        out[entry["name"]] = decode(EncodedWeight(entry["name"], tuple(entry["shape"]), entry["dtype"], data, q))
+        nbytes = size * ({"uint8": 1, "float16": 2}[q["dtype"]] if q else 4)
+        out.append((entry, offset, nbytes))
+        offset += nbytes
+    return out
+
+
+def weights_from_manifest(manifest: List[dict], blob: bytes) -> Dict[str, np.ndarray]:
+    """Decodes a weights manifest group the way TF.js does (values back to back, in manifest order)."""
+    out: Dict[str, np.ndarray] = {}
+    offset = 0
+    for entry, start, nbytes in manifest_layout(manifest):
+        data = blob[start : start + nbytes]
+        offset = start + nbytes
+        out[entry["name"]] = decode(EncodedWeight(entry["name"], tuple(entry["shape"]), entry["dtype"], data,
+                                                  entry.get("quantization")))
     if offset != len(blob):
         raise ExportError(f"weights manifest describes {offset} bytes but the shards hold {len(blob)}")
     return out
