@@ -38,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lus_train import CLASSES  # noqa: E402
 from lus_train.augment import augment, sample_rng  # noqa: E402
-from lus_train.data import FrameSet, balanced_weights, load_frames, mixed_epoch  # noqa: E402
+from lus_train.data import (FrameSet, balanced_weights, clip_balanced_weights, load_frames, mixed_epoch,  # noqa: E402
+                            sampled_sign_share)
 from lus_train.folds import clip_flags, held_out_clips, read_clips  # noqa: E402
 from lus_train.metrics import table1  # noqa: E402
 from lus_train.prior import prior_adjusted, sign_shares  # noqa: E402,F401  (prior_adjusted: cv's read-out, tested here)
@@ -280,8 +281,8 @@ def predict(model: torch.nn.Module, images: np.ndarray, mean: float, std: float,
 
 def training_clip_share(frames: FrameSet) -> np.ndarray:
     """Each sign's share of the training clips (a clip counts once, whatever its frame count): the prior that
-    prior_adjusted puts back. Sampling is balanced by sign, so the network learns as if every sign were equally
-    common; the clips it will read are not (the collection is 42 % A-lines, 14 % B-lines)."""
+    prior_adjusted puts back. Sampling balanced by sign (the default) makes the network learn as if every sign were
+    equally common; the clips it will read are not (the collection is 42 % A-lines, 14 % B-lines)."""
     return sign_shares({c: int(y) for c, y in zip(frames.clips, frames.labels)})
 
 
@@ -330,6 +331,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--warmup", type=int, default=30, help="warm-up steps")
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--label-smoothing", type=float, default=0.1)
+    ap.add_argument("--sampling", choices=["sign", "clip"], default="sign",
+                    help="real frames drawn balanced by sign (then by clip), or every clip the same share")
     ap.add_argument("--labels", choices=["primary", "soft"], default="primary")
     ap.add_argument("--primary-weight", type=float, default=0.7, help="soft labels: the clip's own sign's share")
     ap.add_argument("--aug", choices=["basic", "scanner"], default="basic")
@@ -383,7 +386,9 @@ def run(args: argparse.Namespace) -> dict:
     if share > 0 and phantoms is None:
         raise SystemExit("--phantoms is needed for a phantom share above 0")
 
-    real_w = balanced_weights(real.labels, real.clips) if real is not None else np.ones(1)
+    real_w = np.ones(1)
+    if real is not None:
+        real_w = clip_balanced_weights(real.clips) if args.sampling == "clip" else balanced_weights(real.labels, real.clips)
     ph_w = balanced_weights(phantoms.labels, phantoms.clips) if phantoms is not None else np.ones(1)
     real_soft = None
     if real is not None and args.labels == "soft":
@@ -409,7 +414,7 @@ def run(args: argparse.Namespace) -> dict:
     config = {
         "arch": args.arch, "split": args.split, "heldOutClips": sorted(held),
         "recipe": {k: getattr(args, k) for k in ["init", "samples", "batch", "lr", "warmup", "weight_decay",
-                                                  "label_smoothing", "labels", "primary_weight", "aug", "flips",
+                                                  "label_smoothing", "sampling", "labels", "primary_weight", "aug", "flips",
                                                   "dilate", "seed", "phantom_share", "freeze_stages", "mixup"]},
         "input": {"size": int((real or phantoms).images.shape[1]), "mean": args.mean, "std": args.std,
                   "normalisation": "per-frame" if args.norm == "frame" else "fixed",
@@ -494,10 +499,12 @@ def run(args: argparse.Namespace) -> dict:
                 # Every frame's probabilities, so any read-out rule can be re-scored later without retraining,
                 # and the read-out with the training clips' sign shares as the prior (prior_adjusted).
                 share = training_clip_share(real)
+                sampled = sampled_sign_share(real_w, real.labels)
                 result["trainingClipShare"] = [round(float(v), 4) for v in share]
+                result["samplingShare"] = [round(float(v), 4) for v in sampled]
                 result["perFrame"] = {"clips": list(val.clips), "signs": [CLASSES[int(y)] for y in val.labels],
                                       "probs": [[round(float(v), 5) for v in p] for p in probs]}
-                adjusted = score_clips(prior_adjusted(probs, share), val, flags)
+                adjusted = score_clips(prior_adjusted(probs, share, sampled), val, flags)
                 result["priorAdjusted"] = adjusted
                 log(f"{args.arch} {args.split} (prior-adjusted): clips {adjusted['clipAccuracy']:.3f}, "
                     f"frames {adjusted['frameAccuracy']:.3f}, clip recall {adjusted['clipRecall']}")

@@ -15,11 +15,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lus_train import CLASSES  # noqa: E402
-from lus_train.folds import clip_flags, held_out_clips, read_clips  # noqa: E402
+from lus_train.folds import FOLD_TAGS as FOLDS, clip_flags, held_out_clips, read_clips, split_of_tag  # noqa: E402
 from lus_train.metrics import DISPLAY, table1, table1_markdown  # noqa: E402
 from lus_train.prior import prior_adjusted, sign_shares  # noqa: E402
-
-FOLDS = [f"fold{k}" for k in range(5)]
 
 
 def pct(v) -> str:
@@ -110,7 +108,7 @@ def add_clip_mean_prior_readouts(runs: dict, splits: dict, rows: list) -> None:
                     continue
                 if "perClip" not in r or tag not in FOLDS + ["site"]:
                     continue
-                held = set(held_out_clips(splits, "site" if tag == "site" else f"fold:{tag[4:]}"))
+                held = set(held_out_clips(splits, split_of_tag(tag)))
                 share = sign_shares(sign_of, held)
                 names = sorted(r["perClip"])
                 truth = [CLASSES.index(r["perClip"][c]["sign"]) for c in names]

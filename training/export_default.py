@@ -57,6 +57,17 @@ def prior_correction(shares: dict) -> dict:
             "addedToBias": [round(v, 6) for v in offsets], "report": "training/reports/prior-adjustment.md"}
 
 
+def training_prior(cfg: dict, clips_csv: str | Path) -> dict:
+    """The correction for a trained network (its cv.py config): the sign shares of the clips it trained on.
+
+    Only a network sampled balanced by sign needs it; one sampled by clip learned the clips' mix already, and putting
+    it back would count it twice."""
+    if cfg.get("recipe", {}).get("sampling", "sign") != "sign":
+        raise SystemExit("--prior clips is for a network sampled by sign; this one was sampled by clip "
+                         "(recipe.sampling = clip): export it with --prior none")
+    return prior_correction(clip_shares(clips_csv, cfg.get("heldOutClips", [])))
+
+
 def apply_prior_to_export(model_dir: Path, correction: dict, version: str) -> None:
     """Adds the offsets to classifier/bias inside an exported graph model's shards and records it, in place.
 
@@ -268,7 +279,7 @@ def main() -> None:
     model = model.cpu().eval()
     correction = None
     if args.prior == "clips":
-        correction = prior_correction(clip_shares(args.clips, cfg.get("heldOutClips", [])))
+        correction = training_prior(cfg, args.clips)
         with torch.no_grad():
             model.fc.bias += torch.tensor(correction["addedToBias"], dtype=model.fc.bias.dtype)
         log(f"export: classifier bias + {correction['addedToBias']} (sign shares of {correction['trainingClips']} clips)")

@@ -22,18 +22,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lus_train import CLASSES  # noqa: E402
-from lus_train.folds import held_out_clips, read_clips  # noqa: E402
+from lus_train.folds import FOLD_TAGS as FOLDS, held_out_clips, read_clips, split_of_tag  # noqa: E402
 from lus_train.prior import prior_adjusted, sign_shares  # noqa: E402
 
 TRAINING = Path(__file__).resolve().parent
-FOLDS = [f"fold{k}" for k in range(5)]
-SPLIT_NAME = {**{f"fold{k}": f"fold:{k}" for k in range(5)}, "site": "site"}
 
 
 def clip_reads(result: dict, share: np.ndarray) -> dict:
     """{clip: (true sign, raw read-out, corrected frame by frame (None without every frame's probabilities),
     corrected on the clip mean)} for one run's held-out clips."""
     out = {}
+    sampled = result.get("samplingShare")  # a run sampled by clip learned the clips' mix: nothing to put back
     if "perFrame" in result:
         pf = result["perFrame"]
         probs = np.asarray(pf["probs"], dtype=np.float64)
@@ -42,12 +41,12 @@ def clip_reads(result: dict, share: np.ndarray) -> dict:
             m = clips == c
             sign = pf["signs"][int(np.flatnonzero(m)[0])]
             mean = probs[m].mean(0)
-            out[c] = (CLASSES.index(sign), int(mean.argmax()), int(prior_adjusted(probs[m], share).mean(0).argmax()),
-                      int(prior_adjusted(mean, share).argmax()))
+            out[c] = (CLASSES.index(sign), int(mean.argmax()), int(prior_adjusted(probs[m], share, sampled).mean(0).argmax()),
+                      int(prior_adjusted(mean, share, sampled).argmax()))
     else:
         for c, v in result["perClip"].items():
             p = np.asarray(v["probs"], dtype=np.float64)
-            out[c] = (CLASSES.index(v["sign"]), int(p.argmax()), None, int(prior_adjusted(p, share).argmax()))
+            out[c] = (CLASSES.index(v["sign"]), int(p.argmax()), None, int(prior_adjusted(p, share, sampled).argmax()))
     return out
 
 
@@ -70,7 +69,7 @@ def measure(archive: Path, splits: dict, sign_of: dict) -> dict:
             f = run / f"{tag}.json"
             if not f.exists():
                 continue
-            held = set(held_out_clips(splits, SPLIT_NAME[tag]))
+            held = set(held_out_clips(splits, split_of_tag(tag)))
             reads = clip_reads(json.loads(f.read_text()), sign_shares(sign_ids, held))
             frame_level = all(a is not None for _, _, a, _ in reads.values())
             raw = sum(t == r for t, r, _, _ in reads.values())

@@ -140,6 +140,21 @@ def balanced_weights(labels: np.ndarray, clips: Sequence[str]) -> np.ndarray:
     return w / w.sum()
 
 
+def clip_balanced_weights(clips: Sequence[str]) -> np.ndarray:
+    """Sampling probabilities giving every clip the same share, whatever its sign or frame count: the signs are then
+    drawn as often as they occur among the training clips, so the network learns their mix (no prior to put back)
+    and a rare sign's few clips are not drawn several times as often as a common sign's."""
+    uniq, inverse, counts = np.unique(np.asarray(clips), return_inverse=True, return_counts=True)
+    w = 1.0 / (len(uniq) * counts[inverse].astype(np.float64))
+    return w / w.sum()
+
+
+def sampled_sign_share(weights: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each sign's share of the draws under these sampling weights: the prior a network trained on them assumes."""
+    share = np.bincount(np.asarray(labels), weights=np.asarray(weights, dtype=np.float64), minlength=len(CLASSES))
+    return share / share.sum()
+
+
 def epoch_order(n: int, seed: int, epoch: int) -> np.ndarray:
     """A permutation fixed by (seed, epoch), so a resumed run sees the same batches."""
     return np.random.default_rng([seed, epoch, 0]).permutation(n)

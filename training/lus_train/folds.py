@@ -70,6 +70,19 @@ def write_splits(clips_csv: str | Path, out: str | Path) -> dict:
     return doc
 
 
+# A run's folder (and archived file) is named after its split without the colon (cv_all.sh): fold0..fold4, site.
+FOLD_TAGS = [f"fold{k}" for k in range(5)]
+
+
+def split_of_tag(tag: str) -> str:
+    """'fold3' → 'fold:3', 'site' → 'site': the split a run folder's name stands for."""
+    if tag == "site":
+        return tag
+    if tag in FOLD_TAGS:
+        return f"fold:{tag[4:]}"
+    raise ValueError(f"unknown run tag {tag!r}: use fold0..fold4 or site")
+
+
 def held_out_clips(splits: dict, split: str) -> List[str]:
     """'fold:K' → that fold's clips; 'site' → the held-out site's; 'all' → none (the final model)."""
     if split == "all":

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lus_train import CLASSES  # noqa: E402
 from lus_train.augment import BACKGROUND  # noqa: E402
 from lus_train.data import FrameSet  # noqa: E402
-from lus_train.folds import clip_flags, held_out_clips, make_folds, read_clips  # noqa: E402
+from lus_train.folds import FOLD_TAGS, clip_flags, held_out_clips, make_folds, read_clips, split_of_tag  # noqa: E402
 from lus_train.scanner_augment import scanner_augment  # noqa: E402
 from cv import (CHUNK, build, chunk_order, freeze, frozen_modules, mixup, prior_adjusted, score_clips,  # noqa: E402
                 soft_targets, training_clip_share)
@@ -53,6 +53,11 @@ def test_held_out_clips_by_split_name():
     assert held_out_clips(doc, "all") == []
     with pytest.raises(ValueError):
         held_out_clips(doc, "fold2")
+    # A run folder's name (fold2, site) leads back to its split, as the reports read it.
+    assert [held_out_clips(doc, split_of_tag(t)) for t in FOLD_TAGS] == [f["clips"] for f in doc["folds"]]
+    assert split_of_tag("site") == "site"
+    with pytest.raises(ValueError):
+        split_of_tag("fold:2")
 
 
 def rows(*specs):
@@ -118,6 +123,19 @@ def test_prior_adjustment_is_bayes_rule_with_the_training_shares():
     # A sign the training clips never showed gets (almost) no probability, not a NaN.
     none = prior_adjusted(probs, np.array([0.5, 0.5, 0.0, 0.0]))
     assert np.isfinite(none).all() and none[:, 2:].max() < 1e-5
+
+
+def test_prior_adjustment_takes_out_the_mix_the_network_was_sampled_with():
+    share = np.array([0.4, 0.1, 0.2, 0.3])
+    probs = np.array([[0.3, 0.45, 0.15, 0.1], [0.1, 0.6, 0.2, 0.1]], dtype=np.float32)
+    # Sampled balanced by sign (four equal shares) is the default, correction unchanged.
+    assert prior_adjusted(probs, share, np.full(4, 0.25)) == pytest.approx(prior_adjusted(probs, share), abs=1e-6)
+    # Sampled by clip, the network learned the clips' mix already: nothing is put back twice.
+    assert prior_adjusted(probs, share, share) == pytest.approx(probs, abs=1e-6)
+    # In between: only the part of the mix the sampling left out is put back.
+    half = np.array([0.3, 0.2, 0.25, 0.25])
+    expected = probs * share / half
+    assert prior_adjusted(probs, share, half) == pytest.approx(expected / expected.sum(1, keepdims=True), abs=1e-6)
 
 
 def test_scanner_augment_keeps_shape_type_and_black_surround():

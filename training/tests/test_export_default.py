@@ -96,3 +96,18 @@ def test_prior_correction_needs_a_new_version_and_every_sign(tmp_path: Path) -> 
     csv.write_text("clip,sign\nc0,a_lines\nc1,b_lines\n")
     with pytest.raises(SystemExit, match="at least one training clip"):
         export_default.clip_shares(csv, [])
+
+
+def test_the_prior_is_put_back_only_for_a_network_sampled_by_sign(tmp_path: Path) -> None:
+    import numpy as np
+
+    csv = tmp_path / "clips.csv"
+    csv.write_text("clip,sign\n" + "".join(f"c{i},{s}\n" for i, s in enumerate(
+        ["a_lines"] * 4 + ["b_lines"] + ["pleural_effusion"] * 2 + ["consolidation"])))
+    # Runs from before the sampling option record none: they were sampled by sign.
+    for recipe in ({}, {"sampling": "sign"}):
+        got = export_default.training_prior({"recipe": recipe, "heldOutClips": ["c0"]}, csv)
+        assert got["trainingClips"] == 7
+        assert got["addedToBias"] == pytest.approx(np.log([3 / 7, 1 / 7, 2 / 7, 1 / 7]), abs=1e-6)
+    with pytest.raises(SystemExit, match="sampled by clip"):
+        export_default.training_prior({"recipe": {"sampling": "clip"}}, csv)

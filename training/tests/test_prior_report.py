@@ -62,3 +62,12 @@ def test_equal_shares_change_no_read_out(share):
                            "probs": [[0.3, 0.2, 0.4, 0.1], [0.1, 0.2, 0.3, 0.4]]}}
     for truth, raw, frame_adj, clip_adj in clip_reads(result, share).values():
         assert raw == frame_adj == clip_adj
+
+
+def test_a_run_sampled_by_clip_is_not_corrected_twice():
+    # The same clip as above, from a network sampled by clip: it learned the training mix (samplingShare = the
+    # shares), so the corrected read-out is the raw one, B-lines, where a sign-balanced network's turns A-lines.
+    frames = {"clips": ["x", "x"], "signs": ["a_lines", "a_lines"], "probs": [[0.1, 0.9, 0, 0], [0.6, 0.4, 0, 0]]}
+    by_clip = clip_reads({"perFrame": frames, "samplingShare": SHARE.tolist()}, SHARE)["x"]
+    assert by_clip == (0, 1, 1, 1)
+    assert clip_reads({"perFrame": frames, "samplingShare": [0.25] * 4}, SHARE)["x"] == (0, 1, 0, 0)

@@ -13,11 +13,13 @@ from lus_train import CLASSES  # noqa: E402
 from lus_train.data import (  # noqa: E402
     FrameSet,
     balanced_weights,
+    clip_balanced_weights,
     clip_signs,
     epoch_order,
     load_split,
     make_clip_split,
     mixed_epoch,
+    sampled_sign_share,
     split_by_clip,
 )
 
@@ -80,6 +82,18 @@ def test_balanced_weights_give_each_class_and_clip_an_equal_share():
     assert w[fs.labels == 0].sum() == pytest.approx(0.5)
     a1 = np.asarray([c == "a1" for c in fs.clips])
     assert w[a1].sum() == pytest.approx(0.25)  # the 12-frame clip weighs as much as the 1-frame clip
+
+
+def test_clip_balanced_weights_give_each_clip_an_equal_share_and_the_signs_their_clip_mix():
+    # Two A-lines clips (12 frames and 1) and one B-lines clip: by clip, A-lines gets 2/3 of the draws, not 1/2.
+    fs = frames({("a1", 0): 12, ("a2", 0): 1, ("b1", 1): 4})
+    w = clip_balanced_weights(fs.clips)
+    assert w.sum() == pytest.approx(1.0)
+    for clip in ("a1", "a2", "b1"):
+        assert w[np.asarray([c == clip for c in fs.clips])].sum() == pytest.approx(1 / 3)
+    assert sampled_sign_share(w, fs.labels) == pytest.approx([2 / 3, 1 / 3, 0.0, 0.0])
+    # Balanced by sign, the same frames are drawn half and half: the prior such a network assumes.
+    assert sampled_sign_share(balanced_weights(fs.labels, fs.clips), fs.labels) == pytest.approx([0.5, 0.5, 0, 0])
 
 
 def test_epoch_orders_are_fixed_by_seed_and_epoch():
