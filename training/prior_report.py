@@ -55,12 +55,15 @@ def recall(conf: np.ndarray) -> list:
 
 
 def measure(archive: Path, splits: dict, sign_of: dict) -> dict:
-    """Every run of the archive with all five folds: read-outs right both ways, per fold and at the site.
-    sign_of maps each development clip to its sign's name (clips.csv)."""
+    """Every run of the archive with all five folds, sampled by sign: read-outs right both ways, per fold and at the
+    site. A run sampled by clip learned the clips' mix and has nothing to put back, so it would only dilute the
+    figures. sign_of maps each development clip to its sign's name (clips.csv)."""
     sign_ids = {c: CLASSES.index(s) for c, s in sign_of.items()}
     runs = {}
     for run in sorted(p for p in archive.glob("*/*") if p.is_dir()):
         if not all((run / f"{t}.json").exists() for t in FOLDS):
+            continue
+        if json.loads((run / "fold0.json").read_text()).get("recipe", {}).get("sampling", "sign") != "sign":
             continue
         entry = {"folds": {}, "site": None, "level": set()}
         conf_raw = np.zeros((4, 4), int)
@@ -103,7 +106,8 @@ def render(runs: dict) -> str:
           "frame, then the clip mean, as the app and `lus-signs score` read (runs that kept every frame's "
           "probabilities); *clip*: the correction applied to the clip's mean probabilities (older runs, a shortcut).",
           "", "The last column is the clip-mean shortcut on runs measured frame by frame: how far the shortcut, the only "
-          "figure the older runs allow, is from the app's read-out.", "",
+          "figure the older runs allow, is from the app's read-out. Runs sampled by clip (`--sampling clip`) are left "
+          "out: they learned the clips' mix and have nothing to put back.", "",
           "| run | level | folds (of 83) | folds, mean of the five | site (of 35) | shortcut: folds / site |",
           "| --- | --- | ---: | ---: | ---: | ---: |"]
     tot = np.zeros(4, int)

@@ -50,10 +50,15 @@ def test_measure_uses_each_splits_own_training_shares_and_counts_both_ways(tmp_p
     assert "| resnet18/pre | clip | 5 → 5 (of 10) |" in md
 
 
-def test_a_run_without_all_five_folds_is_left_out(tmp_path: Path):
+def test_a_run_without_all_five_folds_or_sampled_by_clip_is_left_out(tmp_path: Path):
     (tmp_path / "resnet18" / "half").mkdir(parents=True)
     (tmp_path / "resnet18" / "half" / "fold0.json").write_text("{}")
     assert measure(tmp_path, {"folds": [], "heldOutSite": {"clips": []}}, {}) == {}
+    by_clip = tmp_path / "resnet18" / "by-clip"
+    by_clip.mkdir()
+    for k in range(5):
+        (by_clip / f"fold{k}.json").write_text(json.dumps({"recipe": {"sampling": "clip"}, "perClip": {}}))
+    assert measure(tmp_path, {"folds": [{"clips": []}] * 5, "heldOutSite": {"clips": []}}, {}) == {}
 
 
 @pytest.mark.parametrize("share", [np.array([0.25, 0.25, 0.25, 0.25])])
