@@ -393,6 +393,14 @@ def run(args: argparse.Namespace) -> dict:
     real_soft = None
     if real is not None and args.labels == "soft":
         real_soft = soft_targets(real.labels, real.clips, flags, args.primary_weight)
+    # The sign mix of the targets the network is trained toward: the prior its probabilities assume, which the
+    # prior-adjusted read-out and the exporter's --prior clips take out again. Real frames (soft targets included)
+    # and phantoms in their share of the batches; label smoothing is left aside (the same for every sign).
+    sampled = None
+    if real is not None:
+        sampled = sampled_sign_share(real_w, real.labels, real_soft)
+        if share > 0 and phantoms is not None:
+            sampled = (1 - share) * sampled + share * sampled_sign_share(ph_w, phantoms.labels)
 
     model = build(args.arch, args.dilate)
     if args.init:
@@ -420,6 +428,7 @@ def run(args: argparse.Namespace) -> dict:
                   "normalisation": "per-frame" if args.norm == "frame" else "fixed",
                   "colour": "grey-replicated", "aspect": "pad", "range": [0, 1]},
         "dilateLastStage": args.dilate,
+        "samplingShare": None if sampled is None else [round(float(v), 4) for v in sampled],
         "data": {"realFrames": len(real) if real is not None else 0,
                  "realClips": len(set(real.clips)) if real is not None else 0,
                  "phantoms": len(phantoms) if phantoms is not None else 0},
@@ -498,13 +507,12 @@ def run(args: argparse.Namespace) -> dict:
             if not flips:
                 # Every frame's probabilities, so any read-out rule can be re-scored later without retraining,
                 # and the read-out with the training clips' sign shares as the prior (prior_adjusted).
-                share = training_clip_share(real)
-                sampled = sampled_sign_share(real_w, real.labels)
-                result["trainingClipShare"] = [round(float(v), 4) for v in share]
+                clip_share = training_clip_share(real)
+                result["trainingClipShare"] = [round(float(v), 4) for v in clip_share]
                 result["samplingShare"] = [round(float(v), 4) for v in sampled]
                 result["perFrame"] = {"clips": list(val.clips), "signs": [CLASSES[int(y)] for y in val.labels],
                                       "probs": [[round(float(v), 5) for v in p] for p in probs]}
-                adjusted = score_clips(prior_adjusted(probs, share, sampled), val, flags)
+                adjusted = score_clips(prior_adjusted(probs, clip_share, sampled), val, flags)
                 result["priorAdjusted"] = adjusted
                 log(f"{args.arch} {args.split} (prior-adjusted): clips {adjusted['clipAccuracy']:.3f}, "
                     f"frames {adjusted['frameAccuracy']:.3f}, clip recall {adjusted['clipRecall']}")

@@ -45,27 +45,32 @@ def clip_shares(clips_csv: str | Path, held_out: list) -> dict:
     return {"clips": len(rows), "counts": counts, "shares": {c: counts[c] / len(rows) for c in CLASSES}}
 
 
-def prior_correction(shares: dict) -> dict:
+def prior_correction(shares: dict, sampled: list | None = None) -> dict:
     """What the metadata says of the correction, and the offsets added to the classifier bias (log of each share).
 
     Training samples are balanced by sign, so the network's probabilities assume four equally common signs; adding
-    log(share) to its logits is Bayes' rule for the clips' real mix (training/reports/prior-adjustment.md)."""
+    log(share) to its logits is Bayes' rule for the clips' real mix (training/reports/prior-adjustment.md). A network
+    trained toward another mix (soft targets, cv.py `samplingShare`) has that mix taken out: log(share / sampled)."""
     offsets = [float(np.log(shares["shares"][c])) for c in CLASSES]
-    return {"rule": "classifier bias + log(share of each sign among the training clips)",
-            "trainingClips": shares["clips"], "clipsPerSign": shares["counts"],
-            "shares": {c: round(v, 4) for c, v in shares["shares"].items()},
-            "addedToBias": [round(v, 6) for v in offsets], "report": "training/reports/prior-adjustment.md"}
+    out = {"rule": "classifier bias + log(share of each sign among the training clips)",
+           "trainingClips": shares["clips"], "clipsPerSign": shares["counts"],
+           "shares": {c: round(v, 4) for c, v in shares["shares"].items()}}
+    if sampled is not None and not np.allclose(sampled, 1 / len(CLASSES), atol=1e-3):
+        offsets = [o - float(np.log(max(sampled[k], 1e-7))) for k, o in enumerate(offsets)]
+        out["rule"] += " - log(share of each sign among the training targets)"
+        out["trainedToward"] = {c: round(float(sampled[k]), 4) for k, c in enumerate(CLASSES)}
+    return {**out, "addedToBias": [round(v, 6) for v in offsets], "report": "training/reports/prior-adjustment.md"}
 
 
 def training_prior(cfg: dict, clips_csv: str | Path) -> dict:
     """The correction for a trained network (its cv.py config): the sign shares of the clips it trained on.
 
     Only a network sampled balanced by sign needs it; one sampled by clip learned the clips' mix already, and putting
-    it back would count it twice."""
+    it back would count it twice. Soft targets give a network trained toward an uneven mix: that mix is taken out."""
     if cfg.get("recipe", {}).get("sampling", "sign") != "sign":
         raise SystemExit("--prior clips is for a network sampled by sign; this one was sampled by clip "
                          "(recipe.sampling = clip): export it with --prior none")
-    return prior_correction(clip_shares(clips_csv, cfg.get("heldOutClips", [])))
+    return prior_correction(clip_shares(clips_csv, cfg.get("heldOutClips", [])), cfg.get("samplingShare"))
 
 
 def apply_prior_to_export(model_dir: Path, correction: dict, version: str) -> None:

@@ -149,9 +149,14 @@ def clip_balanced_weights(clips: Sequence[str]) -> np.ndarray:
     return w / w.sum()
 
 
-def sampled_sign_share(weights: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Each sign's share of the draws under these sampling weights: the prior a network trained on them assumes."""
-    share = np.bincount(np.asarray(labels), weights=np.asarray(weights, dtype=np.float64), minlength=len(CLASSES))
+def sampled_sign_share(weights: np.ndarray, labels: np.ndarray, soft: np.ndarray | None = None) -> np.ndarray:
+    """Each sign's share of the training targets under these sampling weights: the prior a network trained on them
+    assumes. With soft targets ((N, 4), the clip's flagged signs sharing the mass) it is the weighted mean target."""
+    w = np.asarray(weights, dtype=np.float64)
+    if soft is not None:
+        share = (w[:, None] * np.asarray(soft, dtype=np.float64)).sum(axis=0)
+    else:
+        share = np.bincount(np.asarray(labels), weights=w, minlength=len(CLASSES))
     return share / share.sum()
 
 

@@ -111,3 +111,12 @@ def test_the_prior_is_put_back_only_for_a_network_sampled_by_sign(tmp_path: Path
         assert got["addedToBias"] == pytest.approx(np.log([3 / 7, 1 / 7, 2 / 7, 1 / 7]), abs=1e-6)
     with pytest.raises(SystemExit, match="sampled by clip"):
         export_default.training_prior({"recipe": {"sampling": "clip"}}, csv)
+    # Four equal target shares (sampled by sign, hard labels) change nothing; an uneven mix (soft targets) is
+    # taken out, so the offsets put back only what the training left out.
+    even = export_default.training_prior({"recipe": {}, "samplingShare": [0.25] * 4}, csv)
+    assert even["addedToBias"] == pytest.approx(np.log([0.5, 0.125, 0.25, 0.125]), abs=1e-6)
+    assert "trainedToward" not in even
+    soft_mix = [0.22, 0.24, 0.28, 0.26]
+    uneven = export_default.training_prior({"recipe": {"labels": "soft"}, "samplingShare": soft_mix}, csv)
+    assert uneven["addedToBias"] == pytest.approx(np.log(np.array([0.5, 0.125, 0.25, 0.125]) / soft_mix), abs=1e-6)
+    assert uneven["trainedToward"]["pleural_effusion"] == 0.28

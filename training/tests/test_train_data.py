@@ -94,6 +94,12 @@ def test_clip_balanced_weights_give_each_clip_an_equal_share_and_the_signs_their
     assert sampled_sign_share(w, fs.labels) == pytest.approx([2 / 3, 1 / 3, 0.0, 0.0])
     # Balanced by sign, the same frames are drawn half and half: the prior such a network assumes.
     assert sampled_sign_share(balanced_weights(fs.labels, fs.clips), fs.labels) == pytest.approx([0.5, 0.5, 0, 0])
+    # Soft targets: the weighted mean target. The B-lines clip's target gives a quarter to consolidation.
+    soft = np.zeros((len(fs.labels), 4))
+    soft[np.arange(len(fs.labels)), fs.labels] = 1.0
+    b = fs.labels == 1
+    soft[b] = [0, 0.75, 0, 0.25]
+    assert sampled_sign_share(w, fs.labels, soft) == pytest.approx([2 / 3, 0.25, 0.0, 1 / 12])
 
 
 def test_epoch_orders_are_fixed_by_seed_and_epoch():
