@@ -509,7 +509,7 @@ def run(args: argparse.Namespace) -> dict:
                 # and the read-out with the training clips' sign shares as the prior (prior_adjusted).
                 clip_share = training_clip_share(real)
                 result["trainingClipShare"] = [round(float(v), 4) for v in clip_share]
-                result["samplingShare"] = [round(float(v), 4) for v in sampled]
+                result["samplingShare"] = config["samplingShare"]
                 result["perFrame"] = {"clips": list(val.clips), "signs": [CLASSES[int(y)] for y in val.labels],
                                       "probs": [[round(float(v), 5) for v in p] for p in probs]}
                 adjusted = score_clips(prior_adjusted(probs, clip_share, sampled), val, flags)

@@ -1,7 +1,8 @@
 """The sign prior: each sign's share of the training clips, and Bayes' rule to put it back into a read-out.
 
 Training samples are balanced by sign (unless a recipe samples by clip), so a network's probabilities assume four
-equally common signs; the clips it reads are not. softmax(log p + log share) corrects for that known prior (training/reports/prior-adjustment.md).
+equally common signs; the clips it reads are not. softmax(log p + log share) corrects for that known prior
+(training/reports/prior-adjustment.md).
 One place for it: cv.py scores runs with it, cv_report.py and prior_report.py re-score kept runs with it.
 """
 
