@@ -21,6 +21,7 @@ writes <out>/model.pt, <out>/config.json and <out>/result.json and is skipped ne
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import lzma
 import math
@@ -124,6 +125,62 @@ def mixup(x: torch.Tensor, t: torch.Tensor, alpha: float, seed: int, step: int) 
     lam = max(lam, 1 - lam)
     perm = torch.from_numpy(rng.permutation(x.shape[0])).to(x.device)
     return lam * x + (1 - lam) * x[perm], lam * t + (1 - lam) * t[perm]
+
+
+class WeightAverage:
+    """Running mean of a network's parameters over the optimiser steps after `start` (stochastic weight averaging,
+    dense as in SWAD): a flatter point of the same trajectory, which in domain-generalisation studies reads unseen
+    sites better than the last step's weights. It leaves training alone (a side copy), so the last step's weights of
+    the same run are the paired comparison. BatchNorm statistics are not averaged: recompute_batch_norm refits them
+    for the averaged weights."""
+
+    def __init__(self, model: torch.nn.Module, start: int):
+        self.start, self.count = start, 0
+        self.mean = {k: v.detach().float().clone() for k, v in model.named_parameters()}
+
+    def update(self, model: torch.nn.Module, step: int) -> None:
+        """After optimiser step `step` (1-based): steps 1..start are left out."""
+        if step <= self.start:
+            return
+        self.count += 1
+        with torch.no_grad():
+            for k, v in model.named_parameters():
+                self.mean[k] += (v.detach().float() - self.mean[k]) / self.count
+
+    def averaged(self, model: torch.nn.Module) -> torch.nn.Module:
+        """A copy of `model` with the averaged parameters (its BatchNorm statistics still the last step's)."""
+        if self.count == 0:
+            raise ValueError("no step was averaged: the average starts after the last step")
+        twin = copy.deepcopy(model)
+        with torch.no_grad():
+            for k, v in twin.named_parameters():
+                v.copy_(self.mean[k].to(v.dtype))
+        return twin
+
+    def state_dict(self) -> dict:
+        return {"start": self.start, "count": self.count, "mean": self.mean}
+
+    def load_state_dict(self, st: dict) -> None:
+        self.start, self.count, self.mean = st["start"], st["count"], st["mean"]
+
+
+@torch.no_grad()
+def recompute_batch_norm(model: torch.nn.Module, batches) -> int:
+    """Refits the running statistics of every BatchNorm layer that trains (frozen ones keep theirs) as the plain
+    mean over `batches` (normalised input tensors). Averaged weights need their own statistics: the last step's
+    belong to other weights. Returns the number of frames seen."""
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.training]
+    momenta = [m.momentum for m in bns]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average over every batch
+    seen = 0
+    for x in batches:
+        model(x)
+        seen += int(x.shape[0])
+    for m, mom in zip(bns, momenta):
+        m.momentum = mom
+    return seen
 
 
 def lr_at(step: int, total: int, base: float, warmup: int, floor: float = 1e-6) -> float:
@@ -346,6 +403,11 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--freeze-stages", type=int, default=0,
                     help="keep the stem and the first N residual stages (0-4) as --init has them")
     ap.add_argument("--mixup", type=float, default=0.0, help="mixup's Beta alpha (0: none)")
+    ap.add_argument("--swa-from", type=float, default=0.0,
+                    help="average the weights of every step after this fraction of the schedule (0: none); the "
+                         "averaged network is the run's model and result, the last step's is scored beside it")
+    ap.add_argument("--swa-bn-batches", type=int, default=32,
+                    help="training batches (the samples after the schedule's last) that refit BatchNorm for the average")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--float32", action="store_true", help="no bfloat16 autocast")
@@ -423,7 +485,7 @@ def run(args: argparse.Namespace) -> dict:
         "arch": args.arch, "split": args.split, "heldOutClips": sorted(held),
         "recipe": {k: getattr(args, k) for k in ["init", "samples", "batch", "lr", "warmup", "weight_decay",
                                                   "label_smoothing", "sampling", "labels", "primary_weight", "aug", "flips",
-                                                  "dilate", "seed", "phantom_share", "freeze_stages", "mixup"]},
+                                                  "dilate", "seed", "phantom_share", "freeze_stages", "mixup", "swa_from"]},
         "input": {"size": int((real or phantoms).images.shape[1]), "mean": args.mean, "std": args.std,
                   "normalisation": "per-frame" if args.norm == "frame" else "fixed",
                   "colour": "grey-replicated", "aspect": "pad", "range": [0, 1]},
@@ -437,6 +499,9 @@ def run(args: argparse.Namespace) -> dict:
                      "threads": args.threads, "workers": args.workers},
     }
 
+    if not 0.0 <= args.swa_from < 1.0:
+        raise SystemExit(f"--swa-from is a fraction of the schedule in [0, 1), not {args.swa_from}")
+    average = WeightAverage(model, int(round(args.swa_from * total_steps))) if args.swa_from > 0 else None
     step = 0
     last = out / "last.pt"
     if args.resume and last.exists():
@@ -444,6 +509,8 @@ def run(args: argparse.Namespace) -> dict:
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
         step = st["step"]
+        if average is not None:
+            average.load_state_dict(st["average"])
         log(f"resumed {out} at step {step}/{total_steps}")
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     log(f"{args.arch} {args.split}: {config['data']}, held out {len(held)} clips; {total_steps} steps of {args.batch} "
@@ -476,22 +543,49 @@ def run(args: argparse.Namespace) -> dict:
         opt.step()
         step += 1
         steps_run += 1
+        if average is not None:
+            average.update(model, step)
         loss_ema = loss.detach() if loss_ema is None else 0.95 * loss_ema + 0.05 * loss.detach()
         if step % 25 == 0 or step == total_steps:
             rate = steps_run * args.batch / max(time.time() - t0, 1e-6)
             log(f"{args.arch} {args.split} step {step}/{total_steps} loss {float(loss_ema):.3f} | {rate:.1f} frames/s | "
                 f"ETA {fmt_s((total_steps - step) * args.batch / max(rate, 1e-9))}")
         if time.time() - last_ckpt > args.checkpoint_minutes * 60 and step < total_steps:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, str(last) + ".tmp")
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                        "average": average.state_dict() if average is not None else None}, str(last) + ".tmp")
             os.replace(str(last) + ".tmp", last)
             last_ckpt = time.time()
 
-    model = model.to(memory_format=torch.contiguous_format)
-    torch.save(model.state_dict(), str(out / "model.pt.tmp"))
-    os.replace(out / "model.pt.tmp", out / "model.pt")
     train_s = time.time() - started
     result = {"arch": args.arch, "split": args.split, "recipe": config["recipe"], "trainSeconds": round(train_s),
               "framesPerSecond": round(steps_run * args.batch / max(time.time() - t0, 1e-6), 2)}
+    if average is not None:
+        final = model
+        # The last step's weights, scored as the paired comparison and kept beside the averaged model.
+        torch.save(final.to(memory_format=torch.contiguous_format).state_dict(), str(out / "model-last-step.pt"))
+        if val is not None:
+            probs = predict(final.to(memory_format=torch.channels_last), val.images, args.mean, args.std, False,
+                            per_frame=args.norm == "frame")
+            last_step = {k: v for k, v in score_clips(probs, val, flags).items() if k != "perClip"}
+            last_step["priorAdjusted"] = {k: v for k, v in score_clips(
+                prior_adjusted(probs, training_clip_share(real), sampled), val, flags).items() if k != "perClip"}
+            last_step["perFrameProbs"] = [[round(float(v), 5) for v in p] for p in probs]
+            result["lastStep"] = last_step
+            log(f"{args.arch} {args.split} (last step): clips {last_step['clipAccuracy']:.3f}, prior-adjusted "
+                f"{last_step['priorAdjusted']['clipAccuracy']:.3f}")
+        model = average.averaged(final)
+        model.train()
+        freeze(frozen_modules(model, args.freeze_stages))  # the copy's own modules: frozen ones keep their statistics
+        first = total_steps * args.batch  # the samples after the schedule's last: drawn as training draws them
+        bn_loader = torch.utils.data.DataLoader(samples, batch_size=args.batch,
+                                                sampler=range(first, first + args.swa_bn_batches * args.batch), **parallel)
+        seen = recompute_batch_norm(model, (normalise_batch(images.to(device), args.mean, args.std, args.norm == "frame")
+                                            for images, _ in bn_loader))
+        result["weightAverage"] = {"fromStep": average.start, "steps": average.count, "batchNormFrames": seen}
+        log(f"{args.arch} {args.split}: averaged {average.count} steps' weights, BatchNorm refitted on {seen} frames")
+    model = model.to(memory_format=torch.contiguous_format)
+    torch.save(model.state_dict(), str(out / "model.pt.tmp"))
+    os.replace(out / "model.pt.tmp", out / "model.pt")
     model = model.to(memory_format=torch.channels_last)
     if val is not None:
         # Scored both ways, so test-time flips are compared on the same trained weights.
@@ -521,7 +615,7 @@ def run(args: argparse.Namespace) -> dict:
         pp = predict(model, pv.images, args.mean, args.std, False, per_frame=args.norm == "frame")
         result["phantomAccuracy"] = float((pp.argmax(1) == pv.labels).mean())
         log(f"{args.arch} {args.split}: held-out phantoms {result['phantomAccuracy']:.3f}")
-    config["result"] = {k: v for k, v in result.items() if k not in ("perClip", "perFrame", "priorAdjusted")}
+    config["result"] = {k: v for k, v in result.items() if k not in ("perClip", "perFrame", "priorAdjusted", "lastStep")}
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     (out / "result.json").write_text(json.dumps(result, indent=2) + "\n")
     if last.exists():

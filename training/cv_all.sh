@@ -81,6 +81,10 @@ recipe() { # arch name [split]
     # as often as each of the 35 A-lines clips): the network learns the clips' own sign mix, against balancing by sign
     # and putting that mix back afterwards (the sign prior of 2.2.0).
     pre-scan-clips) echo "--init $pre --aug scanner --sampling clip" ;;
+    # Stochastic weight averaging (dense, SWAD-style) over the second half of the schedule, BatchNorm refitted: a
+    # flatter point of the same trajectory, the domain-generalisation literature's cheapest gain on unseen sites.
+    # Training is untouched, so each run also scores its last step's weights (= pre-scan's) as the paired comparison.
+    pre-scan-swa) echo "--init $pre --aug scanner --swa-from 0.5" ;;
     # Issue #20's last ablation: self-supervised (SimCLR) pretraining on every unlabelled frame instead of phantom labels.
     ssl-scan) echo "--init $ssl --aug scanner" ;;
     *) echo "unknown recipe $name" >&2; return 1 ;;
