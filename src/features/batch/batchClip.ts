@@ -12,7 +12,7 @@ import {
   type FolderFile,
   type ReadClip,
 } from '../../sources';
-import { clipReadBy, readClipFrames, type ClipCaseDraft } from '../shared';
+import { clipFramesToRead, clipReadBy, readClipFrames, type ClipCaseDraft } from '../shared';
 
 type RowBase = Pick<BatchRow, 'path' | 'size' | 'lastModified' | 'label' | 'labelWarning'>;
 
@@ -51,24 +51,9 @@ export async function readBatchClip(
   const decoded = await readClipFile(named, kind, { signal });
   if (signal?.aborted) return null;
   const { clip } = decoded;
-  const read = await readClipFrames(
-    client,
-    clip.frames.map((f) => ({
-      index: f.index,
-      timeMs: f.timeMs,
-      input: {
-        // The worker takes ownership of what it is sent; the clip keeps its own pixels (saving needs them).
-        pixels: {
-          width: f.pixels.width,
-          height: f.pixels.height,
-          data: new Uint8ClampedArray(f.pixels.data),
-        },
-        name: `${file.path} at ${(f.timeMs / 1000).toFixed(2)} s`,
-        ...(decoded.scanRegion ? { crop: decoded.scanRegion } : {}),
-      },
-    })),
-    { signal },
-  );
+  const read = await readClipFrames(client, clipFramesToRead(clip.frames, file.path, decoded.scanRegion), {
+    signal,
+  });
   if (read.incomplete?.code === 'cancelled' || signal?.aborted) return null;
   if (read.incomplete) throw new InputProblem('corrupt-image', `${file.path}: ${read.incomplete.message}`);
   if (!read.results.some((r) => r)) {

@@ -5,7 +5,7 @@ import type { FrameResult, Rect, RgbaImage } from '../../core';
 import { MAX_CLIP_FRAMES, clipReadout, samplingFor, type Clip, type ClipReadout } from '../../core/clip';
 import type { InferenceClient } from '../../inference';
 import type { OpenCapture } from '../../sources';
-import { clipReadBy, readClipFrames, type ClipCaseDraft } from '../shared';
+import { clipFramesToRead, clipReadBy, readClipFrames, type ClipCaseDraft } from '../shared';
 import type { LiveCapture } from './liveCapture';
 
 /** The lengths a sonographer chooses from: a breath lasts 3–5 s, so 4 s holds about one. */
@@ -87,20 +87,8 @@ export function useClipRecording({
         };
         const read = await readClipFrames(
           client,
-          // The frames are the region already: read whole. The worker takes the copies it is sent.
-          frames.map((f) => ({
-            index: f.index,
-            timeMs: f.timeMs,
-            input: {
-              pixels: {
-                width: f.pixels.width,
-                height: f.pixels.height,
-                data: new Uint8ClampedArray(f.pixels.data),
-              },
-              name: `${clip.source.name} at ${(f.timeMs / 1000).toFixed(2)} s`,
-              crop: { x: 0, y: 0, width: f.pixels.width, height: f.pixels.height },
-            },
-          })),
+          // The frames are the region already: read whole.
+          clipFramesToRead(frames, clip.source.name, 'whole'),
           { onProgress: (done, of) => live() && setRecording({ state: 'reading', done, of }) },
         );
         if (!live()) return;

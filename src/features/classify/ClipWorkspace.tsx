@@ -11,6 +11,7 @@ import {
   SaveCasePanel,
   HeatMapControls,
   clearestFrame,
+  clipFramesToRead,
   clipReadBy,
   explainable,
   readClipFrames,
@@ -85,20 +86,7 @@ export function ClipWorkspace({ file, kind, onProblem }: Props) {
       try {
         const read = await readClipFrames(
           client,
-          // The worker takes ownership of the pixels it is sent; the clip keeps its own for display.
-          clip.frames.map((f) => ({
-            index: f.index,
-            timeMs: f.timeMs,
-            input: {
-              pixels: {
-                width: f.pixels.width,
-                height: f.pixels.height,
-                data: new Uint8ClampedArray(f.pixels.data),
-              },
-              name: `${clip.source.name} at ${(f.timeMs / 1000).toFixed(2)} s`,
-              crop: decoded.scanRegion ?? undefined,
-            },
-          })),
+          clipFramesToRead(clip.frames, clip.source.name, decoded.scanRegion),
           {
             signal: abort.signal,
             onProgress: (done, of) => live && setReading({ state: 'reading', done, of }),

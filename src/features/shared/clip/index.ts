@@ -6,6 +6,7 @@ export {
   CLIP_FRAMES_PER_CALL,
   clearestFrame,
   clipFrameReading,
+  clipFramesToRead,
   clipReadBy,
   readClipFrames,
   type ClipFrameToRead,

@@ -1,6 +1,6 @@
 // Reading a clip's frames in the worker, a few at a time: each frame's reading (read, refused by the gate, unreadable) for core/clip's read-out, and who read it.
 
-import type { BackendName, FrameResult } from '../../../core';
+import type { BackendName, FrameResult, Rect, RgbaImage } from '../../../core';
 import type { ClipFrameReading } from '../../../core/clip';
 import type { FrameInput, FrameOutcome, InferenceClient } from '../../../inference';
 
@@ -29,6 +29,32 @@ export interface ClipReadBy {
   backend: BackendName;
   /** Model time summed over the clip's frames. */
   inferenceMs: number;
+}
+
+/**
+ * A clip's frames as the worker takes them, named "<clip> at 1.20 s" in its messages. Each frame's pixels are a
+ * copy: the worker takes ownership of what it is sent, and the clip keeps its own for display and saving.
+ * `crop`: the scan region to read (the same for every frame of a clip), or `'whole'` when the frames are the
+ * region already; omitted, the worker finds it in each frame.
+ */
+export function clipFramesToRead(
+  frames: ReadonlyArray<{ index: number; timeMs: number; pixels: RgbaImage }>,
+  clipName: string,
+  crop?: Rect | 'whole' | null,
+): ClipFrameToRead[] {
+  return frames.map((f) => ({
+    index: f.index,
+    timeMs: f.timeMs,
+    input: {
+      pixels: { width: f.pixels.width, height: f.pixels.height, data: new Uint8ClampedArray(f.pixels.data) },
+      name: `${clipName} at ${(f.timeMs / 1000).toFixed(2)} s`,
+      ...(crop === 'whole'
+        ? { crop: { x: 0, y: 0, width: f.pixels.width, height: f.pixels.height } }
+        : crop
+          ? { crop }
+          : {}),
+    },
+  }));
 }
 
 /** One frame's outcome as core/clip counts it: read, refused by the input gate, or unreadable. */
