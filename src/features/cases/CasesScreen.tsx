@@ -8,7 +8,7 @@ import {
   CaseScopeFields,
   LABEL_CHOICES,
   examsOf,
-  modelKeyName,
+  ModelKeySelect,
   useCases,
   zonesOf,
 } from '../shared';
@@ -104,17 +104,13 @@ export function CasesScreen() {
             <option value="unlabelled">Not labelled</option>
           </select>
         </label>
-        <label className="field model-field">
-          <span>Model version</span>
-          <select data-testid="filter-model" value={model} onChange={(e) => set({ model: e.target.value })}>
-            {models.length === 0 && <option value="">None yet</option>}
-            {models.map((k) => (
-              <option key={k} value={k}>
-                {modelKeyName(k)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ModelKeySelect
+          label="Model version"
+          testId="filter-model"
+          value={model}
+          keys={models}
+          onChange={(key) => set({ model: key })}
+        />
         <label className="field">
           <span>Model&apos;s sign</span>
           <select

@@ -15,6 +15,7 @@ import {
   CaseScopeFields,
   downloadFile,
   examsOf,
+  ModelKeySelect,
   modelKeyName,
   thumbnailUrl,
   todayStamp,
@@ -221,30 +222,15 @@ export function DashboardScreen() {
             </select>
           </label>
         )}
-        <label className="field model-field">
-          <span>Model</span>
-          <select data-testid="dash-model-a" value={a} onChange={(e) => setModelA(e.target.value)}>
-            {models.length === 0 && <option value="">None yet</option>}
-            {models.map((k) => (
-              <option key={k} value={k}>
-                {modelKeyName(k)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field model-field">
-          <span>Compare with</span>
-          <select data-testid="dash-model-b" value={b} onChange={(e) => setModelB(e.target.value)}>
-            <option value="">Nothing</option>
-            {models
-              .filter((k) => k !== a)
-              .map((k) => (
-                <option key={k} value={k}>
-                  {modelKeyName(k)}
-                </option>
-              ))}
-          </select>
-        </label>
+        <ModelKeySelect label="Model" testId="dash-model-a" value={a} keys={models} onChange={setModelA} />
+        <ModelKeySelect
+          label="Compare with"
+          testId="dash-model-b"
+          value={b}
+          keys={models.filter((k) => k !== a)}
+          onChange={setModelB}
+          emptyChoice="Nothing"
+        />
         <label className="field model-field">
           <span>Labels from</span>
           <select

@@ -4,6 +4,7 @@ export { SaveCasePanel } from './SaveCasePanel';
 export { CaseDetail } from './CaseDetail';
 export { LABEL_CHOICES, caseLabelText } from './labelChoices';
 export { predictionFromResult, predictionFromClipReadout, modelKeyName } from './predictions';
+export { ModelKeySelect } from './ModelKeySelect';
 export { prepareCaseImages } from './caseImage';
 export {
   CLIP_FRAME_QUALITY,
