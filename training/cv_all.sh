@@ -64,6 +64,10 @@ recipe() { # arch name [split]
     # A-lines 7 of 15): the phantoms, which carried 1.2.0 across a change of scanner, kept in 30 % of every batch.
     pre-mix-scan-8k) echo "--init $pre --phantom-share 0.3 --aug scanner --samples 8192" ;;
     pre-mix-scan-soft) echo "--init $pre --phantom-share 0.3 --aug scanner --labels soft" ;;
+    # The candidate ResNet18 chose by the rule of 7 December (three seeds, with the sign prior: site 73 against 64 of
+    # 105, folds 191 against 199 of 249), at the shipped ResNet152's schedule and geometry, for its own runs:
+    # STAGES="pretrain152 r152long" R152_LONG_RECIPES=pre-mix-scan-soft-8k-undilated (then SEED=2), against pre-scan-8k-undilated.
+    pre-mix-scan-soft-8k-undilated) echo "--init $pre --phantom-share 0.3 --aug scanner --labels soft --samples 8192 --no-dilate" ;;
     # Soft labels alone (no phantoms in the batches): ResNet18 pre-mix-scan-soft read the site best (65.7 %).
     pre-scan-soft) echo "--init $pre --aug scanner --labels soft" ;;
     # The shipped network's geometry on the cheap one: the last stage dilated (8x8 heat maps at 128 px), as every
