@@ -77,6 +77,30 @@ test('a dropped MP4 is read as a clip: every frame, the mean sign, four probabil
   await expect(page.getByTestId('clip-moment-note')).toHaveAttribute('data-index', /^1[45]$/);
 });
 
+test('dropping another file takes the clip and its save panel away at once, before the new file is sniffed', async ({
+  page,
+}) => {
+  await openApp(page);
+  await dropFile(page, clips.mp4, 'video/mp4');
+  await expectClipFrames(page, 30, 30);
+  await expect(page.getByTestId('save-case')).toHaveAttribute('data-kind', 'clip');
+  // The drop and the look at the page in one turn of the page's event loop: the sniff of the new file (a read
+  // of its bytes) has not finished, so a clip panel still shown here would take a label key meant for the
+  // new file and lose it when the new file's view replaces it.
+  const shownAfterDrop = await page.evaluate(async () => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(64)], 'next.mp4', { type: 'video/mp4' }));
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    return {
+      clip: document.querySelector('[data-testid="clip-workspace"]') !== null,
+      save: document.querySelector('[data-testid="save-case"]') !== null,
+    };
+  });
+  expect(shownAfterDrop).toEqual({ clip: false, save: false });
+});
+
 test('a long WebM is read at 64 evenly spaced frames, and says so', async ({ page }) => {
   await openApp(page);
   await page.getByTestId('file-input').setInputFiles(clips.webm);

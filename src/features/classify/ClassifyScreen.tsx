@@ -99,9 +99,10 @@ export function ClassifyScreen() {
       const file = files[0];
       if (!file) return;
       const id = ++request.current;
-      // The previous read-out goes at once, not after the sniff below: a label key pressed meanwhile must not
-      // land on the old frame's save panel and then be lost when the new frame arrives.
+      // The previous read-out (a frame's or a clip's) goes at once, not after the sniff below: a label key
+      // pressed meanwhile must not land on the old save panel and then be lost when the new file arrives.
       setResult(null);
+      setClip(null);
       setProblem(null);
       setBusy(true);
       void clipKindOfFile(file)
