@@ -369,6 +369,13 @@ def score_clips(probs: np.ndarray, frames: FrameSet, flags: dict) -> dict:
     }
 
 
+def score_with_prior(probs: np.ndarray, frames: FrameSet, flags: dict, clip_share: np.ndarray,
+                     sampled) -> tuple[dict, dict]:
+    """score_clips of the probabilities as they are, and of the read-out with the training clips' sign shares put
+    back frame by frame (prior_adjusted), as the app reads: the last step's and the final weights' one scoring."""
+    return score_clips(probs, frames, flags), score_clips(prior_adjusted(probs, clip_share, sampled), frames, flags)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", default="resnet18", choices=["resnet18", "resnet34", "resnet50", "resnet152"])
@@ -566,9 +573,9 @@ def run(args: argparse.Namespace) -> dict:
         if val is not None:
             probs = predict(final.to(memory_format=torch.channels_last), val.images, args.mean, args.std, False,
                             per_frame=args.norm == "frame")
-            last_step = {k: v for k, v in score_clips(probs, val, flags).items() if k != "perClip"}
-            last_step["priorAdjusted"] = {k: v for k, v in score_clips(
-                prior_adjusted(probs, training_clip_share(real), sampled), val, flags).items() if k != "perClip"}
+            plain, adjusted = score_with_prior(probs, val, flags, training_clip_share(real), sampled)
+            last_step = {k: v for k, v in plain.items() if k != "perClip"}
+            last_step["priorAdjusted"] = {k: v for k, v in adjusted.items() if k != "perClip"}
             last_step["perFrameProbs"] = [[round(float(v), 5) for v in p] for p in probs]
             result["lastStep"] = last_step
             log(f"{args.arch} {args.split} (last step): clips {last_step['clipAccuracy']:.3f}, prior-adjusted "
@@ -589,9 +596,10 @@ def run(args: argparse.Namespace) -> dict:
     model = model.to(memory_format=torch.channels_last)
     if val is not None:
         # Scored both ways, so test-time flips are compared on the same trained weights.
+        clip_share = training_clip_share(real)
         for flips in (False, True):
             probs = predict(model, val.images, args.mean, args.std, flips, per_frame=args.norm == "frame")
-            scored = score_clips(probs, val, flags)
+            scored, adjusted = score_with_prior(probs, val, flags, clip_share, sampled)
             if flips == args.flips:
                 result.update(scored)
             result["withFlips" if flips else "withoutFlips"] = {k: v for k, v in scored.items() if k != "perClip"}
@@ -601,12 +609,10 @@ def run(args: argparse.Namespace) -> dict:
             if not flips:
                 # Every frame's probabilities, so any read-out rule can be re-scored later without retraining,
                 # and the read-out with the training clips' sign shares as the prior (prior_adjusted).
-                clip_share = training_clip_share(real)
                 result["trainingClipShare"] = [round(float(v), 4) for v in clip_share]
                 result["samplingShare"] = config["samplingShare"]
                 result["perFrame"] = {"clips": list(val.clips), "signs": [CLASSES[int(y)] for y in val.labels],
                                       "probs": [[round(float(v), 5) for v in p] for p in probs]}
-                adjusted = score_clips(prior_adjusted(probs, clip_share, sampled), val, flags)
                 result["priorAdjusted"] = adjusted
                 log(f"{args.arch} {args.split} (prior-adjusted): clips {adjusted['clipAccuracy']:.3f}, "
                     f"frames {adjusted['frameAccuracy']:.3f}, clip recall {adjusted['clipRecall']}")
